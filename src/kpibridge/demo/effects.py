@@ -1,0 +1,78 @@
+"""The effects planted in the demo company's data, as the single place that defines them.
+
+Later capabilities (lead–lag evidence, anomaly detection, voice-of-customer themes) are
+demonstrated, and tested, by finding these effects again. Every seed plants the same effects
+with the same strength; only the noise around them changes. ``PLANTED_EFFECTS`` describes them
+in Markdown for the demo workspace's README.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# 1. Social engagement leads demand by two weeks.
+#: Weeks between a change in social engagement and the demand it causes.
+SOCIAL_LAG_WEEKS = 2
+#: Relative demand lift per standard deviation of (log) weekly engagement, ``SOCIAL_LAG_WEEKS``
+#: later. Demand at other lags does not depend on engagement.
+SOCIAL_LIFT_PER_SD = 0.09
+#: Autoregressive coefficient of log weekly engagement (its week-to-week persistence).
+ENGAGEMENT_PERSISTENCE = 0.5
+#: Standard deviation of the Gaussian part of the weekly engagement innovations.
+ENGAGEMENT_NOISE_SD = 0.15
+#: Weekly probability, and mean log size, of a campaign burst in engagement.
+ENGAGEMENT_BURST_PROBABILITY = 0.10
+ENGAGEMENT_BURST_MEAN = 0.35
+
+# 2. Display spend has no effect on sales.
+#: Elasticity of sessions, orders and revenue with respect to display spend: none at all.
+DISPLAY_SALES_ELASTICITY = 0.0
+
+# 3. Mobile conversion drops in one month.
+MOBILE_DROP_MONTH = np.datetime64("2025-09", "M")
+#: Mobile conversion in ``MOBILE_DROP_MONTH`` relative to normal; other devices unaffected.
+MOBILE_DROP_FACTOR = 0.6
+
+# 4. A one-day anomaly.
+ANOMALY_DAY = np.datetime64("2025-06-17", "D")
+#: Orders (and so revenue) on ``ANOMALY_DAY`` relative to a normal day.
+ANOMALY_FACTOR = 3.0
+
+# 5. A surge of delivery complaints.
+DELIVERY_SURGE_START = np.datetime64("2025-10-01", "D")
+DELIVERY_SURGE_END = np.datetime64("2025-12-31", "D")
+#: Share of reviews about late, lost or damaged deliveries, normally and during the surge.
+REVIEW_DELIVERY_SHARE = 0.05
+REVIEW_DELIVERY_SHARE_SURGE = 0.30
+#: The same for survey responses (a smaller rise: surveys ask about the whole experience).
+SURVEY_DELIVERY_SHARE = 0.06
+SURVEY_DELIVERY_SHARE_SURGE = 0.12
+
+PLANTED_EFFECTS = f"""\
+## Planted effects
+
+The Acme Outdoor demo data is synthetic. These effects were put into it on purpose, with
+the same strength for every seed; everything else is noise or ordinary seasonality.
+
+1. **Social engagement leads revenue by {SOCIAL_LAG_WEEKS} weeks.** Weekly social
+   engagement (`social.engagements`, summed over platforms) follows its own autoregressive
+   path with campaign bursts. Demand (sessions from non-paid channels and orders) in week
+   *t* rises by about {SOCIAL_LIFT_PER_SD:.0%} for each standard deviation of log
+   engagement in week *t−{SOCIAL_LAG_WEEKS}*; no other lag matters. Find it by
+   cross-correlating weekly engagement with weekly revenue after differencing or
+   prewhitening.
+2. **Display spend does nothing.** `ad_spend` for `display` moves in its own random
+   flights, but no sessions, orders or revenue depend on it (its sessions arrive at the
+   same rate whatever is spent). Other paid channels' web sessions follow their clicks.
+   A lead–lag analysis should find no effect, and must not cry wolf on it.
+3. **Mobile conversion drops in {MOBILE_DROP_MONTH}.** Mobile sessions convert at about
+   {MOBILE_DROP_FACTOR:.0%} of their normal rate during that month; desktop and tablet are
+   unaffected.
+4. **A one-day spike on {ANOMALY_DAY}.** Orders and revenue are about
+   {ANOMALY_FACTOR:g}× a normal day.
+5. **Delivery complaints surge in {DELIVERY_SURGE_START} .. {DELIVERY_SURGE_END}.** The
+   share of reviews about late, lost or damaged deliveries rises from about
+   {REVIEW_DELIVERY_SHARE:.0%} to {REVIEW_DELIVERY_SHARE_SURGE:.0%}, with low ratings;
+   survey comments show a smaller rise ({SURVEY_DELIVERY_SHARE:.0%} to
+   {SURVEY_DELIVERY_SHARE_SURGE:.0%}).
+"""

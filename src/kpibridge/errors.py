@@ -1,0 +1,113 @@
+"""One exception tree for everything a user can get wrong.
+
+::
+
+    KpibridgeError
+    ├── WorkspaceError      one or more problems in workspace files (file:line: field: message)
+    ├── FormulaError        a formula or filter that does not parse or names something unknown
+    ├── UnknownNameError    a KPI, measure, dimension … that does not exist (with suggestions)
+    ├── DefinitionError     a request the definitions cannot answer (cycle, dimension not shared …)
+    ├── WarehouseError      the warehouse cannot be reached or lacks a table/column
+    └── LoadError           a file cannot be loaded into a table
+
+Interfaces catch ``KpibridgeError`` and show its message; users never see a traceback for
+their own mistake.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+class KpibridgeError(Exception):
+    """Base class of every error kpibridge raises on purpose."""
+
+
+@dataclass(frozen=True, order=True)
+class Issue:
+    """One problem found in a workspace, located at ``file:line`` and a dotted field path."""
+
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        location = f"{self.file}:{self.line}" if self.line else self.file
+        return (
+            f"{location}: {self.field}: {self.message}"
+            if self.field
+            else (f"{location}: {self.message}")
+        )
+
+
+class WorkspaceError(KpibridgeError):
+    """The workspace has one or more problems; ``issues`` holds every one of them."""
+
+    def __init__(self, issues: Iterable[Issue]) -> None:
+        self.issues: tuple[Issue, ...] = tuple(issues)
+        count = len(self.issues)
+        head = f"{count} problem{'s' if count != 1 else ''} in the workspace:"
+        super().__init__("\n".join([head, *(str(issue) for issue in self.issues)]))
+
+
+class FormulaError(KpibridgeError):
+    """A formula or filter is wrong at a known position.
+
+    The message repeats the formula and marks the offending span with carets, so that
+    ``revenue / / orders`` reads as::
+
+        unexpected '/' at 1:11
+          revenue / / orders
+                    ^
+    """
+
+    def __init__(self, message: str, text: str, start: int, end: int | None = None) -> None:
+        self.reason = message
+        self.text = text
+        self.start = max(0, min(start, len(text)))
+        self.end = max(self.start + 1, end if end is not None else self.start + 1)
+        line = text.count("\n", 0, self.start) + 1
+        line_start = text.rfind("\n", 0, self.start) + 1
+        column = self.start - line_start + 1
+        line_end = text.find("\n", self.start)
+        source_line = text[line_start : line_end if line_end != -1 else len(text)]
+        width = max(1, min(self.end, line_start + len(source_line)) - self.start)
+        marker = " " * (column - 1) + "^" * width
+        super().__init__(f"{message} at {line}:{column}\n  {source_line}\n  {marker}")
+        self.line = line
+        self.column = column
+
+
+class UnknownNameError(KpibridgeError):
+    """A name that does not exist; the message suggests the closest valid names."""
+
+    def __init__(self, kind: str, name: str, known: Iterable[str]) -> None:
+        self.kind = kind
+        self.name = name
+        self.suggestions = tuple(closest_names(name, known))
+        hint = (
+            f" Did you mean {', '.join(repr(s) for s in self.suggestions)}?"
+            if (self.suggestions)
+            else ""
+        )
+        super().__init__(f"unknown {kind} {name!r}.{hint}")
+
+
+class DefinitionError(KpibridgeError):
+    """A KPI request that its definitions cannot answer (a cycle, a dimension not shared …)."""
+
+
+class WarehouseError(KpibridgeError):
+    """The warehouse cannot be reached, or a table or column it should hold is missing."""
+
+
+class LoadError(KpibridgeError):
+    """A data file cannot be loaded (unreadable, or without the columns the model needs)."""
+
+
+def closest_names(name: str, known: Iterable[str], limit: int = 3) -> list[str]:
+    """Return up to ``limit`` known names close to ``name`` (for "did you mean" hints)."""
+    return difflib.get_close_matches(name, sorted(set(known)), n=limit, cutoff=0.6)

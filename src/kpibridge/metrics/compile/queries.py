@@ -1,0 +1,222 @@
+"""Plan queries → Ibis table expressions over warehouse tables.
+
+Every query returns one row per period (and dimension values) with a ``period`` date column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import ibis
+import ibis.expr.types as ir
+
+from kpibridge.metrics.compile.scope import ModelScope
+from kpibridge.metrics.grains import truncate_expression
+from kpibridge.metrics.plan import (
+    AggregateQuery,
+    ConversionQuery,
+    CumulativeQuery,
+    MeasureSpec,
+    Query,
+    Slice,
+)
+from kpibridge.model import Aggregation, Grain, SemanticModel, Window
+
+TableSource = Callable[[str], ir.Table]
+"""Returns the warehouse table of the given name."""
+
+
+def query_identity(query: Query) -> object:
+    """What plan values refer to a query by: its key for aggregates, itself otherwise."""
+    return query.key if isinstance(query, AggregateQuery) else query
+
+
+class QueryCompiler:
+    def __init__(self, models: Mapping[str, SemanticModel], tables: TableSource) -> None:
+        self.models = models
+        self.tables = tables
+
+    def compile(self, query: Query) -> ir.Table:
+        match query:
+            case AggregateQuery():
+                return self.aggregate(query)
+            case CumulativeQuery():
+                return self.cumulative(query)
+            case ConversionQuery():
+                return self.conversion(query)
+        raise AssertionError(f"unhandled query {type(query).__name__}")  # pragma: no cover
+
+    def scope(self, model_name: str) -> ModelScope:
+        model = self.models[model_name]
+        return ModelScope(model, self.tables(model.table))
+
+    def aggregate(self, query: AggregateQuery) -> ir.Table:
+        key = query.key
+        base = self.scope(key.model)
+        rows = _filtered(
+            base.table, base.time_range(key.time_column, key.slice.start, key.slice.end)
+        )
+        scope = ModelScope(base.model, rows)
+        return rows.group_by(**_group_keys(scope, key.time_column, key.slice)).aggregate(
+            **{spec.column: scope.aggregate(spec) for spec in query.measures}
+        )
+
+    def cumulative(self, query: CumulativeQuery) -> ir.Table:
+        """Range join of a period spine with the rows inside each period's window."""
+        slice_ = query.slice
+        base = self.scope(query.measure.model)
+        model = base.model
+        measure = model.measures[query.measure.measure]
+        time = base.column(query.time_column)
+        facts = base.table
+        conditions = base.time_range(query.time_column, None, slice_.end)
+        if slice_.start is not None:
+            earliest = _window_start(ibis.literal(slice_.start), query, slice_)
+            conditions.append(time >= earliest.cast(time.type()))
+        facts = _filtered(facts, conditions)
+        scope = ModelScope(model, facts)
+        where = scope.row_condition(measure, query.measure.filter)
+        argument = scope.argument(measure)
+        fact_rows = facts.select(
+            _time=scope.column(query.time_column),
+            _period=truncate_expression(
+                scope.column(query.time_column), slice_.grain, slice_.fiscal_year_start
+            ),
+            _include=where if where is not None else ibis.literal(True),
+            _argument=argument if argument is not None else ibis.literal(1),
+            **{name: scope.dimension(name) for name in slice_.dimensions},
+        )
+        spine = fact_rows.select(period=fact_rows._period).distinct()
+        if slice_.start is not None:
+            spine = spine.filter(spine.period >= ibis.literal(slice_.start))
+        period_end = _add(spine.period, 1, slice_.grain).cast("timestamp")
+        window_start = _window_start(spine.period, query, slice_).cast("timestamp")
+        joined = spine.join(
+            fact_rows,
+            [
+                fact_rows._time.cast("timestamp") >= window_start,
+                fact_rows._time.cast("timestamp") < period_end,
+            ],
+        )
+        value = _aggregate_column(joined._argument, measure.agg, joined._include)
+        return joined.group_by("period", *slice_.dimensions).aggregate(value=value)
+
+    def conversion(self, query: ConversionQuery) -> ir.Table:
+        """Each base event, left-joined to the same entity's conversions within the window."""
+        slice_ = query.slice
+        base_scope = self.scope(query.base.model)
+        base_events = self._events(base_scope, query.base, query.base_time, slice_)
+        base_events = ModelScope(base_scope.model, base_events)
+        base_rows = base_events.table.select(
+            _event=ibis.row_number(),
+            _entity=base_events.column(base_scope.model.entities[query.entity]),
+            _time=base_events.column(query.base_time).cast("timestamp"),
+            **_group_keys(base_events, query.base_time, slice_),
+        )
+        conversion_scope = self.scope(query.conversion.model)
+        conversion_slice = slice_.moved(slice_.start, None)
+        conversion_events = ModelScope(
+            conversion_scope.model,
+            self._events(
+                conversion_scope, query.conversion, query.conversion_time, conversion_slice
+            ),
+        )
+        conversion_rows = conversion_events.table.select(
+            _conversion_entity=conversion_events.column(
+                conversion_scope.model.entities[query.entity]
+            ),
+            _conversion_time=conversion_events.column(query.conversion_time).cast("timestamp"),
+        )
+        joined = base_rows.left_join(
+            conversion_rows,
+            [
+                base_rows._entity == conversion_rows._conversion_entity,
+                conversion_rows._conversion_time >= base_rows._time,
+                conversion_rows._conversion_time <= base_rows._time + _interval(query.window),
+            ],
+        )
+        keys = ["period", *slice_.dimensions]
+        per_event = joined.group_by("_event", *keys).aggregate(
+            _converted=joined._conversion_time.notnull().any()
+        )
+        return per_event.group_by(*keys).aggregate(
+            numerator=per_event._converted.cast("int64").sum(),
+            denominator=per_event.count(),
+        )
+
+    def _events(
+        self, scope: ModelScope, spec: MeasureSpec, time_column: str, slice_: Slice
+    ) -> ir.Table:
+        """Rows that count as events of a measure: in range, passing its filters, non-null."""
+        measure = scope.model.measures[spec.measure]
+        conditions = [
+            *scope.time_range(time_column, slice_.start, slice_.end),
+            scope.column(time_column).notnull(),
+        ]
+        where = scope.row_condition(measure, spec.filter)
+        if where is not None:
+            conditions.append(where)
+        argument = scope.argument(measure)
+        if argument is not None:
+            conditions.append(argument.notnull())
+        return _filtered(scope.table, conditions)
+
+
+def _filtered(table: ir.Table, conditions: list[ir.BooleanValue]) -> ir.Table:
+    return table.filter(*conditions) if conditions else table
+
+
+def _group_keys(scope: ModelScope, time_column: str, slice_: Slice) -> dict[str, ir.Value]:
+    keys: dict[str, ir.Value] = {
+        "period": truncate_expression(
+            scope.column(time_column), slice_.grain, slice_.fiscal_year_start
+        )
+    }
+    for name in slice_.dimensions:
+        keys[name] = scope.dimension(name)
+    return keys
+
+
+def _aggregate_column(argument: ir.Value, agg: Aggregation, where: ir.BooleanValue) -> ir.Scalar:
+    match agg:
+        case Aggregation.COUNT:
+            return argument.count(where=where)
+        case Aggregation.COUNT_DISTINCT:
+            return argument.nunique(where=where)
+        case Aggregation.SUM:
+            return ibis.coalesce(argument.sum(where=where), 0)  # type: ignore[attr-defined]
+        case Aggregation.AVG:
+            return argument.mean(where=where)  # type: ignore[attr-defined]
+        case Aggregation.MIN:
+            return argument.min(where=where)
+        case Aggregation.MAX:
+            return argument.max(where=where)
+    raise AssertionError(f"unhandled aggregation {agg}")  # pragma: no cover
+
+
+def _interval(window: Window) -> ir.IntervalScalar:
+    if window.unit is Grain.DAY:
+        return ibis.interval(days=window.count)
+    if window.unit is Grain.WEEK:
+        return ibis.interval(days=7 * window.count)
+    months = {Grain.MONTH: 1, Grain.QUARTER: 3, Grain.YEAR: 12}[window.unit]
+    return ibis.interval(months=months * window.count)
+
+
+def _add(period: ir.DateValue, count: int, grain: Grain) -> ir.DateValue:
+    # via timestamp: Ibis types date ± interval as a date, but engines return a timestamp
+    return (period.cast("timestamp") + _interval(Window(count=count, unit=grain))).date()
+
+
+def _window_start(period: ir.DateValue, query: CumulativeQuery, slice_: Slice) -> ir.DateValue:
+    """First day whose rows count towards the period starting at ``period``."""
+    if query.window is not None:
+        end = _add(period, 1, slice_.grain).cast("timestamp")
+        return (end - _interval(query.window)).date()
+    assert query.grain_to_date is not None
+    return truncate_expression(period, query.grain_to_date, slice_.fiscal_year_start)
+
+
+def add_periods_expression(period: ir.DateValue, count: int, grain: Grain) -> ir.DateValue:
+    """Ibis twin of :func:`kpibridge.metrics.grains.add_periods`."""
+    return _add(period, count, grain)

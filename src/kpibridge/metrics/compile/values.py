@@ -1,0 +1,153 @@
+"""Plan values → Ibis tables with ``period``, the dimensions and ``value``.
+
+Ratios also carry ``numerator`` and ``denominator``. Inputs that come from different
+queries are joined with a full outer join on period and dimensions (null-safe), and an
+additive measure (sum, count) missing on one side counts as zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import ibis
+import ibis.expr.types as ir
+
+from kpibridge.metrics.compile.queries import add_periods_expression
+from kpibridge.metrics.formula import Reference, compile_formula
+from kpibridge.metrics.grains import truncate_expression
+from kpibridge.metrics.plan import (
+    Formula,
+    MeasureValue,
+    QueryValue,
+    Ratio,
+    Shift,
+    Value,
+)
+from kpibridge.model import Grain
+
+
+@dataclass(frozen=True)
+class _Operand:
+    source: object
+    table: ir.Table
+    column: str
+    additive: bool
+
+
+class ValueCompiler:
+    """Compiles value nodes given the (compiled or materialised) table of every query."""
+
+    def __init__(self, tables: Mapping[object, ir.Table], dimensions: Sequence[str]) -> None:
+        self.tables = tables
+        self.keys = ["period", *dimensions]
+
+    def compile(self, node: Value) -> ir.Table:
+        match node:
+            case MeasureValue():
+                table = self.tables[node.key]
+                return table.select(*self.keys, value=table[node.spec.column])
+            case QueryValue():
+                table = self.tables[node.query]
+                if node.calculation == "rate":
+                    return table.select(
+                        *self.keys,
+                        value=table.numerator / _nonzero(table.denominator),
+                        numerator=table.numerator,
+                        denominator=table.denominator,
+                    )
+                if node.calculation == "count":
+                    return table.select(*self.keys, value=table.numerator)
+                return table.select(*self.keys, value=table.value)
+            case Ratio():
+                joined, (numerator, denominator) = self._combine([node.numerator, node.denominator])
+                scaled = numerator * node.scale if node.scale != 1 else numerator
+                return joined.select(
+                    *self.keys,
+                    value=scaled.cast("float64") / _nonzero(denominator),
+                    numerator=numerator,
+                    denominator=denominator,
+                )
+            case Formula():
+                joined, columns = self._combine([value for _, value in node.inputs])
+                by_reference = {
+                    _reference_key(reference): column
+                    for (reference, _), column in zip(node.inputs, columns, strict=True)
+                }
+
+                def resolve(reference: Reference) -> ir.Value:
+                    return by_reference[_reference_key(reference)]
+
+                value = compile_formula(node.tree, node.text, resolve)
+                return joined.select(*self.keys, value=value)
+            case Shift():
+                inner = self.compile(node.inner)
+                return inner.mutate(period=_shift_period(inner.period, node))
+        raise AssertionError(f"unhandled value {type(node).__name__}")  # pragma: no cover
+
+    def _operand(self, node: Value) -> _Operand:
+        if isinstance(node, MeasureValue):
+            return _Operand(node.key, self.tables[node.key], node.spec.column, node.additive)
+        return _Operand(node, self.compile(node), "value", additive=False)
+
+    def _combine(self, nodes: Sequence[Value]) -> tuple[ir.Table, list[ir.Value]]:
+        """One table holding every operand, one row per period and dimension values.
+
+        Operands from different sources are stacked (``UNION ALL``) and grouped by the keys:
+        a full outer join that treats null dimension values as equal and never trips over
+        self-joins of the same warehouse table.
+        """
+        operands = [self._operand(node) for node in nodes]
+        sources: dict[object, list[int]] = {}
+        for index, operand in enumerate(operands):
+            sources.setdefault(operand.source, []).append(index)
+        names = [f"_op{index}" for index in range(len(operands))]
+        if len(sources) == 1:
+            table = operands[0].table
+            joined = table.select(
+                *self.keys,
+                **{names[i]: operands[i].table[operands[i].column] for i in range(len(operands))},
+            )
+            return joined, [joined[name] for name in names]
+        types = [operand.table[operand.column].type() for operand in operands]
+        parts = []
+        for indices in sources.values():
+            table = operands[indices[0]].table
+            parts.append(
+                table.select(
+                    *self.keys,
+                    **{
+                        names[i]: (
+                            table[operands[i].column].cast(types[i])
+                            if i in indices
+                            else ibis.null(types[i])
+                        )
+                        for i in range(len(operands))
+                    },
+                )
+            )
+        stacked = ibis.union(*parts, distinct=False)
+        joined = stacked.group_by(*self.keys).aggregate(
+            **{name: stacked[name].max() for name in names}
+        )
+        columns: list[ir.Value] = []
+        for name, operand in zip(names, operands, strict=True):
+            column = joined[name]
+            columns.append(ibis.coalesce(column, 0) if operand.additive else column)
+        return joined, columns
+
+
+def _nonzero(value: ir.NumericValue) -> ir.NumericValue:
+    """The denominator with zero turned into null, so x / 0 is null instead of an error."""
+    return value.nullif(0)
+
+
+def _reference_key(reference: Reference) -> tuple[str, object]:
+    return (reference.name.dotted, reference.offset)
+
+
+def _shift_period(period: ir.DateValue, node: Shift) -> ir.DateValue:
+    if node.offset.unit == "year":
+        moved = add_periods_expression(period, 12 * node.offset.periods, Grain.MONTH)
+        return truncate_expression(moved, node.grain, node.fiscal_year_start)
+    return add_periods_expression(period, node.offset.periods, node.grain)

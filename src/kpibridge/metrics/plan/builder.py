@@ -1,0 +1,226 @@
+"""Turn a KPI definition and a request (grain, dimensions, range) into a plan."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+from kpibridge.errors import DefinitionError, UnknownNameError
+from kpibridge.metrics.formula import Offset, Reference, parse_formula, references
+from kpibridge.metrics.grains import add_periods, year_ago_period
+from kpibridge.metrics.plan.nodes import (
+    AggregateQuery,
+    ConversionQuery,
+    CumulativeQuery,
+    Formula,
+    KpiPlan,
+    MeasureSpec,
+    MeasureValue,
+    Query,
+    QueryKey,
+    QueryValue,
+    Ratio,
+    Shift,
+    Slice,
+    Value,
+)
+from kpibridge.model import (
+    KPI,
+    ConversionKPI,
+    CumulativeKPI,
+    DerivedKPI,
+    RatioKPI,
+    SemanticModel,
+    SimpleKPI,
+)
+
+
+class PlanBuilder:
+    """Builds :class:`KpiPlan` objects from a workspace's models and KPIs."""
+
+    def __init__(self, models: Mapping[str, SemanticModel], kpis: Mapping[str, KPI]) -> None:
+        self.models = models
+        self.kpis = kpis
+
+    def build(self, kpi_id: str, slice_: Slice) -> KpiPlan:
+        queries: list[Query] = []
+        root = self._kpi_value(kpi_id, slice_, (), queries)
+        return KpiPlan(kpi=kpi_id, slice=slice_, root=root, queries=merge_queries(queries))
+
+    def kpi(self, kpi_id: str) -> KPI:
+        try:
+            return self.kpis[kpi_id]
+        except KeyError:
+            raise UnknownNameError("KPI", kpi_id, self.kpis) from None
+
+    def models_of(self, kpi_id: str, _stack: tuple[str, ...] = ()) -> list[str]:
+        """Names of every semantic model a KPI reads, directly or through other KPIs."""
+        found: list[str] = []
+        for ref in self._references(self.kpi(kpi_id)):
+            if "." in ref:
+                found.append(ref.split(".", 1)[0])
+            elif ref not in _stack:
+                found += self.models_of(ref, (*_stack, kpi_id))
+        return list(dict.fromkeys(found))
+
+    def shared_dimensions(self, kpi_id: str) -> list[str]:
+        """Dimensions every model of the KPI has: the ones it can be sliced by."""
+        models = [self._model(name) for name in self.models_of(kpi_id)]
+        if not models:
+            return []
+        names = [d.name for d in models[0].dimensions]
+        return [n for n in names if all(m.dimension(n) is not None for m in models[1:])]
+
+    # -- values ------------------------------------------------------------------------
+
+    def _kpi_value(
+        self, kpi_id: str, slice_: Slice, stack: tuple[str, ...], queries: list[Query]
+    ) -> Value:
+        if kpi_id in stack:
+            cycle = " → ".join((*stack[stack.index(kpi_id) :], kpi_id))
+            raise DefinitionError(f"KPI {kpi_id!r} depends on itself: {cycle}")
+        kpi = self.kpi(kpi_id)
+        stack = (*stack, kpi_id)
+        match kpi:
+            case SimpleKPI():
+                return self._measure_value(kpi.measure, kpi.filter, slice_, queries)
+            case RatioKPI():
+                return Ratio(
+                    numerator=self._input(kpi.numerator, kpi.filter, slice_, stack, queries),
+                    denominator=self._input(kpi.denominator, kpi.filter, slice_, stack, queries),
+                    scale=kpi.scale,
+                )
+            case DerivedKPI():
+                tree = parse_formula(kpi.expr)
+                inputs = tuple(
+                    (ref, self._reference_value(ref, slice_, stack, queries))
+                    for ref in references(tree)
+                )
+                return Formula(text=kpi.expr, tree=tree, inputs=inputs)
+            case CumulativeKPI():
+                spec, model = self._spec(kpi.measure, kpi.filter, slice_)
+                query = CumulativeQuery(
+                    measure=spec,
+                    time_column=model.measure_time(model.measures[spec.measure]),
+                    slice=slice_,
+                    window=kpi.window,
+                    grain_to_date=kpi.grain_to_date,
+                )
+                queries.append(query)
+                return QueryValue(query)
+            case ConversionKPI():
+                base, base_model = self._spec(kpi.base, None, slice_)
+                conversion, conversion_model = self._spec(kpi.conversion, None, slice_)
+                for model in (base_model, conversion_model):
+                    if kpi.entity not in model.entities:
+                        raise UnknownNameError(
+                            f"entity of model {model.name!r}", kpi.entity, model.entities
+                        )
+                conversion_query = ConversionQuery(
+                    base=base,
+                    base_time=base_model.measure_time(base_model.measures[base.measure]),
+                    conversion=conversion,
+                    conversion_time=conversion_model.measure_time(
+                        conversion_model.measures[conversion.measure]
+                    ),
+                    entity=kpi.entity,
+                    window=kpi.window,
+                    slice=slice_,
+                )
+                queries.append(conversion_query)
+                return QueryValue(conversion_query, calculation=kpi.calculation)
+        raise AssertionError(f"unhandled KPI type {type(kpi).__name__}")  # pragma: no cover
+
+    def _input(
+        self,
+        ref: str,
+        filter_: str | None,
+        slice_: Slice,
+        stack: tuple[str, ...],
+        queries: list[Query],
+    ) -> Value:
+        if "." in ref:
+            return self._measure_value(ref, filter_, slice_, queries)
+        if filter_ is not None:
+            raise DefinitionError(
+                f"a ratio filter applies to measures only, but {ref!r} is a KPI: "
+                "put the filter in that KPI's definition"
+            )
+        return self._kpi_value(ref, slice_, stack, queries)
+
+    def _reference_value(
+        self, ref: Reference, slice_: Slice, stack: tuple[str, ...], queries: list[Query]
+    ) -> Value:
+        name = ref.name.dotted
+        if ref.offset is None:
+            return self._input(name, None, slice_, stack, queries)
+        inner_slice = _shift_back(slice_, ref.offset)
+        inner = self._input(name, None, inner_slice, stack, queries)
+        return Shift(inner, ref.offset, slice_.grain, slice_.fiscal_year_start)
+
+    def _measure_value(
+        self, ref: str, filter_: str | None, slice_: Slice, queries: list[Query]
+    ) -> MeasureValue:
+        spec, model = self._spec(ref, filter_, slice_)
+        measure = model.measures[spec.measure]
+        key = QueryKey(model=model.name, time_column=model.measure_time(measure), slice=slice_)
+        queries.append(AggregateQuery(key=key, measures=(spec,)))
+        return MeasureValue(key=key, spec=spec, additive=measure.agg.additive)
+
+    def _spec(
+        self, ref: str, filter_: str | None, slice_: Slice
+    ) -> tuple[MeasureSpec, SemanticModel]:
+        model_name, _, measure_name = ref.partition(".")
+        model = self._model(model_name)
+        if measure_name not in model.measures:
+            raise UnknownNameError(f"measure of model {model.name!r}", measure_name, model.measures)
+        for dimension in slice_.dimensions:
+            if model.dimension(dimension) is None:
+                raise DefinitionError(
+                    f"cannot slice by {dimension!r}: model {model.name!r} has no such dimension "
+                    f"(it has: {', '.join(d.name for d in model.dimensions) or 'none'})"
+                )
+        return MeasureSpec(model=model.name, measure=measure_name, filter=filter_), model
+
+    def _model(self, name: str) -> SemanticModel:
+        try:
+            return self.models[name]
+        except KeyError:
+            raise UnknownNameError("semantic model", name, self.models) from None
+
+    def _references(self, kpi: KPI) -> list[str]:
+        match kpi:
+            case SimpleKPI() | CumulativeKPI():
+                return [kpi.measure]
+            case RatioKPI():
+                return [kpi.numerator, kpi.denominator]
+            case DerivedKPI():
+                return [ref.name.dotted for ref in references(parse_formula(kpi.expr))]
+            case ConversionKPI():
+                return [kpi.base, kpi.conversion]
+        raise AssertionError(f"unhandled KPI type {type(kpi).__name__}")  # pragma: no cover
+
+
+def merge_queries(queries: Iterable[Query]) -> tuple[Query, ...]:
+    """Merge aggregate queries with equal keys (one query per model, time column and slice);
+    drop duplicate cumulative and conversion queries."""
+    merged: dict[object, Query] = {}
+    for query in queries:
+        identity: object = query.key if isinstance(query, AggregateQuery) else query
+        existing = merged.get(identity)
+        if isinstance(existing, AggregateQuery) and isinstance(query, AggregateQuery):
+            merged[identity] = existing.merged(query)
+        elif existing is None:
+            merged[identity] = query
+    return tuple(merged.values())
+
+
+def _shift_back(slice_: Slice, offset: Offset) -> Slice:
+    def move(day: date | None) -> date | None:
+        if day is None:
+            return None
+        if offset.unit == "year":
+            return year_ago_period(day, -offset.periods, slice_.grain, slice_.fiscal_year_start)
+        return add_periods(day, -offset.periods, slice_.grain)
+
+    return slice_.moved(move(slice_.start), move(slice_.end))

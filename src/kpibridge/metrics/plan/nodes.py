@@ -1,0 +1,152 @@
+"""The plan: frozen nodes that say what to compute, before anything is compiled or run.
+
+Two kinds of node:
+
+* **queries** run in the warehouse and return one row per period (and dimension values):
+  :class:`AggregateQuery` (measures of one model, one time column — many measures share one
+  query), :class:`CumulativeQuery` (trailing window / grain-to-date) and
+  :class:`ConversionQuery` (base event followed by a conversion event within a window);
+* **values** combine query results into a KPI: :class:`MeasureValue`, :class:`QueryValue`,
+  :class:`Ratio`, :class:`Formula`, :class:`Shift`.
+
+Every node is hashable, so identical queries are found and merged by equality.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from datetime import date
+
+from kpibridge.metrics.formula import Node, Offset, Reference
+from kpibridge.model import Grain, Window
+
+
+@dataclass(frozen=True)
+class Slice:
+    """What every query of one request shares: grain, dimensions and row range.
+
+    ``start`` is inclusive, ``end`` exclusive; both are period starts (or None: unbounded).
+    """
+
+    grain: Grain
+    dimensions: tuple[str, ...] = ()
+    start: date | None = None
+    end: date | None = None
+    fiscal_year_start: int = 1
+
+    def moved(self, start: date | None, end: date | None) -> Slice:
+        return replace(self, start=start, end=end)
+
+
+@dataclass(frozen=True)
+class MeasureSpec:
+    """One aggregated column: a model's measure, with an optional extra KPI filter."""
+
+    model: str
+    measure: str
+    filter: str | None = None
+
+    @property
+    def column(self) -> str:
+        """Output column name, unique per (measure, filter) within a query."""
+        if self.filter is None:
+            return self.measure
+        digest = hashlib.sha1(self.filter.encode()).hexdigest()[:8]
+        return f"{self.measure}__{digest}"
+
+
+@dataclass(frozen=True)
+class QueryKey:
+    """Queries with equal keys read the same rows and group the same way: they merge."""
+
+    model: str
+    time_column: str
+    slice: Slice
+
+
+@dataclass(frozen=True)
+class AggregateQuery:
+    key: QueryKey
+    measures: tuple[MeasureSpec, ...]
+
+    def merged(self, other: AggregateQuery) -> AggregateQuery:
+        extra = tuple(m for m in other.measures if m not in self.measures)
+        return replace(self, measures=self.measures + extra)
+
+
+@dataclass(frozen=True)
+class CumulativeQuery:
+    measure: MeasureSpec
+    time_column: str
+    slice: Slice
+    window: Window | None = None
+    grain_to_date: Grain | None = None
+
+
+@dataclass(frozen=True)
+class ConversionQuery:
+    base: MeasureSpec
+    base_time: str
+    conversion: MeasureSpec
+    conversion_time: str
+    entity: str
+    window: Window
+    slice: Slice
+
+
+Query = AggregateQuery | CumulativeQuery | ConversionQuery
+
+
+@dataclass(frozen=True)
+class MeasureValue:
+    """A measure column of an :class:`AggregateQuery` (found by its key after merging)."""
+
+    key: QueryKey
+    spec: MeasureSpec
+    additive: bool
+
+
+@dataclass(frozen=True)
+class QueryValue:
+    """The ``value`` (and for conversion rates ``numerator``/``denominator``) of a query."""
+
+    query: CumulativeQuery | ConversionQuery
+    calculation: str = "value"
+
+
+@dataclass(frozen=True)
+class Ratio:
+    numerator: Value
+    denominator: Value
+    scale: float = 1.0
+
+
+@dataclass(frozen=True)
+class Formula:
+    text: str
+    tree: Node
+    inputs: tuple[tuple[Reference, Value], ...]
+
+
+@dataclass(frozen=True)
+class Shift:
+    """``inner`` computed for earlier periods and moved forward by ``offset``."""
+
+    inner: Value
+    offset: Offset
+    grain: Grain
+    fiscal_year_start: int
+
+
+Value = MeasureValue | QueryValue | Ratio | Formula | Shift
+
+
+@dataclass(frozen=True)
+class KpiPlan:
+    """A KPI's value tree and the queries it needs (already merged)."""
+
+    kpi: str
+    slice: Slice
+    root: Value
+    queries: tuple[Query, ...]

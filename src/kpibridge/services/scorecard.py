@@ -1,0 +1,168 @@
+"""The scorecard: every KPI's latest complete period against its target."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import pandas as pd
+
+from kpibridge.metrics.engine import KpiRequest, MetricEngine
+from kpibridge.metrics.grains import add_periods, parse_period, period_label, period_start
+from kpibridge.model import KPI, Grain, Target
+from kpibridge.model.status import Status, status
+
+HISTORY_PERIODS = 13
+"""Periods of history per KPI (a year of months plus one, for sparklines and change)."""
+
+
+@dataclass(frozen=True)
+class ScorecardRow:
+    kpi: str
+    name: str
+    goal: str | None
+    owner: str | None
+    nature: str
+    format: str
+    unit: str | None
+    grain: Grain
+    period: date | None
+    period_label: str | None
+    value: float | None
+    previous: float | None
+    change: float | None
+    target: float | None
+    status: Status
+    history: tuple[tuple[date, float | None], ...] = field(default=())
+
+    def as_record(self) -> dict[str, object]:
+        """Plain JSON-ready form (dates as ``YYYY-MM-DD``)."""
+        return {
+            "kpi": self.kpi,
+            "name": self.name,
+            "goal": self.goal,
+            "owner": self.owner,
+            "nature": self.nature,
+            "grain": self.grain.value,
+            "period": self.period.isoformat() if self.period else None,
+            "period_label": self.period_label,
+            "value": self.value,
+            "previous": self.previous,
+            "change": self.change,
+            "target": self.target,
+            "status": self.status.value,
+            "format": self.format,
+            "unit": self.unit,
+        }
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    rows: tuple[ScorecardRow, ...]
+    warehouse_queries: int
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([row.as_record() for row in self.rows])
+
+
+def build_scorecard(engine: MetricEngine, kpis: list[KPI], as_of: date | None = None) -> Scorecard:
+    """Compute every KPI at its review grain with one warehouse query per merged query."""
+    fiscal = engine.fiscal_year_start
+    before = engine.query_log.count
+    extents = engine.data_extent(
+        (model, column) for kpi in kpis for model, column in _time_columns(engine, kpi)
+    )
+    requests: dict[str, KpiRequest] = {}
+    latest: dict[str, date | None] = {}
+    for kpi in kpis:
+        last_days = [extents.get(pair) for pair in _time_columns(engine, kpi)]
+        known = [d for d in last_days if d is not None]
+        last_day = min(known) if known and len(known) == len(last_days) else None
+        if as_of is not None and last_day is not None:
+            last_day = min(last_day, as_of)
+        period = _latest_complete(last_day, kpi.review_every, fiscal)
+        latest[kpi.id] = period
+        if period is not None:
+            requests[kpi.id] = KpiRequest(
+                kpi.id,
+                kpi.review_every,
+                start=add_periods(period, -(HISTORY_PERIODS - 1), kpi.review_every),
+                end=period,
+            )
+    frames = engine.compute_many(list(requests.values()))
+    rows = []
+    for kpi in kpis:
+        request = requests.get(kpi.id)
+        frame = (
+            frames[request] if request is not None else pd.DataFrame(columns=["period", "value"])
+        )
+        rows.append(_row(kpi, latest[kpi.id], frame, fiscal))
+    return Scorecard(tuple(rows), engine.query_log.count - before)
+
+
+def _time_columns(engine: MetricEngine, kpi: KPI) -> list[tuple[str, str]]:
+    pairs = []
+    for model_name in engine.builder.models_of(kpi.id):
+        model = engine.models[model_name]
+        pairs.append((model_name, model.time))
+    return pairs
+
+
+def _latest_complete(last_day: date | None, grain: Grain, fiscal: int) -> date | None:
+    """The last period whose final day is covered by the data."""
+    if last_day is None:
+        return None
+    start = period_start(last_day, grain, fiscal)
+    if add_periods(start, 1, grain) - timedelta(days=1) <= last_day:
+        return start
+    return add_periods(start, -1, grain)
+
+
+def target_for(kpi: KPI, period: date, fiscal: int) -> Target | None:
+    """The target set for exactly this period at the KPI's grain, else a standing target."""
+    standing = None
+    for target in kpi.targets:
+        if target.period is None:
+            standing = target
+            continue
+        grain, start = parse_period(target.period, fiscal)
+        if grain is kpi.review_every and start == period:
+            return target
+    return standing
+
+
+def _row(kpi: KPI, period: date | None, frame: pd.DataFrame, fiscal: int) -> ScorecardRow:
+    values = {
+        pd.Timestamp(p).date(): _number(v)
+        for p, v in zip(frame["period"], frame["value"], strict=True)
+    }
+    value = values.get(period) if period else None
+    previous = values.get(add_periods(period, -1, kpi.review_every)) if period else None
+    change = (value - previous) / abs(previous) if value is not None and previous else None
+    target = target_for(kpi, period, fiscal) if period else None
+    return ScorecardRow(
+        kpi=kpi.id,
+        name=kpi.name,
+        goal=kpi.goal,
+        owner=kpi.owner,
+        nature=kpi.nature.value,
+        format=kpi.format,
+        unit=kpi.unit,
+        grain=kpi.review_every,
+        period=period,
+        period_label=period_label(period, kpi.review_every, fiscal) if period else None,
+        value=value,
+        previous=previous,
+        change=change,
+        target=target.value if target else None,
+        status=status(value, target, kpi.direction),
+        history=tuple(sorted(values.items())),
+    )
+
+
+def _number(value: object) -> float | None:
+    if value is None:
+        return None
+    number = float(value)  # type: ignore[arg-type]
+    return None if math.isnan(number) else number
