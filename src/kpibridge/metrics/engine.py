@@ -159,11 +159,11 @@ class MetricEngine:
         for index, (model_name, column) in enumerate(pairs):
             table = self._table(self.models[model_name].table)
             parts.append(
-                table.aggregate(_pair=ibis.literal(index), last=table[column].max().cast("date"))
+                table.aggregate(pair=ibis.literal(index), last=table[column].max().cast("date"))
             )
         union = ibis.union(*parts) if len(parts) > 1 else parts[0]
         frame = self._execute(self.backend, union)
-        found = {int(row._pair): row.last for row in frame.itertuples()}
+        found = dict(zip(frame["pair"].astype(int), frame["last"], strict=True))
         return {
             pair: (None if pd.isna(found.get(index)) else pd.Timestamp(found[index]).date())
             for index, pair in enumerate(pairs)

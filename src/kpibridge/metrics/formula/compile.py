@@ -134,17 +134,19 @@ class _Compiler:
 
     def unary(self, node: Unary) -> ir.Value:
         if node.op == "-":
-            (value,) = self.typed(node, [node.operand], "numeric", "negate")
+            (value,) = self.typed(node, [node.operand], "numeric", "cannot negate {}")
             with self.guard(node):
                 return -cast(ir.NumericValue, value)
-        (value,) = self.typed(node, [node.operand], "boolean", "apply 'not' to")
+        (value,) = self.typed(node, [node.operand], "boolean", "cannot apply 'not' to {}")
         with self.guard(node):
             return ~cast(ir.BooleanValue, value)
 
     def binary(self, node: Binary) -> ir.Value:
         left, right = (
             cast(ir.NumericValue, value)
-            for value in self.typed(node, [node.left, node.right], "numeric", f"use {node.op!r} on")
+            for value in self.typed(
+                node, [node.left, node.right], "numeric", f"cannot use {node.op!r} on {{}}"
+            )
         )
         with self.guard(node):
             match node.op:
@@ -162,7 +164,9 @@ class _Compiler:
     def logical(self, node: Logical) -> ir.Value:
         left, right = (
             cast(ir.BooleanValue, value)
-            for value in self.typed(node, [node.left, node.right], "boolean", f"use {node.op!r} on")
+            for value in self.typed(
+                node, [node.left, node.right], "boolean", f"cannot use {node.op!r} on {{}}"
+            )
         )
         with self.guard(node):
             return left & right if node.op == "and" else left | right
@@ -207,7 +211,7 @@ class _Compiler:
             return self.reference(reference, node)
         function, args = node.function, node.args
         if function in _MATH_FUNCTIONS:
-            (value,) = self.typed(node, list(args), "numeric", f"apply {function}() to")
+            (value,) = self.typed(node, list(args), "numeric", f"cannot apply {function}() to {{}}")
             number = cast(ir.NumericValue, value)
             with self.guard(node):
                 return {
@@ -233,14 +237,16 @@ class _Compiler:
                 with self.guard(node):
                     return combine(*values)
             case "if":
-                (condition,) = self.typed(args[0], [args[0]], "boolean", "use as a condition")
+                (condition,) = self.typed(
+                    args[0], [args[0]], "boolean", "cannot use {} as a condition"
+                )
                 then, otherwise = self.unified(node, list(args[1:]), "combine")
                 with self.guard(node):
                     return ibis.ifelse(condition, then, otherwise)
         raise AssertionError(f"function {function!r} is whitelisted but not compiled")
 
     def round(self, node: Call) -> ir.Value:
-        (value,) = self.typed(node, [node.args[0]], "numeric", "round")
+        (value,) = self.typed(node, [node.args[0]], "numeric", "cannot round {}")
         number = cast(ir.NumericValue, value)
         if len(node.args) == 1:
             with self.guard(node):
@@ -256,15 +262,17 @@ class _Compiler:
 
     # -- type checks -------------------------------------------------------------------
 
-    def typed(self, node: Node, operands: Sequence[Node], kind: str, verb: str) -> list[ir.Value]:
+    def typed(
+        self, node: Node, operands: Sequence[Node], kind: str, complaint: str
+    ) -> list[ir.Value]:
         """Compile ``operands`` and require each to be of ``kind`` (a bare ``null`` is
-        accepted and given a matching type)."""
+        accepted and given a matching type); ``complaint`` has a ``{}`` for the types."""
         values = [self.compile(operand) for operand in operands]
         wrong = [value for value in values if _kind(value.type()) not in (kind, "null")]
         if wrong:
             types = " and ".join(str(value.type()) for value in values)
             need = "numbers" if kind == "numeric" else "true/false values"
-            raise self.error(f"cannot {verb} {types}: {need} are needed", node)
+            raise self.error(f"{complaint.format(types)}: {need} are needed", node)
         default = dt.float64 if kind == "numeric" else dt.boolean
         return _fill_nulls(values, default)
 

@@ -62,12 +62,12 @@ def to_text(node: Node) -> str:
             return "null"
         case Name():
             return node.dotted
-        case Unary(op="-", operand=operand):
+        case Unary(op="not", operand=operand):
+            return f"not {_operand(operand, minimum=_NOT)}"
+        case Unary(operand=operand):
             text = _operand(operand, minimum=_NEGATION)
             # "--" would read as a SQL comment, which the tokenizer rejects.
             return f"-({text})" if text.startswith("-") else f"-{text}"
-        case Unary(op="not", operand=operand):
-            return f"not {_operand(operand, minimum=_NOT)}"
         case Binary(op=op, left=left, right=right) | Logical(op=op, left=left, right=right):
             strength = _precedence(node)
             # Left-associative: a right operand of equal strength needs brackets.

@@ -60,7 +60,9 @@ class Token:
                 return repr(self.text)
 
 
-_NUMBER = re.compile(r"(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?")
+_DIGITS = frozenset("0123456789")
+_NUMBER = re.compile(r"(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_MAX_NUMBER_LENGTH = 40  # far beyond int64 and float64 precision; bounds int() parsing work
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NAME_CHARACTER = re.compile(r"[A-Za-z0-9_.]")
 _WHITESPACE = re.compile(r"\s+")
@@ -120,7 +122,7 @@ def _scan(text: str, position: int) -> Token:
         )
     if character == "'":
         return _scan_string(text, position)
-    if character.isdigit() or (character == "." and text[position + 1 : position + 2].isdigit()):
+    if character in _DIGITS or (character == "." and text[position + 1 : position + 2] in _DIGITS):
         return _scan_number(text, position)
     if match := _NAME.match(text, position):
         word = match.group()
@@ -172,6 +174,8 @@ def _scan_number(text: str, position: int) -> Token:
         bad = text[position : end + 1]
         raise FormulaError(f"malformed number {bad!r}", text, position, end + 1)
     spelling = match.group()
+    if len(spelling) > _MAX_NUMBER_LENGTH:
+        raise FormulaError("number is too long", text, position, end)
     value: int | float = int(spelling) if spelling.isdigit() else float(spelling)
     if isinstance(value, float) and not math.isfinite(value):
         raise FormulaError(f"number {spelling!r} is too large", text, position, end)

@@ -1,0 +1,22 @@
+"""The ``kpibridge`` command."""
+
+from __future__ import annotations
+
+import typer
+
+from kpibridge.cli import data_commands, metric_commands, workspace_commands
+
+app = typer.Typer(
+    name="kpibridge",
+    help="Agree on marketing KPIs, compute them from your own data, and live by them.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+workspace_commands.register(app)
+metric_commands.register(app)
+data_commands.register(app)
+
+
+def main() -> None:
+    app()

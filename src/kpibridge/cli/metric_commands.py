@@ -1,0 +1,118 @@
+"""``compute``, ``explain`` and ``scorecard``: KPI values and how they are made."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.syntax import Syntax
+from rich.table import Table
+
+from kpibridge.cli.errors import user_errors
+from kpibridge.cli.options import FormatOption, WorkspaceOption
+from kpibridge.cli.render import STATUS_STYLE, OutputFormat, format_number, print_frame
+from kpibridge.model import Grain
+from kpibridge.services.workspace import Workspace
+
+console = Console()
+
+GrainOption = Annotated[Grain, typer.Option("--grain", "-g", help="Time grain.")]
+ByOption = Annotated[
+    list[str] | None, typer.Option("--by", "-b", help="Dimension to slice by (repeatable).")
+]
+
+
+@user_errors
+def compute(
+    kpi: Annotated[str, typer.Argument(help="KPI id.")],
+    grain: GrainOption = Grain.MONTH,
+    by: ByOption = None,
+    start: Annotated[str | None, typer.Option(help="First day (YYYY-MM-DD).")] = None,
+    end: Annotated[str | None, typer.Option(help="Last day (YYYY-MM-DD).")] = None,
+    output: FormatOption = OutputFormat.TABLE,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Compute a KPI per period (and per dimension value)."""
+    with Workspace.open(workspace) as ws:
+        frame = ws.compute(kpi, grain=grain, by=by, start=start, end=end)
+        print_frame(console, frame, output, title=ws.kpis[kpi].name)
+
+
+@user_errors
+def explain(
+    kpi: Annotated[str, typer.Argument(help="KPI id.")],
+    grain: GrainOption = Grain.MONTH,
+    by: ByOption = None,
+    output: FormatOption = OutputFormat.TABLE,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Show a KPI's definition in words, its lineage and the SQL the engine will run."""
+    with Workspace.open(workspace) as ws:
+        explanation = ws.explain(kpi, grain=grain, by=by)
+    if output is OutputFormat.JSON:
+        console.print_json(json.dumps(explanation.as_record()))
+        return
+    console.print(f"[bold]{escape(explanation.name)}[/bold] ({explanation.kpi})")
+    console.print(escape(explanation.words))
+    console.print(f"\n[bold]Formula[/bold]  {escape(explanation.formula)}")
+    if explanation.caveats:
+        console.print(f"[bold]Caveats[/bold]  {escape(explanation.caveats)}")
+    console.print("\n[bold]Lineage[/bold]")
+    for item in explanation.lineage:
+        console.print(f"  model {item.model} → table {item.table}: {', '.join(item.columns)}")
+    console.print("\n[bold]SQL[/bold]")
+    if output is OutputFormat.CSV:
+        typer.echo(explanation.sql)
+    else:
+        console.print(Syntax(explanation.sql, "sql", word_wrap=True))
+
+
+@user_errors
+def scorecard(
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Judge periods complete up to this day.")
+    ] = None,
+    output: FormatOption = OutputFormat.TABLE,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Every KPI: latest complete period, previous period, change, target and status."""
+    with Workspace.open(workspace) as ws:
+        card = ws.scorecard(as_of=as_of)
+    if output is OutputFormat.TABLE:
+        console.print(scorecard_table(card.rows))
+        console.print(
+            f"[dim]{len(card.rows)} KPIs from {card.warehouse_queries} warehouse queries[/dim]"
+        )
+    else:
+        print_frame(console, card.to_frame(), output)
+
+
+def scorecard_table(rows: tuple) -> Table:  # type: ignore[type-arg]
+    table = Table(title="Scorecard")
+    for column in ("KPI", "Goal", "Period", "Value", "Previous", "Change", "Target", "Status"):
+        table.add_column(
+            column,
+            justify="right" if column in {"Value", "Previous", "Change", "Target"} else "left",
+        )
+    for row in rows:
+        style = STATUS_STYLE[row.status]
+        table.add_row(
+            escape(row.name),
+            row.goal or "—",
+            row.period_label or "—",
+            format_number(row.value, row.format),
+            format_number(row.previous, row.format),
+            f"{row.change:+.1%}" if row.change is not None else "—",
+            format_number(row.target, row.format),
+            f"[{style}]{row.status.value}[/{style}]",
+        )
+    return table
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(compute)
+    app.command()(explain)
+    app.command()(scorecard)

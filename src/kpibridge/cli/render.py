@@ -1,0 +1,95 @@
+"""Render results for the terminal (Rich tables) and for machines (JSON, CSV)."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import Any
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from kpibridge.model.status import Status
+
+
+class OutputFormat(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+
+
+STATUS_STYLE = {
+    Status.ON_TRACK: "green",
+    Status.AT_RISK: "yellow",
+    Status.OFF_TRACK: "red",
+    Status.NO_TARGET: "dim",
+    Status.NO_DATA: "dim",
+}
+
+
+def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """JSON-ready records: dates as YYYY-MM-DD, NaN as null."""
+    records = []
+    for row in frame.to_dict(orient="records"):
+        records.append({key: _plain(value) for key, value in row.items()})
+    return records
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is pd.NaT or value is None:
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def print_frame(
+    console: Console, frame: pd.DataFrame, output: OutputFormat, title: str = ""
+) -> None:
+    if output is OutputFormat.JSON:
+        console.print_json(json.dumps(frame_records(frame)))
+    elif output is OutputFormat.CSV:
+        text = frame.assign(
+            **{
+                c: frame[c].dt.strftime("%Y-%m-%d")
+                for c in frame.columns
+                if pd.api.types.is_datetime64_any_dtype(frame[c])
+            }
+        ).to_csv(index=False)
+        console.file.write(text)
+    else:
+        console.print(rich_table(frame_records(frame), list(frame.columns), title=title))
+
+
+def rich_table(records: Sequence[dict[str, Any]], columns: Sequence[str], title: str = "") -> Table:
+    table = Table(title=title or None, show_lines=False)
+    for column in columns:
+        numeric = any(
+            isinstance(r.get(column), int | float) and not isinstance(r.get(column), bool)
+            for r in records
+        )
+        table.add_column(column, justify="right" if numeric else "left")
+    for record in records:
+        table.add_row(*(format_number(record.get(column)) for column in columns))
+    return table
+
+
+def format_number(value: Any, kind: str = "number") -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if kind == "percent":
+        return f"{value * 100:.1f}%"
+    if kind == "currency":
+        return f"${value:,.2f}"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:,.4g}" if kind != "ratio" else f"{value:.2f}"
