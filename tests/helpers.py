@@ -15,6 +15,7 @@ number can be worked out by hand from what is on the screen::
 from __future__ import annotations
 
 import io
+import math
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -171,3 +172,17 @@ def records(frame: Any, *columns: str) -> list[tuple[Any, ...]]:
                 values.append(value)
         result.append(tuple(values))
     return result
+
+
+def assert_rows(
+    actual: Sequence[tuple[Any, ...]], expected: Sequence[tuple[Any, ...]], rel: float = 1e-9
+) -> None:
+    """Equal row by row; floats compared with a relative tolerance, None only with None."""
+    assert len(actual) == len(expected), f"{len(actual)} rows {actual} != {expected}"
+    for got, want in zip(actual, expected, strict=True):
+        assert len(got) == len(want), f"{got} != {want}"
+        for a, b in zip(got, want, strict=True):
+            if isinstance(b, float) and not isinstance(a, str) and a is not None:
+                assert math.isclose(a, b, rel_tol=rel, abs_tol=1e-12), f"{got} != {want}"
+            else:
+                assert a == b, f"{got} != {want}"

@@ -8,9 +8,13 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from kpibridge.cli.errors import user_errors
+from kpibridge.cli.metric_commands import scorecard_table
 from kpibridge.cli.options import WorkspaceOption
+from kpibridge.cli.render import WIDE
+from kpibridge.services.demo import build_demo
 from kpibridge.services.load import load_into
 from kpibridge.services.workspace import Workspace
 
@@ -40,5 +44,41 @@ def load(
             console.print(f"  {count:>8}  {escape(reason)}")
 
 
+@user_errors
+def demo(
+    directory: Annotated[Path, typer.Option("--dir", help="Folder for the demo workspace.")] = Path(
+        "demo"
+    ),
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same data.")] = 7,
+    scale: Annotated[float, typer.Option(help="Volume multiplier (1 ≈ 100k orders).")] = 1.0,
+    serve: Annotated[
+        bool,
+        typer.Option(help="Start the web app afterwards (not built yet: prints the scorecard)."),
+    ] = True,
+) -> None:
+    """Build the Acme Outdoor demo company (data, KPIs, targets, a round) and show it."""
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
+    ) as progress:
+        task = progress.add_task("generating the demo company", total=None)
+
+        def report(message: str) -> None:
+            progress.update(task, description=message)
+            progress.console.print(f"  [dim]{escape(message)}[/dim]")
+
+        built = build_demo(directory, seed=seed, scale=scale, progress=report)
+    console.print(
+        f"Demo workspace in [bold]{escape(str(built.root))}[/bold]: "
+        f"{sum(built.rows.values()):,} rows in {len(built.rows)} tables."
+    )
+    with Workspace.open(directory) as ws:
+        console.print(scorecard_table(ws.scorecard().rows), width=max(console.width, WIDE))
+    console.print(
+        f"Next: [bold]kpibridge compute cac --by channel -w {escape(str(directory))}[/bold]"
+    )
+    del serve  # the web app arrives with its own issue; until then the demo ends here
+
+
 def register(app: typer.Typer) -> None:
     app.command()(load)
+    app.command()(demo)

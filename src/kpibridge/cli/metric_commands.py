@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
@@ -13,8 +14,9 @@ from rich.table import Table
 
 from kpibridge.cli.errors import user_errors
 from kpibridge.cli.options import FormatOption, WorkspaceOption
-from kpibridge.cli.render import STATUS_STYLE, OutputFormat, format_number, print_frame
+from kpibridge.cli.render import STATUS_STYLE, WIDE, OutputFormat, format_number, print_frame
 from kpibridge.model import Grain
+from kpibridge.services.scorecard import ScorecardRow
 from kpibridge.services.workspace import Workspace
 
 console = Console()
@@ -82,7 +84,7 @@ def scorecard(
     with Workspace.open(workspace) as ws:
         card = ws.scorecard(as_of=as_of)
     if output is OutputFormat.TABLE:
-        console.print(scorecard_table(card.rows))
+        console.print(scorecard_table(card.rows), width=max(console.width, WIDE))
         console.print(
             f"[dim]{len(card.rows)} KPIs from {card.warehouse_queries} warehouse queries[/dim]"
         )
@@ -90,25 +92,31 @@ def scorecard(
         print_frame(console, card.to_frame(), output)
 
 
-def scorecard_table(rows: tuple) -> Table:  # type: ignore[type-arg]
-    table = Table(title="Scorecard")
-    for column in ("KPI", "Goal", "Period", "Value", "Previous", "Change", "Target", "Status"):
-        table.add_column(
-            column,
-            justify="right" if column in {"Value", "Previous", "Change", "Target"} else "left",
-        )
+def scorecard_table(rows: Sequence[ScorecardRow]) -> Table:
+    """KPIs grouped by goal, with value, previous period, change, target and status."""
+    table = Table(title="Scorecard", title_justify="left")
+    table.add_column("KPI", no_wrap=True, overflow="ellipsis", max_width=32)
+    table.add_column("Period", no_wrap=True)
+    for column in ("Value", "Previous", "Change", "Target"):
+        table.add_column(column, justify="right", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
+    by_goal: dict[str, list[ScorecardRow]] = {}
     for row in rows:
-        style = STATUS_STYLE[row.status]
-        table.add_row(
-            escape(row.name),
-            row.goal or "—",
-            row.period_label or "—",
-            format_number(row.value, row.format),
-            format_number(row.previous, row.format),
-            f"{row.change:+.1%}" if row.change is not None else "—",
-            format_number(row.target, row.format),
-            f"[{style}]{row.status.value}[/{style}]",
-        )
+        by_goal.setdefault(row.goal or "(no goal)", []).append(row)
+    for goal, members in by_goal.items():
+        table.add_row(f"[bold]{escape(goal)}[/bold]", end_section=False)
+        for row in members:
+            style = STATUS_STYLE[row.status]
+            table.add_row(
+                "  " + escape(row.name),
+                row.period_label or "—",
+                format_number(row.value, row.format),
+                format_number(row.previous, row.format),
+                f"{row.change:+.1%}" if row.change is not None else "—",
+                format_number(row.target, row.format),
+                f"[{style}]{row.status.value}[/{style}]",
+            )
+        table.rows[-1].end_section = True
     return table
 
 

@@ -14,6 +14,9 @@ from rich.table import Table
 
 from kpibridge.model.status import Status
 
+WIDE = 110
+"""Width for wide tables when the terminal is narrower (or not a terminal at all)."""
+
 
 class OutputFormat(StrEnum):
     TABLE = "table"
@@ -89,7 +92,7 @@ def format_number(value: Any, kind: str = "number") -> str:
     if kind == "percent":
         return f"{value * 100:.1f}%"
     if kind == "currency":
-        return f"${value:,.2f}"
+        return f"${value:,.0f}" if abs(value) >= 1000 else f"${value:,.2f}"
     if abs(value) >= 1000:
         return f"{value:,.0f}"
     return f"{value:,.4g}" if kind != "ratio" else f"{value:.2f}"

@@ -124,12 +124,7 @@ def yearly_log() -> FloatArray:
 
 def demand_shape() -> FloatArray:
     """Deterministic demand multiplier of every day: trend × weekday × year × holidays."""
-    log = (
-        GROWTH_PER_YEAR * years_elapsed()
-        + WEEKDAY_LOG[weekday()]
-        + yearly_log()
-        + holiday_log()
-    )
+    log = GROWTH_PER_YEAR * years_elapsed() + WEEKDAY_LOG[weekday()] + yearly_log() + holiday_log()
     return np.exp(log)
 
 
@@ -140,8 +135,32 @@ def day_start_micros() -> IntArray:
 
 #: Relative traffic by hour of day (0–23): quiet at night, a lunch bump, an evening peak.
 HOURLY_WEIGHTS = np.array(
-    [0.6, 0.35, 0.2, 0.15, 0.15, 0.25, 0.5, 0.9, 1.2, 1.4, 1.5, 1.6,
-     1.8, 1.7, 1.5, 1.4, 1.4, 1.5, 1.8, 2.1, 2.3, 2.2, 1.7, 1.1]
+    [
+        0.6,
+        0.35,
+        0.2,
+        0.15,
+        0.15,
+        0.25,
+        0.5,
+        0.9,
+        1.2,
+        1.4,
+        1.5,
+        1.6,
+        1.8,
+        1.7,
+        1.5,
+        1.4,
+        1.4,
+        1.5,
+        1.8,
+        2.1,
+        2.3,
+        2.2,
+        1.7,
+        1.1,
+    ]
 )
 
 

@@ -160,9 +160,7 @@ def _order_values(
     basket = 1.0 + 0.12 * np.isin(months, (11, 12)) + 0.05 * np.isin(months, (6, 7))
     channel_value = np.array([_CHANNEL_VALUE.get(name, 1.0) for name in CHANNELS])[channel]
     spread = np.exp(rng.normal(-0.5 * _ORDER_VALUE_SD**2, _ORDER_VALUE_SD, n))
-    revenue = np.maximum(
-        np.round(_AVERAGE_ORDER_VALUE * basket * channel_value * spread, 2), 4.99
-    )
+    revenue = np.maximum(np.round(_AVERAGE_ORDER_VALUE * basket * channel_value * spread, 2), 4.99)
     promotion = np.isin(calendar.DAYS, calendar.black_fridays()[:, None] + np.arange(4))[day]
     rate = (
         rng.normal(_MARGIN_RATE, 0.05, n)

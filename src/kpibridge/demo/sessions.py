@@ -101,7 +101,8 @@ def _expected_counts(media: PaidMedia, demand: FloatArray, scale: float) -> Floa
     running = media.spend * display
     running_total = running.sum(axis=1, keepdims=True)
     display_split = np.where(
-        running_total > 0, running / np.where(running_total > 0, running_total, 1.0),
+        running_total > 0,
+        running / np.where(running_total > 0, running_total, 1.0),
         display / display.sum(),
     )
     paid = paid + _DISPLAY_SHARE * per_demand[:, None] * display_split
@@ -182,27 +183,25 @@ def attach_customers(
     sessions: Sessions,
     acquired_at: IntArray,
     loyalty: FloatArray,
-    converted_customer: IntArray,
+    *,
+    session_of_order: IntArray,
+    customer_of_order: IntArray,
 ) -> None:
     """Fill ``customer_id`` (and customers' visitor ids) of the sessions, in place.
 
-    Converting sessions belong to the customer of the order they produced
-    (``converted_customer``, in session order). Some other sessions are logged-in customers:
-    chosen among those already acquired, loyal customers more often. Known customers get a
-    stable visitor id above the anonymous ones.
+    Converting sessions belong to the customer of the order they produced (the orders with
+    a session, given as parallel arrays of session index and customer index). Some other
+    sessions are logged-in customers: chosen among those already acquired, loyal customers
+    more often. Known customers get a stable visitor id above the anonymous ones.
     """
     n = len(sessions.started_at)
-    customer = np.full(n, -1, dtype=np.int64)
-    converted = np.flatnonzero(sessions.converted)
-    customer[converted] = converted_customer
+    customer = np.zeros(n, dtype=np.int64)
+    customer[session_of_order] = customer_of_order + 1
     available = np.searchsorted(acquired_at, sessions.started_at, side="right")
-    n_customers = len(acquired_at)
-    ramp = np.minimum(1.0, available / max(1.0, 0.25 * n_customers))
-    known = (~sessions.converted) & (available > 0) & (rng.random(n) < _KNOWN_SHARE * ramp)
+    ramp = np.minimum(1.0, available / max(1.0, 0.25 * len(acquired_at)))
+    known = (customer == 0) & (available > 0) & (rng.random(n) < _KNOWN_SHARE * ramp)
     known_index = np.flatnonzero(known)
-    customer[known_index] = (
-        choose_from_prefix(rng, np.cumsum(loyalty), available[known_index]) + 1
-    )
+    customer[known_index] = choose_from_prefix(rng, np.cumsum(loyalty), available[known_index]) + 1
     has_customer = customer > 0
     offset = int(sessions.visitor_id.max(initial=0))
     sessions.visitor_id[has_customer] = offset + customer[has_customer]

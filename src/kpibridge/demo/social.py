@@ -104,9 +104,7 @@ def build_social(path: EngagementPath, rng: np.random.Generator, scale: float) -
     )
     brand_mentions = rng.poisson(engagements * _MENTIONS_PER_ENGAGEMENT)
     market = np.exp(calendar.yearly_log() + 0.06 * calendar.years_elapsed())
-    category_mentions = rng.poisson(
-        _CATEGORY_MENTIONS_PER_DAY * scale * market[:, None]
-    )
+    category_mentions = rng.poisson(_CATEGORY_MENTIONS_PER_DAY * scale * market[:, None])
     return pa.table(
         {
             "date": pa.array(np.repeat(calendar.DAYS, n_platforms)),

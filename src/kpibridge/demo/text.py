@@ -30,8 +30,18 @@ THEMES = ("delivery", "quality", "sizing", "value", "service", "website", "prais
 DELIVERY, QUALITY, SIZING, VALUE, SERVICE, WEBSITE, PRAISE = range(len(THEMES))
 #: Words that mark a text as being about delivery (checked by the tests, usable by analyses).
 DELIVERY_WORDS = (
-    "delivery", "delivered", "shipping", "shipped", "courier", "package", "parcel",
-    "arrived", "late", "lost", "damaged", "tracking",
+    "delivery",
+    "delivered",
+    "shipping",
+    "shipped",
+    "courier",
+    "package",
+    "parcel",
+    "arrived",
+    "late",
+    "lost",
+    "damaged",
+    "tracking",
 )
 _SLOT = re.compile(r"\{(product|detail|days)\}")
 _DAYS = tuple(str(days) for days in range(2, 15))
@@ -53,73 +63,150 @@ def _t(text: str, polarity: int, *details: str) -> Template:
 REVIEW_TEMPLATES: dict[str, tuple[Template, ...]] = {
     "delivery": (
         _t("My {product} arrived {days} days late and the box was crushed.", -1),
-        _t("The package was lost for over a week, {detail}.", -1,
-           "support had to send a replacement", "still waiting on the refund",
-           "had to chase the courier twice"),
-        _t("The {product} showed up damaged. {detail}.", -1,
-           "The outer box was torn open", "Clearly dropped in transit", "Returned it"),
-        _t("Delivery took {days} days instead of three. {detail}.", -1,
-           "Missed my weekend trip", "Not acceptable", "Shipping updates were useless"),
+        _t(
+            "The package was lost for over a week, {detail}.",
+            -1,
+            "support had to send a replacement",
+            "still waiting on the refund",
+            "had to chase the courier twice",
+        ),
+        _t(
+            "The {product} showed up damaged. {detail}.",
+            -1,
+            "The outer box was torn open",
+            "Clearly dropped in transit",
+            "Returned it",
+        ),
+        _t(
+            "Delivery took {days} days instead of three. {detail}.",
+            -1,
+            "Missed my weekend trip",
+            "Not acceptable",
+            "Shipping updates were useless",
+        ),
         _t("Tracking said delivered, but nothing came for {days} days.", -1),
         _t("The courier left the parcel in the rain and the {product} got soaked.", -1),
     ),
     "quality": (
         _t("The {product} fell apart after {days} trips.", -1),
-        _t("Zipper on the {product} broke on day one. {detail}.", -1,
-           "Expected better from Acme", "Feels cheaply made", "Sending it back"),
-        _t("Stitching on my {product} came loose. {detail}.", -1,
-           "The fabric is thinner than pictured", "Disappointing build"),
-        _t("The {product} is built like a tank. {detail}.", 1,
-           "The seams are excellent", "Materials feel premium", "Survived a rough season"),
+        _t(
+            "Zipper on the {product} broke on day one. {detail}.",
+            -1,
+            "Expected better from Acme",
+            "Feels cheaply made",
+            "Sending it back",
+        ),
+        _t(
+            "Stitching on my {product} came loose. {detail}.",
+            -1,
+            "The fabric is thinner than pictured",
+            "Disappointing build",
+        ),
+        _t(
+            "The {product} is built like a tank. {detail}.",
+            1,
+            "The seams are excellent",
+            "Materials feel premium",
+            "Survived a rough season",
+        ),
         _t("Solid materials, the {product} held up on a {days}-day trek.", 1),
         _t("The {product} is decent but the buckles feel flimsy.", 0),
     ),
     "sizing": (
         _t("The {product} runs small, order a size up.", 0),
-        _t("Sleeves on the {product} are too short. {detail}.", -1,
-           "Had to exchange it", "Size chart is off"),
-        _t("The {product} fits true to size. {detail}.", 1,
-           "Comfortable all day", "Room for a base layer"),
-        _t("Way too tight across the shoulders, the {product} needs a better size chart.", -1),
-        _t("The {product} is a bit roomy, {detail}.", 0,
-           "fine for layering", "go half a size down"),
+        _t(
+            "The {product} is a full size too tight. {detail}.",
+            -1,
+            "Had to exchange it",
+            "Size chart is off",
+        ),
+        _t(
+            "The {product} fits true to size. {detail}.",
+            1,
+            "Comfortable all day",
+            "Room for a base layer",
+        ),
+        _t("Ordered my usual size and the {product} is far too big.", -1),
+        _t(
+            "The {product} is a bit roomy, {detail}.", 0, "fine for layering", "go half a size down"
+        ),
     ),
     "value": (
-        _t("Great value for the money, the {product} {detail}.", 1,
-           "beats brands twice the price", "was worth every cent"),
-        _t("Overpriced for what you get. {detail}.", -1,
-           "Found the same quality for less", "Not worth full price"),
+        _t(
+            "Great value for the money, the {product} {detail}.",
+            1,
+            "beats brands twice the price",
+            "was worth every cent",
+        ),
+        _t(
+            "Overpriced for what you get. {detail}.",
+            -1,
+            "Found the same quality for less",
+            "Not worth full price",
+        ),
         _t("Waited for the sale and the {product} was worth it.", 1),
         _t("The {product} is nice but the price went up {days} dollars in a month.", -1),
         _t("Fair price for a {product} of this quality.", 0),
     ),
     "service": (
         _t("Support answered within {days} hours and fixed my problem with the {product}.", 1),
-        _t("Nobody answered my emails for {days} days. {detail}.", -1,
-           "Terrible service", "Had to call three times"),
-        _t("The return for my {product} was painless. {detail}.", 1,
-           "Refund within the week", "Friendly staff"),
+        _t(
+            "Nobody answered my emails for {days} days. {detail}.",
+            -1,
+            "Terrible service",
+            "Had to call three times",
+        ),
+        _t(
+            "The return for my {product} was painless. {detail}.",
+            1,
+            "Refund within the week",
+            "Friendly staff",
+        ),
         _t("Customer service was polite but could not help with the {product}.", 0),
         _t("The chat agent was rude when I asked about the {product}.", -1),
     ),
     "website": (
-        _t("Checkout kept failing on the app. {detail}.", -1,
-           "Took three tries", "Had to use a laptop"),
+        _t(
+            "Checkout kept failing on the app. {detail}.",
+            -1,
+            "Took three tries",
+            "Had to use a laptop",
+        ),
         _t("The app crashed at payment {days} times before my {product} order went through.", -1),
         _t("Site search is useless, I could not find the {product} in my size.", -1),
-        _t("Could not apply my discount code. {detail}.", -1,
-           "Support fixed it by hand", "Annoying"),
+        _t(
+            "Could not apply my discount code. {detail}.",
+            -1,
+            "Support fixed it by hand",
+            "Annoying",
+        ),
         _t("The new app is quick and ordering the {product} took a minute.", 1),
     ),
     "praise": (
-        _t("Love my {product}! {detail}.", 1,
-           "Used it every weekend since", "Exactly as described", "My partner wants one too"),
+        _t(
+            "Love my {product}! {detail}.",
+            1,
+            "Used it every weekend since",
+            "Exactly as described",
+            "My partner wants one too",
+        ),
         _t("Best {product} I have owned.", 1),
-        _t("The {product} is perfect for {detail}.", 1,
-           "long day hikes", "car camping with the kids", "cold mornings", "alpine trips"),
+        _t(
+            "The {product} is perfect for {detail}.",
+            1,
+            "long day hikes",
+            "car camping with the kids",
+            "cold mornings",
+            "alpine trips",
+        ),
         _t("Second {product} from Acme, still impressed.", 1),
-        _t("Really happy with the {product}. {detail}.", 1,
-           "Light and comfortable", "Looks great", "Does exactly what it should"),
+        _t(
+            "Really happy with the {product}. {detail}.",
+            1,
+            "Light and comfortable",
+            "Looks great",
+            "Does exactly what it should",
+        ),
         _t("The {product} is good, nothing special.", 0),
     ),
 }
@@ -127,8 +214,7 @@ REVIEW_TEMPLATES: dict[str, tuple[Template, ...]] = {
 COMMENT_TEMPLATES: dict[str, tuple[Template, ...]] = {
     "delivery": (
         _t("Delivery was {days} days late.", -1),
-        _t("Shipping took forever, {detail}.", -1,
-           "almost missed a birthday", "no updates at all"),
+        _t("Shipping took forever, {detail}.", -1, "almost missed a birthday", "no updates at all"),
         _t("My order arrived damaged.", -1),
         _t("The courier lost my package.", -1),
         _t("Late delivery again, {detail}.", -1, "second time this year", "please fix this"),
@@ -162,8 +248,13 @@ COMMENT_TEMPLATES: dict[str, tuple[Template, ...]] = {
         _t("Love the new app.", 1),
     ),
     "praise": (
-        _t("Great experience, {detail}.", 1,
-           "will order again", "recommended to friends", "very happy"),
+        _t(
+            "Great experience, {detail}.",
+            1,
+            "will order again",
+            "recommended to friends",
+            "very happy",
+        ),
         _t("Everything was perfect.", 1),
         _t("Love Acme Outdoor!", 1),
         _t("Happy with my {product}.", 1),
@@ -173,8 +264,15 @@ COMMENT_TEMPLATES: dict[str, tuple[Template, ...]] = {
 }
 
 #: Sentences that may open a text (the empty ones make most texts start directly).
-OPENERS = ("", "", "", "", "Second order from Acme. ", "Bought this as a gift. ",
-           "Long-time customer. ")
+OPENERS = (
+    "",
+    "",
+    "",
+    "",
+    "Second order from Acme. ",
+    "Bought this as a gift. ",
+    "Long-time customer. ",
+)
 #: Sentences that may close a text, by polarity −1, 0, +1.
 CLOSERS = {
     -1: ("", "", " Disappointed.", " Not impressed.", " Will think twice next time."),
@@ -227,8 +325,15 @@ class TextBank:
         closer = self.closer_start[polarity] + np.floor(
             rng.random(n) * self.closer_size[polarity]
         ).astype(np.int64)
-        pieces = [opener, self.literals[template, 0], slots[0], self.literals[template, 1],
-                  slots[1], self.literals[template, 2], closer]
+        pieces = [
+            opener,
+            self.literals[template, 0],
+            slots[0],
+            self.literals[template, 1],
+            slots[1],
+            self.literals[template, 2],
+            closer,
+        ]
         return pc.binary_join_element_wise(
             *(self.vocabulary.take(pa.array(piece)) for piece in pieces), ""
         )
@@ -254,12 +359,16 @@ def compile_bank(templates: dict[str, tuple[Template, ...]]) -> TextBank:
         if len(kinds) > 2:
             raise ValueError(f"template has more than two slots: {template.text!r}")
         if ("detail" in kinds) != bool(template.details):
-            raise ValueError(f"template needs details exactly when it has {{detail}}: {template.text!r}")
+            raise ValueError(
+                f"template needs details exactly when it has {{detail}}: {template.text!r}"
+            )
         texts += [""] * (3 - len(texts))
         literals[row] = [add([text]) if text else 0 for text in texts]
         slot_kind[row, : len(kinds)] = kinds
         detail_start[row] = add(list(template.details))
     closer_start = np.array([add(CLOSERS[p]) for p in (-1, 0, 1)], dtype=np.int64)
+    product_start, days_start = add(list(PRODUCT_NAMES)), add(list(_DAYS))
+    opener_start = add(list(OPENERS))
     return TextBank(
         vocabulary=pa.array(vocabulary),
         theme_start=np.cumsum(sizes) - sizes,
@@ -269,9 +378,9 @@ def compile_bank(templates: dict[str, tuple[Template, ...]]) -> TextBank:
         slot_kind=slot_kind,
         detail_start=detail_start,
         detail_size=np.array([len(template.details) for template in ordered], dtype=np.int64),
-        product_start=add(list(PRODUCT_NAMES)),
-        days_start=add(list(_DAYS)),
-        opener_start=add(list(OPENERS)),
+        product_start=product_start,
+        days_start=days_start,
+        opener_start=opener_start,
         closer_start=closer_start,
         closer_size=np.array([len(CLOSERS[p]) for p in (-1, 0, 1)], dtype=np.int64),
     )

@@ -163,7 +163,9 @@ def build_surveys(rng: np.random.Generator, orders: Orders, scale: float) -> pa.
     has_comment = ~is_tracker & (comment_draw < _COMMENT_SHARE)
     empty = ~is_tracker & ~has_comment & (comment_draw > 1.0 - _EMPTY_COMMENT_SHARE)
     comment = pc.if_else(pa.array(empty), pa.scalar(""), comment)
-    progress = (responded_at - calendar.START_MICROS) / (calendar.END_MICROS - calendar.START_MICROS)
+    progress = (responded_at - calendar.START_MICROS) / (
+        calendar.END_MICROS - calendar.START_MICROS
+    )
     aware = rng.random(n) < 0.30 + 0.12 * progress
     return pa.table(
         {
@@ -181,4 +183,3 @@ def build_surveys(rng: np.random.Generator, orders: Orders, scale: float) -> pa.
 def _with_nulls(values: pa.Array, null: np.ndarray) -> pa.Array:
     """``values`` with NULL where ``null`` is true."""
     return pc.if_else(pa.array(null), pa.scalar(None, pa.string()), values)
-

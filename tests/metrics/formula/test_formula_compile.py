@@ -189,3 +189,9 @@ def test_type_errors(table: ir.Table, text: str, message: str, column: int) -> N
         compile_formula(parse_formula(text), text, column_resolver(table))
     assert message in info.value.reason
     assert info.value.column == column
+
+
+def test_deepest_allowed_formula_compiles_and_runs(connection: Backend, table: ir.Table) -> None:
+    """200 chained operators (the parser's limit) stay clear of recursion limits in Ibis."""
+    text = " + ".join(["promoters"] * 200)
+    assert compute(connection, table, text) == [200 * p for p in ROWS["promoters"]]

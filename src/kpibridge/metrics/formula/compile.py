@@ -93,7 +93,7 @@ class _Compiler:
             case Null():
                 return ibis.null()
             case Name():
-                return self.reference(Reference(node), node)
+                return self.reference(Reference(node))
             case Unary():
                 return self.unary(node)
             case Binary():
@@ -123,7 +123,7 @@ class _Compiler:
             raise self.error(f"{value} is too large for a whole number", node)
         return ibis.literal(value, type=dt.int64)
 
-    def reference(self, reference: Reference, node: Node) -> ir.Value:
+    def reference(self, reference: Reference) -> ir.Value:
         try:
             return self.resolve(reference)
         except UnknownNameError as exc:
@@ -208,7 +208,7 @@ class _Compiler:
     def call(self, node: Call) -> ir.Value:
         reference = as_reference(node)
         if reference is not None:
-            return self.reference(reference, node)
+            return self.reference(reference)
         function, args = node.function, node.args
         if function in _MATH_FUNCTIONS:
             (value,) = self.typed(node, list(args), "numeric", f"cannot apply {function}() to {{}}")
