@@ -6,19 +6,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from kpibridge.cli.errors import user_errors
 from kpibridge.cli.metric_commands import scorecard_table
 from kpibridge.cli.options import WorkspaceOption
-from kpibridge.cli.render import WIDE
+from kpibridge.cli.render import make_console
 from kpibridge.services.demo import build_demo
 from kpibridge.services.load import load_into
 from kpibridge.services.workspace import Workspace
 
-console = Console()
+console = make_console()
 
 
 @user_errors
@@ -72,7 +71,7 @@ def demo(
         f"{sum(built.rows.values()):,} rows in {len(built.rows)} tables."
     )
     with Workspace.open(directory) as ws:
-        console.print(scorecard_table(ws.scorecard().rows), width=max(console.width, WIDE))
+        console.print(scorecard_table(ws.scorecard().rows))
     console.print(
         f"Next: [bold]kpibridge compute cac --by channel -w {escape(str(directory))}[/bold]"
     )

@@ -7,19 +7,24 @@ from collections.abc import Sequence
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.syntax import Syntax
 from rich.table import Table
 
 from kpibridge.cli.errors import user_errors
 from kpibridge.cli.options import FormatOption, WorkspaceOption
-from kpibridge.cli.render import STATUS_STYLE, WIDE, OutputFormat, format_number, print_frame
+from kpibridge.cli.render import (
+    STATUS_STYLE,
+    OutputFormat,
+    format_number,
+    make_console,
+    print_frame,
+)
 from kpibridge.model import Grain
 from kpibridge.services.scorecard import ScorecardRow
 from kpibridge.services.workspace import Workspace
 
-console = Console()
+console = make_console()
 
 GrainOption = Annotated[Grain, typer.Option("--grain", "-g", help="Time grain.")]
 ByOption = Annotated[
@@ -84,7 +89,7 @@ def scorecard(
     with Workspace.open(workspace) as ws:
         card = ws.scorecard(as_of=as_of)
     if output is OutputFormat.TABLE:
-        console.print(scorecard_table(card.rows), width=max(console.width, WIDE))
+        console.print(scorecard_table(card.rows))
         console.print(
             f"[dim]{len(card.rows)} KPIs from {card.warehouse_queries} warehouse queries[/dim]"
         )

@@ -18,6 +18,12 @@ WIDE = 110
 """Width for wide tables when the terminal is narrower (or not a terminal at all)."""
 
 
+def make_console() -> Console:
+    """Rich console; when output is not a terminal (a pipe, a file) use a wide page."""
+    console = Console()
+    return console if console.is_terminal else Console(width=max(console.width, WIDE))
+
+
 class OutputFormat(StrEnum):
     TABLE = "table"
     CSV = "csv"

@@ -7,16 +7,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
 from kpibridge.cli.errors import user_errors
 from kpibridge.cli.options import WorkspaceOption
+from kpibridge.cli.render import make_console
 from kpibridge.services.schema import workspace_schemas
 from kpibridge.services.setup import create_workspace
 from kpibridge.services.workspace import Workspace
 
-console = Console()
+console = make_console()
 
 
 @user_errors

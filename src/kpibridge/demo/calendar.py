@@ -111,14 +111,14 @@ def yearly_log() -> FloatArray:
     doy = day_of_year()
     months = month()
     day_of_month = day_of_month_number()
-    log = 0.22 * _bump(doy, 172.0, 28.0) + 0.08 * _bump(doy, 120.0, 22.0)
+    log = 0.18 * _bump(doy, 172.0, 28.0) + 0.08 * _bump(doy, 120.0, 22.0)
     november = months == 11
-    log[november] += 0.10 + 0.25 * (day_of_month[november] - 1) / 30.0
+    log[november] += 0.12 + 0.30 * (day_of_month[november] - 1) / 30.0
     december = months == 12
     run_up = december & (day_of_month <= 20)
-    log[run_up] += 0.35 + 0.05 * day_of_month[run_up] / 20.0
-    log[december & (day_of_month > 20)] += 0.05
-    log[(months == 1) | (months == 2)] -= 0.12
+    log[run_up] += 0.42 + 0.05 * day_of_month[run_up] / 20.0
+    log[december & (day_of_month > 20)] += 0.20
+    log[(months == 1) | (months == 2)] -= 0.10
     return log
 
 

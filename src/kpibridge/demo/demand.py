@@ -15,7 +15,7 @@ from kpibridge.demo import calendar, effects
 from kpibridge.demo.calendar import FloatArray
 from kpibridge.demo.social import EngagementPath
 
-_WEEKLY_NOISE_SD = 0.03
+_WEEKLY_NOISE_SD = 0.02
 _DAILY_NOISE_SD = 0.05
 
 

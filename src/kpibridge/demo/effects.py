@@ -15,14 +15,14 @@ import numpy as np
 SOCIAL_LAG_WEEKS = 2
 #: Relative demand lift per standard deviation of (log) weekly engagement, ``SOCIAL_LAG_WEEKS``
 #: later. Demand at other lags does not depend on engagement.
-SOCIAL_LIFT_PER_SD = 0.09
+SOCIAL_LIFT_PER_SD = 0.10
 #: Autoregressive coefficient of log weekly engagement (its week-to-week persistence).
-ENGAGEMENT_PERSISTENCE = 0.5
+ENGAGEMENT_PERSISTENCE = 0.8
 #: Standard deviation of the Gaussian part of the weekly engagement innovations.
-ENGAGEMENT_NOISE_SD = 0.15
+ENGAGEMENT_NOISE_SD = 0.12
 #: Weekly probability, and mean log size, of a campaign burst in engagement.
-ENGAGEMENT_BURST_PROBABILITY = 0.10
-ENGAGEMENT_BURST_MEAN = 0.35
+ENGAGEMENT_BURST_PROBABILITY = 0.15
+ENGAGEMENT_BURST_MEAN = 0.25
 
 # 2. Display spend has no effect on sales.
 #: Elasticity of sessions, orders and revenue with respect to display spend: none at all.

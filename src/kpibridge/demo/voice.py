@@ -36,16 +36,16 @@ _REVIEW_RATE = 0.08
 _SURVEY_RATE = 0.09
 TRACKER_RESPONSES_AT_SCALE_1 = 4_000
 #: Theme shares apart from delivery (normalised to the rest), in ``THEMES`` order.
-_REVIEW_THEMES = np.array([0.0, 0.13, 0.10, 0.12, 0.08, 0.05, 0.47])
-_SURVEY_THEMES = np.array([0.0, 0.10, 0.05, 0.12, 0.10, 0.08, 0.50])
+_REVIEW_THEMES = np.array([0.0, 0.11, 0.08, 0.09, 0.05, 0.04, 0.63])
+_SURVEY_THEMES = np.array([0.0, 0.08, 0.04, 0.10, 0.09, 0.06, 0.63])
 _COMMENT_SHARE = 0.55
 _EMPTY_COMMENT_SHARE = 0.05
 #: Score distributions by polarity (rows −1, 0, +1).
 _RATING = np.array(
-    [[0.38, 0.34, 0.18, 0.08, 0.02], [0.04, 0.14, 0.42, 0.30, 0.10], [0.01, 0.02, 0.07, 0.30, 0.60]]
+    [[0.35, 0.33, 0.20, 0.09, 0.03], [0.03, 0.12, 0.40, 0.33, 0.12], [0.0, 0.01, 0.04, 0.25, 0.70]]
 )
 _CSAT = np.array(
-    [[0.28, 0.34, 0.24, 0.11, 0.03], [0.03, 0.10, 0.37, 0.38, 0.12], [0.0, 0.02, 0.06, 0.32, 0.60]]
+    [[0.20, 0.32, 0.28, 0.15, 0.05], [0.03, 0.10, 0.37, 0.38, 0.12], [0.0, 0.01, 0.05, 0.30, 0.64]]
 )
 _DETRACTOR_SPREAD = np.array([1, 1, 1, 2, 3, 5, 7]) / 20
 _NPS = np.array(

@@ -86,7 +86,7 @@ class QueryCompiler:
             _argument=argument if argument is not None else ibis.literal(1),
             **{name: scope.dimension(name) for name in slice_.dimensions},
         )
-        spine = fact_rows.select(period=fact_rows._period).distinct()
+        spine = _period_spine(fact_rows, slice_.grain)
         if slice_.start is not None:
             spine = spine.filter(spine.period >= ibis.literal(slice_.start))
         period_end = _add(spine.period, 1, slice_.grain).cast("timestamp")
@@ -206,6 +206,17 @@ def _interval(window: Window) -> ir.IntervalScalar:
 def _add(period: ir.DateValue, count: int, grain: Grain) -> ir.DateValue:
     # via timestamp: Ibis types date ± interval as a date, but engines return a timestamp
     return (period.cast("timestamp") + _interval(Window(count=count, unit=grain))).date()
+
+
+def _period_spine(fact_rows: ir.Table, grain: Grain) -> ir.Table:
+    """Every period from the first to the last ``_period`` of the rows, gaps included: a
+    trailing window or a to-date total has a value in a period without rows of its own."""
+    bounds = fact_rows.aggregate(first=fact_rows._period.min(), last=fact_rows._period.max())
+    step = _interval(Window(count=1, unit=grain))
+    moments = ibis.range(
+        bounds["first"].cast("timestamp"), bounds["last"].cast("timestamp") + step, step
+    )
+    return bounds.select(period=moments.unnest().date())
 
 
 def _window_start(period: ir.DateValue, query: CumulativeQuery, slice_: Slice) -> ir.DateValue:

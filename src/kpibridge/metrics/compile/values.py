@@ -60,7 +60,9 @@ class ValueCompiler:
                     return table.select(*self.keys, value=table.numerator)
                 return table.select(*self.keys, value=table.value)
             case Ratio():
-                joined, (numerator, denominator) = self._combine([node.numerator, node.denominator])
+                joined, (numerator, denominator), _ = self._combine(
+                    [node.numerator, node.denominator]
+                )
                 scaled = numerator * node.scale if node.scale != 1 else numerator
                 return joined.select(
                     *self.keys,
@@ -69,7 +71,7 @@ class ValueCompiler:
                     denominator=denominator,
                 )
             case Formula():
-                joined, columns = self._combine([value for _, value in node.inputs])
+                joined, columns, present = self._combine([value for _, value in node.inputs])
                 by_reference = {
                     _reference_key(reference): column
                     for (reference, _), column in zip(node.inputs, columns, strict=True)
@@ -79,7 +81,17 @@ class ValueCompiler:
                     return by_reference[_reference_key(reference)]
 
                 value = compile_formula(node.tree, node.text, resolve)
-                return joined.select(*self.keys, value=value)
+                # Earlier periods moved forward reach past the data (the month after the last
+                # one, a year of rows after year_ago): keep the periods a current input has.
+                current = [
+                    present[index]
+                    for index, (reference, _) in enumerate(node.inputs)
+                    if reference.offset is None
+                ]
+                if not current or len(current) == len(node.inputs):
+                    return joined.select(*self.keys, value=value)
+                result = joined.select(*self.keys, value=value, _current=ibis.or_(*current))
+                return result.filter(result._current).drop("_current")
             case Shift():
                 inner = self.compile(node.inner)
                 return inner.mutate(period=_shift_period(inner.period, node))
@@ -90,8 +102,11 @@ class ValueCompiler:
             return _Operand(node.key, self.tables[node.key], node.spec.column, node.additive)
         return _Operand(node, self.compile(node), "value", additive=False)
 
-    def _combine(self, nodes: Sequence[Value]) -> tuple[ir.Table, list[ir.Value]]:
-        """One table holding every operand, one row per period and dimension values.
+    def _combine(
+        self, nodes: Sequence[Value]
+    ) -> tuple[ir.Table, list[ir.Value], list[ir.BooleanValue]]:
+        """One table holding every operand, one row per period and dimension values, and for
+        each operand whether its source has that row.
 
         Operands from different sources are stacked (``UNION ALL``) and grouped by the keys:
         a full outer join that treats null dimension values as equal and never trips over
@@ -108,10 +123,12 @@ class ValueCompiler:
                 *self.keys,
                 **{names[i]: operands[i].table[operands[i].column] for i in range(len(operands))},
             )
-            return joined, [joined[name] for name in names]
+            everywhere = ibis.literal(True)
+            return joined, [joined[name] for name in names], [everywhere] * len(names)
         types = [operand.table[operand.column].type() for operand in operands]
+        flags = {source: f"_in{number}" for number, source in enumerate(sources)}
         parts = []
-        for indices in sources.values():
+        for source, indices in sources.items():
             table = operands[indices[0]].table
             parts.append(
                 table.select(
@@ -124,17 +141,21 @@ class ValueCompiler:
                         )
                         for i in range(len(operands))
                     },
+                    **{
+                        flag: ibis.literal(other is source) for other, flag in flags.items()
+                    },
                 )
             )
         stacked = ibis.union(*parts, distinct=False)
         joined = stacked.group_by(*self.keys).aggregate(
-            **{name: stacked[name].max() for name in names}
+            **{name: stacked[name].max() for name in [*names, *flags.values()]}
         )
         columns: list[ir.Value] = []
         for name, operand in zip(names, operands, strict=True):
             column = joined[name]
             columns.append(ibis.coalesce(column, 0) if operand.additive else column)
-        return joined, columns
+        present = [joined[flags[operand.source]] for operand in operands]
+        return joined, columns, present
 
 
 def _nonzero(value: ir.NumericValue) -> ir.NumericValue:
