@@ -10,6 +10,7 @@ import logging
 from pathlib import Path
 
 import ibis
+import ibis.expr.datatypes as dt
 from ibis.backends import BaseBackend
 
 from kpibridge.errors import WarehouseError
@@ -48,9 +49,8 @@ def connect(config: WarehouseConfig, root: Path, *, read_only: bool = False) -> 
         raise WarehouseError(f"cannot connect to the {config.backend} warehouse: {error}") from None
 
 
-def table_columns(backend: BaseBackend, table: str) -> dict[str, str] | None:
+def table_columns(backend: BaseBackend, table: str) -> dict[str, dt.DataType] | None:
     """Column names and Ibis types of ``table``, or None when the table does not exist."""
     if table not in backend.list_tables():
         return None
-    schema = backend.table(table).schema()
-    return {name: str(dtype) for name, dtype in schema.items()}
+    return dict(backend.table(table).schema().items())

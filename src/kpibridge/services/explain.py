@@ -182,16 +182,20 @@ def _names(text: str | None, model: SemanticModel) -> list[str]:
 
 
 def _measure_words(ref: str, engine: MetricEngine) -> str:
+    """``ref`` in words: its description when it has one, and always how it is computed."""
     model_name, _, measure_name = ref.partition(".")
     model = engine.models[model_name]
     measure = model.measures[measure_name]
-    words = _AGG_WORDS[measure.agg].format(expr=measure.expr)
+    how = _AGG_WORDS[measure.agg].format(expr=measure.expr)
     if measure.agg is Aggregation.COUNT and measure.expr:
-        words = f"number of rows with {measure.expr} set"
-    words += f" in {model.table} (by {model.measure_time(measure)})"
+        how = f"number of rows with {measure.expr} set"
+    how += f" in {model.table} by {model.measure_time(measure)}"
     if measure.filter:
-        words += f" where {measure.filter}"
-    return words
+        how += f" where {measure.filter}"
+    if measure.description:
+        text = measure.description.rstrip(".")
+        return f"{text[:1].lower()}{text[1:]} ({how})"
+    return how
 
 
 def _ref_words(ref: str, engine: MetricEngine) -> str:

@@ -13,10 +13,11 @@ from ibis.backends import BaseBackend
 
 from kpibridge.errors import Issue, KpibridgeError, closest_names
 from kpibridge.metrics.backends import table_columns
+from kpibridge.metrics.compile import ModelScope
 from kpibridge.metrics.engine import KpiRequest, MetricEngine
 from kpibridge.metrics.formula import parse_formula, references
 from kpibridge.metrics.grains import parse_period
-from kpibridge.metrics.plan import PlanBuilder
+from kpibridge.metrics.plan import MeasureSpec, PlanBuilder
 from kpibridge.model import (
     ConversionKPI,
     CumulativeKPI,
@@ -236,18 +237,46 @@ def tables_and_columns_exist(ws: WorkspaceDefinition, backend: BaseBackend) -> I
         for path, column in [(["time"], model.time)] + [
             (["measures", n, "time"], m.time) for n, m in model.measures.items() if m.time
         ]:
-            kind = columns.get(column, "")
-            if kind and not kind.lower().startswith(("date", "timestamp")):
+            kind = columns.get(column)
+            if kind is not None and not (kind.is_date() or kind.is_timestamp()):
                 yield source.issue(
                     path, f"time column {column!r} has type {kind}; it must be a date or timestamp"
                 )
 
 
-def kpis_compile(ws: WorkspaceDefinition, backend: BaseBackend) -> Iterator[Issue]:
-    """Every KPI compiles against the real tables: names in formulas resolve, types fit."""
+def model_formulas_compile(ws: WorkspaceDefinition, backend: BaseBackend) -> Iterator[Issue]:
+    """Every dimension and measure of every model compiles against its real table, so a
+    misspelt column is found even in a measure no KPI uses yet."""
+    for model in ws.models.values():
+        if table_columns(backend, model.table) is None:
+            continue  # reported by tables_and_columns_exist
+        source = ws.source("models", model.name)
+        scope = ModelScope(model, backend.table(model.table))
+        for index, dimension in enumerate(model.dimensions):
+            try:
+                scope.dimension(dimension.name)
+            except KpibridgeError as error:
+                yield source.issue(["dimensions", index], str(error))
+        for name in model.measures:
+            try:
+                scope.aggregate(MeasureSpec(model=model.name, measure=name))
+            except KpibridgeError as error:
+                yield source.issue(["measures", name], str(error))
+
+
+def kpis_compile(
+    ws: WorkspaceDefinition, backend: BaseBackend, skip_models: frozenset[str] = frozenset()
+) -> Iterator[Issue]:
+    """Every KPI compiles against the real tables: names in formulas resolve, types fit.
+
+    KPIs reading a model in ``skip_models`` (one whose table or columns are missing, already
+    reported) are not compiled.
+    """
     engine = MetricEngine(ws.models, ws.kpis, backend, ws.settings.fiscal_year_start)
     for kpi in ws.kpis.values():
         try:
+            if skip_models & set(engine.builder.models_of(kpi.id)):
+                continue
             engine.expression(engine.plan(KpiRequest(kpi.id, grain=Grain.MONTH)))
         except KpibridgeError as error:
             field = next(
@@ -261,7 +290,11 @@ def kpis_compile(ws: WorkspaceDefinition, backend: BaseBackend) -> Iterator[Issu
             yield ws.source("kpis", kpi.id).issue([field] if field else [], str(error))
 
 
-WAREHOUSE_RULES: tuple[WarehouseRule, ...] = (tables_and_columns_exist, kpis_compile)
+WAREHOUSE_RULES: tuple[WarehouseRule, ...] = (
+    tables_and_columns_exist,
+    model_formulas_compile,
+    kpis_compile,
+)
 
 
 def validate_static(ws: WorkspaceDefinition) -> list[Issue]:
@@ -270,6 +303,10 @@ def validate_static(ws: WorkspaceDefinition) -> list[Issue]:
 
 def validate_warehouse(ws: WorkspaceDefinition, backend: BaseBackend) -> list[Issue]:
     issues = list(tables_and_columns_exist(ws, backend))
-    if not issues:  # compiling needs the tables; missing ones are already reported
-        issues += kpis_compile(ws, backend)
+    issues += model_formulas_compile(ws, backend)
+    # compiling needs the tables: skip the KPIs of models whose problems are already reported,
+    # but still compile every other KPI, so that one run lists all problems
+    broken_files = {issue.file for issue in issues}
+    broken = frozenset(name for name in ws.models if ws.source("models", name).file in broken_files)
+    issues += kpis_compile(ws, backend, broken)
     return sorted(issues)

@@ -141,9 +141,7 @@ class ValueCompiler:
                         )
                         for i in range(len(operands))
                     },
-                    **{
-                        flag: ibis.literal(other is source) for other, flag in flags.items()
-                    },
+                    **{flag: ibis.literal(other is source) for other, flag in flags.items()},
                 )
             )
         stacked = ibis.union(*parts, distinct=False)
