@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import write_workspace
 
 import kpibridge
+from helpers import write_workspace
 
 WorkspaceFactory = Callable[..., kpibridge.Workspace]
 RootFactory = Callable[..., Path]
@@ -40,4 +40,3 @@ def make_workspace(write_root: RootFactory) -> Iterator[WorkspaceFactory]:
     yield make
     for workspace in opened:
         workspace.close()
-

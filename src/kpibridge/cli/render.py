@@ -43,7 +43,7 @@ def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """JSON-ready records: dates as YYYY-MM-DD, NaN as null."""
     records = []
     for row in frame.to_dict(orient="records"):
-        records.append({key: _plain(value) for key, value in row.items()})
+        records.append({str(key): _plain(value) for key, value in row.items()})
     return records
 
 

@@ -10,7 +10,8 @@ log multiplier per day:
 * year: a summer peak for outdoor gear (late June), a smaller spring hiking bump, the
   holiday run-up from November to the shipping cut-off before Christmas, a January–February
   lull;
-* holidays: Black Friday (about 2×), its weekend and Cyber Monday;
+* holidays: Black Friday (about 2×), its weekend and Cyber Monday; a dip on Christmas Eve
+  and Christmas Day;
 * trend: mild growth, about 12% a year.
 
 Weeks start on Monday (as DuckDB's ``date_trunc('week', …)``); week 0 is the partial week
@@ -18,6 +19,8 @@ that contains 2023-11-01.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -91,7 +94,7 @@ def black_fridays() -> npt.NDArray[np.datetime64]:
         [f"{y}-11-01" for y in range(int(year()[0]), int(year()[-1]) + 1)], dtype="datetime64[D]"
     )
     first_thursday = novembers + (3 - (novembers.astype(np.int64) + 3) % 7) % 7
-    return first_thursday + 22
+    return np.asarray(first_thursday + 22, dtype="datetime64[D]")
 
 
 def holiday_log() -> FloatArray:
@@ -133,38 +136,16 @@ def day_start_micros() -> IntArray:
     return DAYS.astype("datetime64[us]").astype(np.int64)
 
 
+# fmt: off
 #: Relative traffic by hour of day (0–23): quiet at night, a lunch bump, an evening peak.
-HOURLY_WEIGHTS = np.array(
-    [
-        0.6,
-        0.35,
-        0.2,
-        0.15,
-        0.15,
-        0.25,
-        0.5,
-        0.9,
-        1.2,
-        1.4,
-        1.5,
-        1.6,
-        1.8,
-        1.7,
-        1.5,
-        1.4,
-        1.4,
-        1.5,
-        1.8,
-        2.1,
-        2.3,
-        2.2,
-        1.7,
-        1.1,
-    ]
-)
+HOURLY_WEIGHTS = np.array([
+    0.60, 0.35, 0.20, 0.15, 0.15, 0.25, 0.50, 0.90, 1.20, 1.40, 1.50, 1.60,  # 00–11
+    1.80, 1.70, 1.50, 1.40, 1.40, 1.50, 1.80, 2.10, 2.30, 2.20, 1.70, 1.10,  # 12–23
+])
+# fmt: on
 
 
-def instants(rng: np.random.Generator, day_index: IntArray) -> IntArray:
+def instants(rng: np.random.Generator, day_index: npt.NDArray[np.integer[Any]]) -> IntArray:
     """Draw a time of day (whole seconds, shaped by ``HOURLY_WEIGHTS``) on each given day.
 
     Returns microseconds since the epoch, one per element of ``day_index``.

@@ -55,12 +55,14 @@ The Acme Outdoor demo data is synthetic. These effects were put into it on purpo
 the same strength for every seed; everything else is noise or ordinary seasonality.
 
 1. **Social engagement leads revenue by {SOCIAL_LAG_WEEKS} weeks.** Weekly social
-   engagement (`social.engagements`, summed over platforms) follows its own autoregressive
-   path with campaign bursts. Demand (sessions from non-paid channels and orders) in week
-   *t* rises by about {SOCIAL_LIFT_PER_SD:.0%} for each standard deviation of log
-   engagement in week *t−{SOCIAL_LAG_WEEKS}*; no other lag matters. Find it by
-   cross-correlating weekly engagement with weekly revenue after differencing or
-   prewhitening.
+   engagement (`social.engagements` summed over platforms, weeks starting on Monday) follows
+   its own autoregressive path (persistence {ENGAGEMENT_PERSISTENCE:g}) with campaign bursts.
+   Demand — sessions from non-paid channels and every order that does not come from a paid
+   web session — in week *t* is {SOCIAL_LIFT_PER_SD:.0%} higher for each standard deviation
+   of log engagement in week *t−{SOCIAL_LAG_WEEKS}*, so weekly revenue rises roughly 9% per
+   standard deviation; no other lag of engagement matters. Because engagement is persistent,
+   raw correlations smear over many lags: difference or prewhiten both weekly series, then
+   cross-correlate.
 2. **Display spend does nothing.** `ad_spend` for `display` moves in its own random
    flights, but no sessions, orders or revenue depend on it (its sessions arrive at the
    same rate whatever is spent). Other paid channels' web sessions follow their clicks.
@@ -69,7 +71,8 @@ the same strength for every seed; everything else is noise or ordinary seasonali
    {MOBILE_DROP_FACTOR:.0%} of their normal rate during that month; desktop and tablet are
    unaffected.
 4. **A one-day spike on {ANOMALY_DAY}.** Orders and revenue are about
-   {ANOMALY_FACTOR:g}× a normal day.
+   {ANOMALY_FACTOR:g}× a normal day (traffic from non-paid channels too); apart from Black Friday
+   to Cyber Monday, no other day comes close.
 5. **Delivery complaints surge in {DELIVERY_SURGE_START} .. {DELIVERY_SURGE_END}.** The
    share of reviews about late, lost or damaged deliveries rises from about
    {REVIEW_DELIVERY_SHARE:.0%} to {REVIEW_DELIVERY_SHARE_SURGE:.0%}, with low ratings;

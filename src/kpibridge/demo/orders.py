@@ -141,7 +141,7 @@ def _assign_customers(
     rng: np.random.Generator, is_first: npt.NDArray[np.bool_]
 ) -> tuple[IntArray, FloatArray]:
     """Customer index of every order, and every customer's loyalty weight."""
-    acquired_so_far = np.cumsum(is_first)
+    acquired_so_far = np.cumsum(is_first, dtype=np.int64)
     n_customers = int(acquired_so_far[-1]) if len(is_first) else 0
     loyalty = np.minimum(rng.gamma(_LOYALTY_SHAPE, 1.0 / _LOYALTY_SHAPE, n_customers), _LOYALTY_CAP)
     customer = acquired_so_far - 1

@@ -98,13 +98,14 @@ def _expected_counts(media: PaidMedia, demand: FloatArray, scale: float) -> Floa
     display = np.array([campaign.channel == "display" for campaign in CAMPAIGNS])
     clicks = media.clicks * ~display
     paid = clicks * (_PAID_CLICK_SHARE * total / max(clicks.sum(), 1))
-    running = media.spend * display
-    running_total = running.sum(axis=1, keepdims=True)
-    display_split = np.where(
-        running_total > 0,
-        running / np.where(running_total > 0, running_total, 1.0),
-        display / display.sum(),
+    # Display sessions arrive with demand, not with display spend (planted effect 2); they are
+    # only labelled with the display campaigns running that day, in proportion to their spend.
+    display_spend = media.spend * display
+    running = display_spend.sum(axis=1, keepdims=True)
+    display_split = np.divide(
+        display_spend, running, out=np.zeros_like(display_spend), where=running > 0
     )
+    display_split[running[:, 0] == 0] = display / display.sum()
     paid = paid + _DISPLAY_SHARE * per_demand[:, None] * display_split
     organic = per_demand[:, None] * np.array(list(_ORGANIC_SHARES.values()))
     return np.column_stack([paid, organic])
@@ -148,24 +149,29 @@ def _per_channel(values: Mapping[str, object], default: object) -> FloatArray:
     return np.array([values.get(name, default) for name in CHANNELS], dtype=np.float64)
 
 
-_DEVICE_MIX_BY_CODE = _per_channel(_DEVICE_MIX, (0.4, 0.5))
+_DESKTOP_SHARE, _MOBILE_SHARE = _per_channel(_DEVICE_MIX, (0.4, 0.5)).T
 _CHANNEL_CONVERSION_BY_CODE = _per_channel(_CHANNEL_CONVERSION, 1.0)
 
 
 def _draw_devices(
     rng: np.random.Generator, channel: npt.NDArray[np.int8], day: npt.NDArray[np.int32]
 ) -> npt.NDArray[np.int8]:
-    mix = _DEVICE_MIX_BY_CODE[channel]
-    shift = _MOBILE_SHIFT * day / (calendar.N_DAYS - 1)
-    desktop = mix[:, 0] - shift
-    mobile = mix[:, 1] + shift
+    """Device code of each session: the channel's mix, mobile gaining share over time."""
+    shift = (_MOBILE_SHIFT / (calendar.N_DAYS - 1)) * day
+    desktop = _DESKTOP_SHARE[channel] - shift
+    mobile_or_desktop = desktop + _MOBILE_SHARE[channel] + shift
     draw = rng.random(len(channel))
-    return ((draw >= desktop).astype(np.int8) + (draw >= desktop + mobile)).astype(np.int8)
+    return (draw >= desktop).astype(np.int8) + (draw >= mobile_or_desktop).astype(np.int8)
 
 
 def _conversion_probability(
     channel: npt.NDArray[np.int8], device: npt.NDArray[np.int8], day: npt.NDArray[np.int32]
 ) -> FloatArray:
+    """Conversion probability: device × channel × holiday season, with the mobile drop.
+
+    Mobile sessions in ``MOBILE_DROP_MONTH`` convert at ``MOBILE_DROP_FACTOR`` of their
+    normal rate (planted effect 3); nothing else changes that month.
+    """
     months = calendar.DAYS.astype("datetime64[M]")
     holiday = 1.0 + 0.15 * np.isin(calendar.month(), (11, 12))
     mobile_drop = np.where(months == effects.MOBILE_DROP_MONTH, effects.MOBILE_DROP_FACTOR, 1.0)
@@ -197,7 +203,7 @@ def attach_customers(
     n = len(sessions.started_at)
     customer = np.zeros(n, dtype=np.int64)
     customer[session_of_order] = customer_of_order + 1
-    available = np.searchsorted(acquired_at, sessions.started_at, side="right")
+    available = _acquired_by(acquired_at, sessions.started_at)
     ramp = np.minimum(1.0, available / max(1.0, 0.25 * len(acquired_at)))
     known = (customer == 0) & (available > 0) & (rng.random(n) < _KNOWN_SHARE * ramp)
     known_index = np.flatnonzero(known)
@@ -206,6 +212,17 @@ def attach_customers(
     offset = int(sessions.visitor_id.max(initial=0))
     sessions.visitor_id[has_customer] = offset + customer[has_customer]
     sessions.customer_id = customer
+
+
+def _acquired_by(acquired_at: IntArray, started_at: IntArray) -> IntArray:
+    """How many customers had been acquired at each session start (both arrays sorted).
+
+    Equals ``searchsorted(acquired_at, started_at, side="right")`` but looks up the few
+    customers among the many sessions instead of the reverse, which is several times faster
+    at large scales (fewer binary searches, no cache misses over the customer array).
+    """
+    first_session = np.searchsorted(started_at, acquired_at, side="left")
+    return np.cumsum(np.bincount(first_session, minlength=len(started_at) + 1))[:-1]
 
 
 def build_sessions(sessions: Sessions) -> pa.Table:

@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 
 from kpibridge.demo import calendar, effects
-from kpibridge.demo.calendar import FloatArray
+from kpibridge.demo.calendar import FloatArray, IntArray
 from kpibridge.demo.catalog import PLATFORMS
 
 #: Burn-in weeks so that the AR process starts in its stationary state.
@@ -40,19 +40,20 @@ class EngagementPath:
     """Standardised log weekly engagement ``z``, indexed from week ``-SOCIAL_LAG_WEEKS``.
 
     ``z[w + SOCIAL_LAG_WEEKS]`` belongs to week ``w``; the weeks before the data exist only so
-    that demand in the first weeks has a lagged engagement to respond to.
+    that demand in the first weeks has a lagged engagement to respond to. ``log_sd`` is the
+    standard deviation of the unstandardised log path (how much engagement really varies).
     """
 
     z: FloatArray
-    log_scale: float
+    log_sd: float
 
-    def of_week(self, week: FloatArray | np.ndarray) -> FloatArray:
+    def of_week(self, week: IntArray) -> FloatArray:
         """Standardised engagement of the given weeks (``-SOCIAL_LAG_WEEKS`` or later)."""
-        return self.z[np.asarray(week) + effects.SOCIAL_LAG_WEEKS]
+        return self.z[week + effects.SOCIAL_LAG_WEEKS]
 
-    def demand_lift(self, week: np.ndarray) -> FloatArray:
+    def demand_lift(self, week: IntArray) -> FloatArray:
         """Demand multiplier of the given weeks: engagement ``SOCIAL_LAG_WEEKS`` earlier."""
-        lagged = self.of_week(np.asarray(week) - effects.SOCIAL_LAG_WEEKS)
+        lagged = self.of_week(week - effects.SOCIAL_LAG_WEEKS)
         return np.exp(np.log1p(effects.SOCIAL_LIFT_PER_SD) * lagged)
 
 
@@ -68,7 +69,7 @@ def simulate_engagement(rng: np.random.Generator) -> EngagementPath:
     response = effects.ENGAGEMENT_PERSISTENCE ** np.arange(_BURN_IN)
     path = np.convolve(innovations, response)[:length][_BURN_IN:]
     z = (path - path.mean()) / path.std()
-    return EngagementPath(z=z, log_scale=float(path.std()))
+    return EngagementPath(z=z, log_sd=float(path.std()))
 
 
 def weekly_engagement_log(path: EngagementPath) -> FloatArray:
@@ -76,7 +77,7 @@ def weekly_engagement_log(path: EngagementPath) -> FloatArray:
     weeks = np.arange(calendar.N_WEEKS)
     years = weeks * 7 / 365.25
     seasonal = 0.05 * np.sin(2 * np.pi * (years + 0.1))
-    return 0.25 * years + seasonal + path.log_scale * path.of_week(weeks)
+    return 0.25 * years + seasonal + path.log_sd * path.of_week(weeks)
 
 
 def build_social(path: EngagementPath, rng: np.random.Generator, scale: float) -> pa.Table:

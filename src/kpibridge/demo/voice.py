@@ -1,6 +1,6 @@
 """Voice of the customer: post-purchase and brand-tracker surveys, and product reviews.
 
-Every response and review has a theme (see ``text.THEMES``) and a template of that theme;
+Every response and review has a theme (see ``templates.THEMES``) and a template of that theme;
 the template's polarity draws the score — NPS and CSAT for surveys, the star rating for
 reviews — so texts and numbers agree. During the delivery surge (planted effect 5) the
 delivery theme takes a larger share of reviews and, less so, of survey responses.
@@ -21,23 +21,19 @@ import pyarrow.compute as pc
 
 from kpibridge.demo import calendar, effects
 from kpibridge.demo.calendar import FloatArray, IntArray
-from kpibridge.demo.catalog import PRODUCTS
+from kpibridge.demo.catalog import PRODUCT_NAMES, PRODUCTS
 from kpibridge.demo.orders import Orders
 from kpibridge.demo.sampling import seconds_to_micros
-from kpibridge.demo.text import (
-    COMMENT_TEMPLATES,
-    DELIVERY,
-    REVIEW_TEMPLATES,
-    SIZING,
-    compile_bank,
-)
+from kpibridge.demo.templates import COMMENT_TEMPLATES, DELIVERY, REVIEW_TEMPLATES, SIZING
+from kpibridge.demo.text import compile_bank
 
 _REVIEW_RATE = 0.08
 _SURVEY_RATE = 0.09
 TRACKER_RESPONSES_AT_SCALE_1 = 4_000
-#: Theme shares apart from delivery (normalised to the rest), in ``THEMES`` order.
-_REVIEW_THEMES = np.array([0.0, 0.11, 0.08, 0.09, 0.05, 0.04, 0.63])
-_SURVEY_THEMES = np.array([0.0, 0.08, 0.04, 0.10, 0.09, 0.06, 0.63])
+#: Relative weights of the themes other than delivery: quality, sizing, value, service,
+#: website, praise (they share what delivery leaves).
+_REVIEW_THEMES = np.array([0.11, 0.08, 0.09, 0.05, 0.04, 0.63])
+_SURVEY_THEMES = np.array([0.08, 0.04, 0.10, 0.09, 0.06, 0.63])
 _COMMENT_SHARE = 0.55
 _EMPTY_COMMENT_SHARE = 0.05
 #: Score distributions by polarity (rows −1, 0, +1).
@@ -113,7 +109,7 @@ def build_reviews(rng: np.random.Generator, orders: Orders) -> pa.Table:
     delivery_share = np.where(
         _in_surge(posted_at), effects.REVIEW_DELIVERY_SHARE_SURGE, effects.REVIEW_DELIVERY_SHARE
     )
-    theme = _draw_themes(rng, delivery_share, _REVIEW_THEMES[1:])
+    theme = _draw_themes(rng, delivery_share, _REVIEW_THEMES)
     template = _REVIEW_BANK.choose_templates(rng, theme)
     polarity = _REVIEW_BANK.polarity[template]
     product = np.where(
@@ -126,7 +122,7 @@ def build_reviews(rng: np.random.Generator, orders: Orders) -> pa.Table:
             "review_id": pa.array(np.arange(1, n + 1, dtype=np.int64)),
             "posted_at": pa.array(posted_at.view("datetime64[us]")),
             "customer_id": pa.array(orders.customer[chosen] + 1),
-            "product": pa.array([product_.name for product_ in PRODUCTS]).take(pa.array(product)),
+            "product": pa.array(PRODUCT_NAMES).take(pa.array(product)),
             "rating": pa.array((_draw_scores(rng, _RATING, polarity) + 1).astype(np.int32)),
             "text": _REVIEW_BANK.compose(rng, template, product),
         }
@@ -152,7 +148,7 @@ def build_surveys(rng: np.random.Generator, orders: Orders, scale: float) -> pa.
     delivery_share = np.where(
         _in_surge(responded_at), effects.SURVEY_DELIVERY_SHARE_SURGE, effects.SURVEY_DELIVERY_SHARE
     )
-    theme = _draw_themes(rng, delivery_share, _SURVEY_THEMES[1:])
+    theme = _draw_themes(rng, delivery_share, _SURVEY_THEMES)
     template = _COMMENT_BANK.choose_templates(rng, theme)
     polarity = _COMMENT_BANK.polarity[template]
     nps = _draw_scores(rng, _NPS, polarity)

@@ -177,6 +177,8 @@ def _parse(source: Source, parse: Callable[[Any], T], issues: list[Issue]) -> T 
     except ValidationError as error:
         for detail in error.errors():
             path = [part for part in detail["loc"] if not _is_union_tag(part)]
+            if detail["type"] in ("union_tag_invalid", "union_tag_not_found"):
+                path.append("type")  # the discriminator itself is what is wrong or missing
             issues.append(source.issue(path, _message(detail)))
         return None
 

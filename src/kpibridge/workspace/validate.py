@@ -234,9 +234,11 @@ def tables_and_columns_exist(ws: WorkspaceDefinition, backend: BaseBackend) -> I
                     path,
                     f"column {column!r} is not in table {model.table!r}.{_hint(column, columns)}",
                 )
-        for path, column in [(["time"], model.time)] + [
+        time_columns: list[tuple[list[str | int], str]] = [(["time"], model.time)]
+        time_columns += [
             (["measures", n, "time"], m.time) for n, m in model.measures.items() if m.time
-        ]:
+        ]
+        for path, column in time_columns:
             kind = columns.get(column)
             if kind is not None and not (kind.is_date() or kind.is_timestamp()):
                 yield source.issue(

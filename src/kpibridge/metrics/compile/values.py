@@ -132,7 +132,9 @@ class ValueCompiler:
             table = operands[indices[0]].table
             parts.append(
                 table.select(
-                    *self.keys,
+                    # nullable keys: a NOT NULL column and a nullable one do not union
+                    *[table[key].cast(table[key].type().copy(nullable=True)).name(key)
+                      for key in self.keys],
                     **{
                         names[i]: (
                             table[operands[i].column].cast(types[i])
