@@ -11,7 +11,7 @@ complete periods, on the demo warehouse at ``--scale`` (50 ≈ 5M orders, 20M se
   would write it, followed by the same divisions.
 
 Each approach runs in its own child process (this script with ``--only``) so that its peak
-memory (``ru_maxrss``) is its own. The parent checks that the three agree on every KPI value
+memory (``VmHWM``) is its own. The parent checks that the three agree on every KPI value
 of every period (relative difference ≤ 1e-6) — the benchmark is void otherwise and exits 1 —
 then prints times, peak memory, ratios and the goals of the issue:
 scorecard time ≤ 1.5 × floor, pandas time ≥ 10 × scorecard, scorecard peak memory < 2 GB.
@@ -32,7 +32,6 @@ import math
 import os
 import platform
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -65,8 +64,6 @@ TIME_COLUMNS = {
 
 Measures = dict[str, dict[date, float]]
 """Base measures of both baselines: name (``revenue_m``, ``spend_w`` …) → period → value."""
-History = dict[str, float | None]
-"""One KPI's values by ISO period start (None: no value)."""
 
 
 # -- calendar (independent of kpibridge.metrics.grains: the baselines are oracles) ---------
@@ -664,70 +661,96 @@ def run_kpibridge(directory: Path) -> tuple[dict[str, dict[str, Any]], int]:
 
 
 def _peak_rss_mb() -> float:
+    """This process's peak resident memory, in MB.
+
+    On Linux, ``VmHWM`` of ``/proc/self/status``: ``ru_maxrss`` would also count the
+    parent's memory at the fork that started this child (Linux keeps the high-water mark
+    across ``execve``), so a parent that had just built the demo would pollute it.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
 
 
-def measure(approach: str, directory: Path, repeat: int) -> dict[str, Any]:
-    """Run one approach ``repeat`` times in this process; times, memory and values."""
+def run_once(approach: str, directory: Path) -> dict[str, Any]:
+    """One timed run of one approach: seconds (and pandas' load apart), queries, values."""
     warehouse = directory / WAREHOUSE
+    gc.collect()
+    started = time.perf_counter()
+    if approach == "kpibridge":
+        values, queries = run_kpibridge(directory)
+    elif approach == "floor":
+        values, queries = run_floor(warehouse)
+    elif approach == "pandas":
+        frames = load_frames(warehouse)
+        loaded = time.perf_counter()
+        measures, calendar = pandas_measures(frames)
+        values = kpis_from_measures(measures, calendar)
+        seconds = time.perf_counter() - loaded
+        return {
+            "seconds": seconds,
+            "load": loaded - started,
+            "queries": len(frames),
+            "values": values,
+        }
+    else:
+        raise SystemExit(f"unknown approach {approach!r}: use one of {', '.join(APPROACHES)}")
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "load": None, "queries": queries, "values": values}
+
+
+def measure(approach: str, directory: Path) -> dict[str, Any]:
+    """In a child process: one untimed warm-up run (page cache, lazy imports), one timed run,
+    and this process's peak memory."""
     if approach == "kpibridge":
         import kpibridge  # noqa: F401  (imported before the clock starts, like pandas and duckdb)
-    report: dict[str, Any] = {"approach": approach, "baseline_rss_mb": _peak_rss_mb()}
-    times: list[float] = []
-    load_times: list[float] = []
-    for _ in range(repeat):
-        gc.collect()
-        if approach == "kpibridge":
-            started = time.perf_counter()
-            values, queries = run_kpibridge(directory)
-            times.append(time.perf_counter() - started)
-        elif approach == "floor":
-            started = time.perf_counter()
-            values, queries = run_floor(warehouse)
-            times.append(time.perf_counter() - started)
-        elif approach == "pandas":
-            started = time.perf_counter()
-            frames = load_frames(warehouse)
-            loaded = time.perf_counter()
-            measures, calendar = pandas_measures(frames)
-            values = kpis_from_measures(measures, calendar)
-            times.append(time.perf_counter() - loaded)
-            load_times.append(loaded - started)
-            queries = len(frames)
-            del frames
-        else:
-            raise SystemExit(f"unknown approach {approach!r}: use one of {', '.join(APPROACHES)}")
-    report.update(
-        times=times,
-        load_times=load_times,
-        peak_rss_mb=_peak_rss_mb(),
-        queries=queries,
-        values=values,
-    )
-    return report
+    baseline = _peak_rss_mb()
+    run_once(approach, directory)
+    report = run_once(approach, directory)
+    return {**report, "baseline_rss_mb": baseline, "peak_rss_mb": _peak_rss_mb()}
 
 
-def run_child(approach: str, arguments: argparse.Namespace) -> dict[str, Any]:
+def run_child(approach: str, directory: Path) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as scratch:
         output = Path(scratch) / "result.json"
         command = [
             sys.executable,
             str(Path(__file__).resolve()),
-            "--only",
-            approach,
-            "--dir",
-            str(arguments.dir),
-            "--repeat",
-            str(arguments.repeat),
-            "--output",
-            str(output),
+            *("--only", approach, "--dir", str(directory), "--output", str(output)),
         ]
-        print(f"running {approach} ({arguments.repeat}×) …", flush=True)
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode != 0 or not output.exists():
             sys.stderr.write(done.stdout[-4000:] + done.stderr[-4000:])
             raise SystemExit(f"the {approach} run failed (exit {done.returncode})")
         return json.loads(output.read_text())
+
+
+def run_rounds(approaches: list[str], directory: Path, repeat: int) -> dict[str, dict[str, Any]]:
+    """``repeat`` rounds, each running every approach once in a fresh child process.
+
+    Interleaving spreads any other work on the machine over all approaches instead of
+    letting it land on one. Per approach: every time, the largest peak memory, the values
+    of the last round.
+    """
+    reports: dict[str, dict[str, Any]] = {}
+    for round_number in range(1, repeat + 1):
+        print(f"round {round_number}/{repeat}: {', '.join(approaches)} …", flush=True)
+        for approach in approaches:
+            run = run_child(approach, directory)
+            report = reports.setdefault(
+                approach, {"times": [], "load_times": [], "peak_rss_mb": 0.0}
+            )
+            report["times"].append(run["seconds"])
+            if run["load"] is not None:
+                report["load_times"].append(run["load"])
+            report["peak_rss_mb"] = max(report["peak_rss_mb"], run["peak_rss_mb"])
+            report.update(
+                baseline_rss_mb=run["baseline_rss_mb"], queries=run["queries"], values=run["values"]
+            )
+    return reports
 
 
 # -- the parent: build, run, check, report -------------------------------------------------
@@ -798,20 +821,21 @@ def mismatches(reports: dict[str, dict[str, Any]]) -> list[tuple[str, str, list[
     return found
 
 
-def _median(values: Iterable[float]) -> float:
-    return statistics.median(list(values))
+def _best(values: Iterable[float]) -> float:
+    """The fastest run: other work on the machine only ever adds time."""
+    return min(values)
 
 
 def print_report(reports: dict[str, dict[str, Any]], arguments: argparse.Namespace) -> None:
-    floor = _median(reports["floor"]["times"])
-    card = _median(reports["kpibridge"]["times"])
+    floor = _best(reports["floor"]["times"])
+    card = _best(reports["kpibridge"]["times"])
     table: list[tuple[str, dict[str, Any] | None, float]] = [
         ("floor (hand-written SQL)", reports["floor"], floor),
         ("kpibridge scorecard", reports["kpibridge"], card),
     ]
     if "pandas" in reports:
-        pandas_compute = _median(reports["pandas"]["times"])
-        pandas_load = _median(reports["pandas"]["load_times"])
+        pandas_compute = _best(reports["pandas"]["times"])
+        pandas_load = _best(reports["pandas"]["load_times"])
         table += [
             ("pandas: compute", reports["pandas"], pandas_compute),
             ("pandas: load", None, pandas_load),
@@ -824,7 +848,7 @@ def print_report(reports: dict[str, dict[str, Any]], arguments: argparse.Namespa
         queries = str(report["queries"]) if report else ""
         print(f"{name:<26}{seconds:>10.2f}{rss:>15}{seconds / floor:>9.2f}{queries:>9}")
     print(
-        f"(median of {arguments.repeat} run(s); each approach in its own process; "
+        f"(best of {arguments.repeat} run(s), each in a fresh process after a warm-up run; "
         f"RSS after imports: "
         + ", ".join(f"{n} {r['baseline_rss_mb']:.0f} MB" for n, r in reports.items())
         + ")"
@@ -864,7 +888,12 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
         default=None,
         help="demo workspace, reused if it exists (default: benchmarks/.cache/demo-scale-N)",
     )
-    parser.add_argument("--repeat", type=int, default=3, help="runs per approach (median)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="rounds; each runs every approach once (the best counts)",
+    )
     parser.add_argument("--skip-pandas", action="store_true", help="leave pandas out")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the demo even if cached")
     parser.add_argument("--only", choices=APPROACHES, help=argparse.SUPPRESS)
@@ -881,8 +910,11 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(argv)
     if arguments.only:
-        report = measure(arguments.only, arguments.dir, arguments.repeat)
-        arguments.output.write_text(json.dumps(report))
+        report = json.dumps(measure(arguments.only, arguments.dir))
+        if arguments.output is None:
+            print(report)
+        else:
+            arguments.output.write_text(report)
         return 0
     ensure_demo(arguments.dir, arguments.scale, arguments.rebuild)
     rows = check_workspace(arguments.dir)
@@ -893,12 +925,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print("rows: " + ", ".join(f"{table} {count:,}" for table, count in rows.items()))
     approaches = [a for a in APPROACHES if not (a == "pandas" and arguments.skip_pandas)]
-    load_before = os.getloadavg()[0]
-    reports = {approach: run_child(approach, arguments) for approach in approaches}
-    print(
-        f"load average (1 min) before {load_before:.2f}, after {os.getloadavg()[0]:.2f} "
-        "(other work on the machine makes every time longer, the ratios noisier)"
-    )
+    reports = run_rounds(approaches, arguments.dir, arguments.repeat)
 
     wrong = mismatches(reports)
     names = ["kpibridge", *(a for a in approaches if a != "kpibridge")]

@@ -423,14 +423,10 @@ def expected_frame(oracle: pd.DataFrame, by: tuple[str, ...], columns: list[str]
 
 # -- tests ----------------------------------------------------------------------------
 
-# Engine defects found by these oracles, declared so that a fix shows up as XPASS (strict).
-KNOWN_DEFECTS: dict[tuple[str, tuple[str, ...]], str] = {
-    ("clv_to_cac", ("channel",)): (
-        "ValueCompiler._combine stacks operands with UNION ALL, and the channel key is NOT "
-        "NULL in one operand but nullable in the other: ibis raises RelationError "
-        "('channel: !string != string') instead of computing"
-    ),
-}
+KNOWN_DEFECTS: dict[tuple[str, tuple[str, ...]], str] = {}
+"""(kpi, by) → reason, for engine defects these oracles find: the case is marked xfail(strict),
+so that the fix shows up as XPASS. (clv_to_cac by channel was one until c726137 made union
+keys nullable.)"""
 
 
 @pytest.mark.parametrize(("kpi", "by"), CASES)
@@ -474,3 +470,31 @@ def test_ratio_kpis_carry_their_parts(
     assert with_parts == sorted(
         kpi for (kpi, by), frame in oracle_results.items() if not by and "numerator" in frame
     )
+
+
+@pytest.mark.parametrize(
+    "by",
+    [
+        pytest.param((), id="unsliced"),
+        pytest.param(("channel",), id="by-channel"),
+    ],
+)
+def test_compute_many_matches_the_oracles(
+    by: tuple[str, ...],
+    workspace: kpibridge.Workspace,
+    oracle_results: dict[tuple[str, tuple[str, ...]], pd.DataFrame],
+) -> None:
+    """The scorecard's path (queries merged, results combined in-process) gives the same
+    frames as the oracles, for every KPI at once."""
+    requests = {
+        kpi: workspace.request(kpi, "month", list(by))
+        for kpi, case_by in oracle_results
+        if case_by == by and (kpi, by) not in KNOWN_DEFECTS
+    }
+    results = workspace.engine.compute_many(list(requests.values()))
+    for kpi, request in requests.items():
+        actual = results[request]
+        expected = expected_frame(oracle_results[kpi, by], by, list(actual.columns))
+        pd.testing.assert_frame_equal(
+            actual, expected, check_exact=False, rtol=1e-9, atol=0, obj=f"{kpi} by {by}"
+        )

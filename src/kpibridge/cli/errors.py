@@ -24,7 +24,7 @@ def user_errors(command: F) -> F:
             return command(*args, **kwargs)
         except WorkspaceError as error:
             for issue in error.issues:
-                stderr.print(f"[red]error[/red] {escape(str(issue))}")
+                stderr.print(f"[red]error[/red] {escape(str(issue))}", soft_wrap=True)
             stderr.print(f"[red]{len(error.issues)} problem(s)[/red]")
             raise typer.Exit(1) from None
         except KpibridgeError as error:

@@ -14,7 +14,7 @@ from kpibridge.cli.options import WorkspaceOption
 from kpibridge.cli.render import make_console
 from kpibridge.services.schema import workspace_schemas
 from kpibridge.services.setup import create_workspace
-from kpibridge.services.workspace import Workspace
+from kpibridge.services.workspace import Workspace, validate_workspace
 
 console = make_console()
 
@@ -38,14 +38,13 @@ def init(
 @user_errors
 def validate(workspace: WorkspaceOption = None) -> None:
     """Check files, references, formulas and warehouse tables; list every problem."""
-    ws = Workspace.open(workspace)
-    with ws:
-        issues = ws.validate()
+    issues = validate_workspace(workspace)
     if issues:
         for issue in issues:
-            console.print(f"[red]error[/red] {escape(str(issue))}")
+            console.print(f"[red]error[/red] {escape(str(issue))}", soft_wrap=True)
         console.print(f"[red]{len(issues)} problem(s)[/red]")
         raise typer.Exit(1)
+    ws = Workspace.open(workspace)
     console.print(
         f"[green]ok[/green] {len(ws.kpis)} KPIs, {len(ws.models)} models, "
         f"{len(ws.stakeholders)} stakeholders: no problems."

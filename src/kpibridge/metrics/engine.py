@@ -22,7 +22,12 @@ import pandas as pd
 from ibis.backends import BaseBackend
 
 from kpibridge.errors import WarehouseError
-from kpibridge.metrics.compile import QueryCompiler, ValueCompiler, query_identity
+from kpibridge.metrics.compile import (
+    QueryCompiler,
+    ValueCompiler,
+    nullable_columns,
+    query_identity,
+)
 from kpibridge.metrics.grains import add_periods, period_start
 from kpibridge.metrics.plan import (
     KpiPlan,
@@ -136,7 +141,7 @@ class MetricEngine:
                 )
                 parts.append(
                     table.select(
-                        *plan_keys(plan),
+                        *nullable_columns(table, plan_keys(plan)),
                         _request=ibis.literal(index),
                         value=table.value.cast("float64"),
                         numerator=_optional(table, "numerator"),

@@ -135,7 +135,7 @@ class Workspace:
         """Every problem: files, references, formulas, and tables/columns in the warehouse."""
         issues = validate_static(self.definition)
         try:
-            issues += validate_warehouse(self.definition, self.backend)
+            issues += validate_warehouse(self.definition, self.backend, known=issues)
         except WorkspaceError as error:
             issues += error.issues
         return sorted(issues)
@@ -151,6 +151,19 @@ class Workspace:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def validate_workspace(path: str | os.PathLike[str] | None = None) -> list[Issue]:
+    """Every problem of a workspace in one run: files and references, and — as far as the
+    files could be read — models and KPIs against the warehouse."""
+    definition, issues = load_definition(resolve_root(path))
+    if definition is None:
+        return sorted(issues)
+    workspace = Workspace(definition)
+    try:
+        return sorted(set(issues) | set(workspace.validate()))
+    finally:
+        workspace.close()
 
 
 def _date(value: str | date | None, name: str) -> date | None:

@@ -6,7 +6,7 @@ checks never stop at the first problem, so one run of `kpibridge validate` lists
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from ibis.backends import BaseBackend
@@ -267,15 +267,20 @@ def model_formulas_compile(ws: WorkspaceDefinition, backend: BaseBackend) -> Ite
 
 
 def kpis_compile(
-    ws: WorkspaceDefinition, backend: BaseBackend, skip_models: frozenset[str] = frozenset()
+    ws: WorkspaceDefinition,
+    backend: BaseBackend,
+    skip_models: frozenset[str] = frozenset(),
+    skip_files: frozenset[str] = frozenset(),
 ) -> Iterator[Issue]:
     """Every KPI compiles against the real tables: names in formulas resolve, types fit.
 
-    KPIs reading a model in ``skip_models`` (one whose table or columns are missing, already
-    reported) are not compiled.
+    KPIs reading a model in ``skip_models`` (one whose table or columns are missing), and
+    KPIs defined in ``skip_files``, have their problems reported already: not compiled.
     """
     engine = MetricEngine(ws.models, ws.kpis, backend, ws.settings.fiscal_year_start)
     for kpi in ws.kpis.values():
+        if ws.source("kpis", kpi.id).file in skip_files:
+            continue
         try:
             if skip_models & set(engine.builder.models_of(kpi.id)):
                 continue
@@ -303,12 +308,16 @@ def validate_static(ws: WorkspaceDefinition) -> list[Issue]:
     return sorted(issue for rule in STATIC_RULES for issue in rule(ws))
 
 
-def validate_warehouse(ws: WorkspaceDefinition, backend: BaseBackend) -> list[Issue]:
+def validate_warehouse(
+    ws: WorkspaceDefinition, backend: BaseBackend, known: Sequence[Issue] = ()
+) -> list[Issue]:
+    """Warehouse rules; ``known`` issues (from the static rules) keep their KPIs from being
+    compiled, so one mistake is reported once."""
     issues = list(tables_and_columns_exist(ws, backend))
     issues += model_formulas_compile(ws, backend)
     # compiling needs the tables: skip the KPIs of models whose problems are already reported,
     # but still compile every other KPI, so that one run lists all problems
     broken_files = {issue.file for issue in issues}
     broken = frozenset(name for name in ws.models if ws.source("models", name).file in broken_files)
-    issues += kpis_compile(ws, backend, broken)
+    issues += kpis_compile(ws, backend, broken, frozenset(issue.file for issue in known))
     return sorted(issues)

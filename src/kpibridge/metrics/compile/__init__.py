@@ -2,6 +2,6 @@
 
 from kpibridge.metrics.compile.queries import QueryCompiler, query_identity
 from kpibridge.metrics.compile.scope import ModelScope
-from kpibridge.metrics.compile.values import ValueCompiler
+from kpibridge.metrics.compile.values import ValueCompiler, nullable_columns
 
-__all__ = ["ModelScope", "QueryCompiler", "ValueCompiler", "query_identity"]
+__all__ = ["ModelScope", "QueryCompiler", "ValueCompiler", "nullable_columns", "query_identity"]

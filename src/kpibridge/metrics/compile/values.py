@@ -132,9 +132,7 @@ class ValueCompiler:
             table = operands[indices[0]].table
             parts.append(
                 table.select(
-                    # nullable keys: a NOT NULL column and a nullable one do not union
-                    *[table[key].cast(table[key].type().copy(nullable=True)).name(key)
-                      for key in self.keys],
+                    *nullable_columns(table, self.keys),
                     **{
                         names[i]: (
                             table[operands[i].column].cast(types[i])
@@ -156,6 +154,12 @@ class ValueCompiler:
             columns.append(ibis.coalesce(column, 0) if operand.additive else column)
         present = [joined[flags[operand.source]] for operand in operands]
         return joined, columns, present
+
+
+def nullable_columns(table: ir.Table, names: Sequence[str]) -> list[ir.Value]:
+    """``names`` as nullable columns: Ibis refuses to union a NOT NULL column with a
+    nullable one, and whether a key is NOT NULL depends on which query produced it."""
+    return [table[name].cast(table[name].type().copy(nullable=True)).name(name) for name in names]
 
 
 def _nonzero(value: ir.NumericValue) -> ir.NumericValue:
