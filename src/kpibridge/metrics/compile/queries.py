@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 import ibis
 import ibis.expr.types as ir
 
+from kpibridge.metrics.compile.cumulative import compile_cumulative, interval
 from kpibridge.metrics.compile.scope import ModelScope
 from kpibridge.metrics.grains import truncate_expression
 from kpibridge.metrics.plan import (
@@ -20,7 +21,7 @@ from kpibridge.metrics.plan import (
     Query,
     Slice,
 )
-from kpibridge.model import Aggregation, Grain, SemanticModel, Window
+from kpibridge.model import SemanticModel
 
 TableSource = Callable[[str], ir.Table]
 """Returns the warehouse table of the given name."""
@@ -62,44 +63,7 @@ class QueryCompiler:
         )
 
     def cumulative(self, query: CumulativeQuery) -> ir.Table:
-        """Range join of a period spine with the rows inside each period's window."""
-        slice_ = query.slice
-        base = self.scope(query.measure.model)
-        model = base.model
-        measure = model.measures[query.measure.measure]
-        time = base.column(query.time_column)
-        facts = base.table
-        conditions = base.time_range(query.time_column, None, slice_.end)
-        if slice_.start is not None:
-            earliest = _window_start(ibis.literal(slice_.start), query, slice_)
-            conditions.append(time >= earliest.cast(time.type()))
-        facts = _filtered(facts, conditions)
-        scope = ModelScope(model, facts)
-        where = scope.row_condition(measure, query.measure.filter)
-        argument = scope.argument(measure)
-        fact_rows = facts.select(
-            _time=scope.column(query.time_column),
-            _period=truncate_expression(
-                scope.column(query.time_column), slice_.grain, slice_.fiscal_year_start
-            ),
-            _include=where if where is not None else ibis.literal(True),
-            _argument=argument if argument is not None else ibis.literal(1),
-            **{name: scope.dimension(name) for name in slice_.dimensions},
-        )
-        spine = _period_spine(fact_rows, slice_.grain)
-        if slice_.start is not None:
-            spine = spine.filter(spine.period >= ibis.literal(slice_.start))
-        period_end = _add(spine.period, 1, slice_.grain).cast("timestamp")
-        window_start = _window_start(spine.period, query, slice_).cast("timestamp")
-        joined = spine.join(
-            fact_rows,
-            [
-                fact_rows._time.cast("timestamp") >= window_start,
-                fact_rows._time.cast("timestamp") < period_end,
-            ],
-        )
-        value = _aggregate_column(joined._argument, measure.agg, joined._include)
-        return joined.group_by("period", *slice_.dimensions).aggregate(value=value)
+        return compile_cumulative(query, self.scope(query.measure.model))
 
     def conversion(self, query: ConversionQuery) -> ir.Table:
         """Each base event, left-joined to the same entity's conversions within the window."""
@@ -132,7 +96,7 @@ class QueryCompiler:
             [
                 base_rows._entity == conversion_rows._conversion_entity,
                 conversion_rows._conversion_time >= base_rows._time,
-                conversion_rows._conversion_time <= base_rows._time + _interval(query.window),
+                conversion_rows._conversion_time <= base_rows._time + interval(query.window),
             ],
         )
         keys = ["period", *slice_.dimensions]
@@ -175,59 +139,3 @@ def _group_keys(scope: ModelScope, time_column: str, slice_: Slice) -> dict[str,
     for name in slice_.dimensions:
         keys[name] = scope.dimension(name)
     return keys
-
-
-def _aggregate_column(argument: ir.Value, agg: Aggregation, where: ir.BooleanValue) -> ir.Scalar:
-    match agg:
-        case Aggregation.COUNT:
-            return argument.count(where=where)
-        case Aggregation.COUNT_DISTINCT:
-            return argument.nunique(where=where)
-        case Aggregation.SUM:
-            return ibis.coalesce(argument.sum(where=where), 0)  # type: ignore[attr-defined]
-        case Aggregation.AVG:
-            return argument.mean(where=where)  # type: ignore[attr-defined]
-        case Aggregation.MIN:
-            return argument.min(where=where)
-        case Aggregation.MAX:
-            return argument.max(where=where)
-    raise AssertionError(f"unhandled aggregation {agg}")  # pragma: no cover
-
-
-def _interval(window: Window) -> ir.IntervalScalar:
-    if window.unit is Grain.DAY:
-        return ibis.interval(days=window.count)
-    if window.unit is Grain.WEEK:
-        return ibis.interval(days=7 * window.count)
-    months = {Grain.MONTH: 1, Grain.QUARTER: 3, Grain.YEAR: 12}[window.unit]
-    return ibis.interval(months=months * window.count)
-
-
-def _add(period: ir.DateValue, count: int, grain: Grain) -> ir.DateValue:
-    # via timestamp: Ibis types date ± interval as a date, but engines return a timestamp
-    return (period.cast("timestamp") + _interval(Window(count=count, unit=grain))).date()
-
-
-def _period_spine(fact_rows: ir.Table, grain: Grain) -> ir.Table:
-    """Every period from the first to the last ``_period`` of the rows, gaps included: a
-    trailing window or a to-date total has a value in a period without rows of its own."""
-    bounds = fact_rows.aggregate(first=fact_rows._period.min(), last=fact_rows._period.max())
-    step = _interval(Window(count=1, unit=grain))
-    moments = ibis.range(
-        bounds["first"].cast("timestamp"), bounds["last"].cast("timestamp") + step, step
-    )
-    return bounds.select(period=moments.unnest().date())
-
-
-def _window_start(period: ir.DateValue, query: CumulativeQuery, slice_: Slice) -> ir.DateValue:
-    """First day whose rows count towards the period starting at ``period``."""
-    if query.window is not None:
-        end = _add(period, 1, slice_.grain).cast("timestamp")
-        return (end - _interval(query.window)).date()
-    assert query.grain_to_date is not None
-    return truncate_expression(period, query.grain_to_date, slice_.fiscal_year_start)
-
-
-def add_periods_expression(period: ir.DateValue, count: int, grain: Grain) -> ir.DateValue:
-    """Ibis twin of :func:`kpibridge.metrics.grains.add_periods`."""
-    return _add(period, count, grain)

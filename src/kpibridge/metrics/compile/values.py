@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import ibis
 import ibis.expr.types as ir
 
-from kpibridge.metrics.compile.queries import add_periods_expression
+from kpibridge.metrics.compile.cumulative import add_periods
 from kpibridge.metrics.formula import Reference, compile_formula
 from kpibridge.metrics.grains import truncate_expression
 from kpibridge.metrics.plan import (
@@ -173,6 +173,6 @@ def _reference_key(reference: Reference) -> tuple[str, object]:
 
 def _shift_period(period: ir.DateValue, node: Shift) -> ir.DateValue:
     if node.offset.unit == "year":
-        moved = add_periods_expression(period, 12 * node.offset.periods, Grain.MONTH)
+        moved = add_periods(period, 12 * node.offset.periods, Grain.MONTH)
         return truncate_expression(moved, node.grain, node.fiscal_year_start)
-    return add_periods_expression(period, node.offset.periods, node.grain)
+    return add_periods(period, node.offset.periods, node.grain)
