@@ -26,7 +26,7 @@ from kpibridge.metrics.compile import (
     QueryCompiler,
     ValueCompiler,
     nullable_columns,
-    query_identity,
+    query_identities,
 )
 from kpibridge.metrics.grains import add_periods, period_start
 from kpibridge.metrics.plan import (
@@ -104,7 +104,10 @@ class MetricEngine:
     def expression(self, plan: KpiPlan) -> ir.Table:
         """The whole KPI as one Ibis expression over warehouse tables."""
         compiler = QueryCompiler(self.models, self._table)
-        tables = {query_identity(q): compiler.compile(q) for q in plan.queries}
+        tables = {}
+        for query in plan.queries:
+            table = compiler.compile(query)
+            tables.update(dict.fromkeys(query_identities(query), table))
         return self._finish(plan, ValueCompiler(tables, plan.slice.dimensions).compile(plan.root))
 
     def sql(self, plan: KpiPlan) -> str:
@@ -126,7 +129,7 @@ class MetricEngine:
         materialised: dict[object, ir.Table] = {}
         for query in queries:
             arrow = self._execute_arrow(compiler.compile(query))
-            materialised[query_identity(query)] = ibis.memtable(arrow)
+            materialised.update(dict.fromkeys(query_identities(query), ibis.memtable(arrow)))
         results: dict[KpiRequest, pd.DataFrame] = {}
         groups: dict[tuple[str, ...], list[KpiRequest]] = {}
         for request in requests:

@@ -27,9 +27,12 @@ TableSource = Callable[[str], ir.Table]
 """Returns the warehouse table of the given name."""
 
 
-def query_identity(query: Query) -> object:
-    """What plan values refer to a query by: its key for aggregates, itself otherwise."""
-    return query.key if isinstance(query, AggregateQuery) else query
+def query_identities(query: Query) -> tuple[object, ...]:
+    """What plan values refer to a query by: its key and the keys merged into it for
+    aggregates, the query itself otherwise."""
+    if isinstance(query, AggregateQuery):
+        return (query.key, *query.aliases)
+    return (query,)
 
 
 class QueryCompiler:

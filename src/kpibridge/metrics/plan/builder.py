@@ -202,11 +202,12 @@ class PlanBuilder:
 
 
 def merge_queries(queries: Iterable[Query]) -> tuple[Query, ...]:
-    """Merge aggregate queries with equal keys (one query per model, time column and slice);
-    drop duplicate cumulative and conversion queries."""
+    """Merge aggregate queries of the same model, time column, grain and dimensions into one
+    over the union of their ranges (a ``previous()`` input and the current one read one table
+    once); drop duplicate cumulative and conversion queries."""
     merged: dict[object, Query] = {}
     for query in queries:
-        identity: object = query.key if isinstance(query, AggregateQuery) else query
+        identity: object = query.key.grouping if isinstance(query, AggregateQuery) else query
         existing = merged.get(identity)
         if isinstance(existing, AggregateQuery) and isinstance(query, AggregateQuery):
             merged[identity] = existing.merged(query)

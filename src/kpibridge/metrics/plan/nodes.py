@@ -58,21 +58,42 @@ class MeasureSpec:
 
 @dataclass(frozen=True)
 class QueryKey:
-    """Queries with equal keys read the same rows and group the same way: they merge."""
+    """Queries with equal keys read the same rows and group the same way: they merge.
+    Queries whose keys differ only in their range merge too (see ``grouping``)."""
 
     model: str
     time_column: str
     slice: Slice
+
+    @property
+    def grouping(self) -> tuple[object, ...]:
+        """The key without its range: what a merged query must share."""
+        s = self.slice
+        return (self.model, self.time_column, s.grain, s.dimensions, s.fiscal_year_start)
 
 
 @dataclass(frozen=True)
 class AggregateQuery:
     key: QueryKey
     measures: tuple[MeasureSpec, ...]
+    aliases: tuple[QueryKey, ...] = ()
+    """Keys of queries merged into this one (same rows and grouping, a narrower range)."""
 
     def merged(self, other: AggregateQuery) -> AggregateQuery:
+        """One query computing both: every measure, over the union of the two ranges."""
         extra = tuple(m for m in other.measures if m not in self.measures)
-        return replace(self, measures=self.measures + extra)
+        key = self.key
+        if other.key != key:
+            mine, theirs = key.slice, other.key.slice
+            start = None if None in (mine.start, theirs.start) else min(mine.start, theirs.start)  # type: ignore[type-var]
+            end = None if None in (mine.end, theirs.end) else max(mine.end, theirs.end)  # type: ignore[type-var]
+            key = replace(key, slice=mine.moved(start, end))
+        aliases = tuple(
+            dict.fromkeys(
+                k for k in (self.key, *self.aliases, other.key, *other.aliases) if k != key
+            )
+        )
+        return AggregateQuery(key=key, measures=self.measures + extra, aliases=aliases)
 
 
 @dataclass(frozen=True)
