@@ -32,6 +32,8 @@ def query_identities(query: Query) -> tuple[object, ...]:
     aggregates, the query itself otherwise."""
     if isinstance(query, AggregateQuery):
         return (query.key, *query.aliases)
+    if isinstance(query, CumulativeQuery):
+        return (query, *query.aliases)
     return (query,)
 
 

@@ -21,6 +21,7 @@ from kpibridge.metrics.plan import (
     MeasureValue,
     QueryValue,
     Ratio,
+    Resample,
     Shift,
     Value,
 )
@@ -95,6 +96,17 @@ class ValueCompiler:
             case Shift():
                 inner = self.compile(node.inner)
                 return inner.mutate(period=_shift_period(inner.period, node))
+            case Resample():
+                # the latest fine period of each coarse one: its last (the coarse period's
+                # value) when complete, the latest with data (to date) when not
+                inner = self.compile(node.inner)
+                coarse = truncate_expression(inner.period, node.grain, node.fiscal_year_start)
+                marked = inner.mutate(
+                    _coarse=coarse,
+                    _latest=inner.period.max().over(ibis.window(group_by=[coarse])),
+                )
+                latest = marked.filter(marked.period == marked._latest)
+                return latest.mutate(period=latest._coarse).drop("_coarse", "_latest")
         raise AssertionError(f"unhandled value {type(node).__name__}")  # pragma: no cover
 
     def _operand(self, node: Value) -> _Operand:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import date
 
 from kpibridge.errors import DefinitionError, UnknownNameError
@@ -20,6 +21,7 @@ from kpibridge.metrics.plan.nodes import (
     QueryKey,
     QueryValue,
     Ratio,
+    Resample,
     Shift,
     Slice,
     Value,
@@ -29,6 +31,7 @@ from kpibridge.model import (
     ConversionKPI,
     CumulativeKPI,
     DerivedKPI,
+    Grain,
     RatioKPI,
     SemanticModel,
     SimpleKPI,
@@ -99,15 +102,18 @@ class PlanBuilder:
                 return Formula(text=kpi.expr, tree=tree, inputs=inputs)
             case CumulativeKPI():
                 spec, model = self._spec(kpi.measure, kpi.filter, slice_)
+                fine = _month_based(kpi, slice_.grain)
                 query = CumulativeQuery(
                     measure=spec,
                     time_column=model.measure_time(model.measures[spec.measure]),
-                    slice=slice_,
+                    slice=replace(slice_, grain=fine) if fine else slice_,
                     window=kpi.window,
                     grain_to_date=kpi.grain_to_date,
                 )
                 queries.append(query)
-                return QueryValue(query)
+                if fine is None:
+                    return QueryValue(query)
+                return Resample(QueryValue(query), fine, slice_.grain, slice_.fiscal_year_start)
             case ConversionKPI():
                 base, base_model = self._spec(kpi.base, None, slice_)
                 conversion, conversion_model = self._spec(kpi.conversion, None, slice_)
@@ -207,13 +213,32 @@ def merge_queries(queries: Iterable[Query]) -> tuple[Query, ...]:
     once); drop duplicate cumulative and conversion queries."""
     merged: dict[object, Query] = {}
     for query in queries:
-        identity: object = query.key.grouping if isinstance(query, AggregateQuery) else query
+        identity: object = (
+            query.key.grouping
+            if isinstance(query, AggregateQuery)
+            else query.grouping
+            if isinstance(query, CumulativeQuery)
+            else query
+        )
         existing = merged.get(identity)
-        if isinstance(existing, AggregateQuery) and isinstance(query, AggregateQuery):
-            merged[identity] = existing.merged(query)
-        elif existing is None:
+        if existing is None:
             merged[identity] = query
+        elif isinstance(existing, AggregateQuery | CumulativeQuery):
+            # equal identities mean equal types: aggregates merge with aggregates …
+            merged[identity] = existing.merged(query)  # type: ignore[arg-type]
     return tuple(merged.values())
+
+
+def _month_based(kpi: CumulativeKPI, grain: Grain) -> Grain | None:
+    """MONTH when a quarter or year value can be read off the month series (its window is
+    whole months and ends with the period), else None."""
+    if grain not in (Grain.QUARTER, Grain.YEAR):
+        return None
+    if kpi.window is not None and kpi.window.unit in (Grain.MONTH, Grain.QUARTER, Grain.YEAR):
+        return Grain.MONTH
+    if kpi.grain_to_date in (Grain.MONTH, Grain.QUARTER, Grain.YEAR):
+        return Grain.MONTH
+    return None
 
 
 def _shift_back(slice_: Slice, offset: Offset) -> Slice:

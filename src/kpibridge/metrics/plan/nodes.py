@@ -103,6 +103,42 @@ class CumulativeQuery:
     slice: Slice
     window: Window | None = None
     grain_to_date: Grain | None = None
+    aliases: tuple[CumulativeQuery, ...] = ()
+    """Queries merged into this one (the same but for a narrower range)."""
+
+    @property
+    def grouping(self) -> tuple[object, ...]:
+        """The query without its range: what a merged query must share."""
+        s = self.slice
+        return (
+            self.measure,
+            self.time_column,
+            s.grain,
+            s.dimensions,
+            s.fiscal_year_start,
+            self.window,
+            self.grain_to_date,
+        )
+
+    def merged(self, other: CumulativeQuery) -> CumulativeQuery:
+        """One query over the union of both ranges."""
+        if other == self:
+            return self
+        mine, theirs = self.slice, other.slice
+        start = (
+            None if mine.start is None or theirs.start is None else min(mine.start, theirs.start)
+        )
+        end = None if mine.end is None or theirs.end is None else max(mine.end, theirs.end)
+        plain = replace(self, aliases=())
+        widened = replace(plain, slice=mine.moved(start, end))
+        aliases = tuple(
+            dict.fromkeys(
+                q
+                for q in (plain, *self.aliases, replace(other, aliases=()), *other.aliases)
+                if q != widened
+            )
+        )
+        return replace(widened, aliases=aliases)
 
 
 @dataclass(frozen=True)
@@ -160,7 +196,19 @@ class Shift:
     fiscal_year_start: int
 
 
-Value = MeasureValue | QueryValue | Ratio | Formula | Shift
+@dataclass(frozen=True)
+class Resample:
+    """``inner`` computed at a finer grain, read at the last fine period of each ``grain``
+    period: a trailing or to-date total at a quarter's end is the one at its last month's
+    end, so quarters reuse the month query instead of scanning the table again."""
+
+    inner: Value
+    fine_grain: Grain
+    grain: Grain
+    fiscal_year_start: int
+
+
+Value = MeasureValue | QueryValue | Ratio | Formula | Shift | Resample
 
 
 @dataclass(frozen=True)
