@@ -39,7 +39,10 @@ def connect(config: WarehouseConfig, root: Path, *, read_only: bool = False) -> 
             options.setdefault("read_only", True)
     log.debug("connecting to %s warehouse", config.backend)
     try:
-        return backend_module.connect(**options)
+        backend = backend_module.connect(**options)
+        if config.backend == "duckdb":
+            quiet(backend)
+        return backend
     except ImportError as error:
         raise WarehouseError(
             f"the {config.backend} backend is not installed: "
@@ -47,6 +50,11 @@ def connect(config: WarehouseConfig, root: Path, *, read_only: bool = False) -> 
         ) from None
     except Exception as error:  # drivers raise their own types; the user needs the reason
         raise WarehouseError(f"cannot connect to the {config.backend} warehouse: {error}") from None
+
+
+def quiet(backend: BaseBackend) -> None:
+    """Stop DuckDB drawing progress bars on the terminal: a library does not print."""
+    backend.raw_sql("SET enable_progress_bar = false")
 
 
 def table_columns(backend: BaseBackend, table: str) -> dict[str, dt.DataType] | None:

@@ -22,6 +22,7 @@ import pandas as pd
 from ibis.backends import BaseBackend
 
 from kpibridge.errors import WarehouseError
+from kpibridge.metrics.backends import quiet
 from kpibridge.metrics.compile import (
     QueryCompiler,
     ValueCompiler,
@@ -216,6 +217,7 @@ class MetricEngine:
     def _local_backend(self) -> BaseBackend:
         if self._local is None:
             self._local = ibis.duckdb.connect()
+            quiet(self._local)
         return self._local
 
 
