@@ -101,11 +101,16 @@ def _interval_sums(query: CumulativeQuery, scope: ModelScope, measure: Measure) 
     )
     contributions = per_period.mutate(_stop=_interval_end(per_period.period, query))
     if measure.agg is Aggregation.COUNT_DISTINCT:
-        contributions = ibis.union(
-            contributions.mutate(_value=ibis.literal(0, type="int64")),
-            _distinct_intervals(rows.filter(include), query, dimensions),
-            distinct=False,
-        )
+        intervals = _distinct_intervals(rows.filter(include), query, dimensions)
+        if where is None and argument is not None and not argument.type().nullable:
+            # every row is counted: the distinct values alone say where a group is present
+            contributions = intervals.mutate(_rows=intervals._value)
+        else:
+            contributions = ibis.union(
+                contributions.mutate(_value=ibis.literal(0, type="int64")),
+                intervals,
+                distinct=False,
+            )
     starts = contributions.select("period", *dimensions, "_value", "_rows")
     stops = contributions.select(
         *dimensions,
