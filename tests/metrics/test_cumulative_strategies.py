@@ -17,6 +17,7 @@ import kpibridge
 from fixtures_demo import build_small_demo
 from kpibridge.metrics.compile import cumulative
 from kpibridge.metrics.compile.scope import ModelScope
+from kpibridge.metrics.grains import periods_in
 from kpibridge.metrics.plan import CumulativeQuery, MeasureSpec, Slice
 from kpibridge.model import Grain, Window
 
@@ -102,7 +103,7 @@ def test_interval_sums_equal_the_range_join(demo: Path, case: tuple) -> None:  #
     ],
 )
 def test_periods_in_window(window: str, grain: Grain, periods: int | None) -> None:
-    assert cumulative.periods_in(Window.parse(window), grain) == periods
+    assert periods_in(Window.parse(window), grain) == periods
 
 
 @pytest.mark.parametrize("kpi", ["gross_margin_ttm", "buyers_ttm", "revenue_ytd"])

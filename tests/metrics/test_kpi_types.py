@@ -667,11 +667,11 @@ def test_compute_many_matches_compute_with_fewer_queries(shop: kpibridge.Workspa
 
     for request in requests:
         pd.testing.assert_frame_equal(many[request], single[request], check_exact=False)
-    # merged: orders by month (revenue, orders, aov, big_orders, roas, profit, profit_margin),
-    # ad_spend by month (roas, profit, profit_margin), orders by month and channel, the
-    # cumulative query, and sales for 2025 with sales for 2024 (year_ago: same grouping, so
-    # one query over the union of the two ranges)
-    assert many_queries == 5
+    # merged: orders by month (revenue, orders, aov, big_orders, roas, profit, profit_margin,
+    # and revenue_3m: a trailing sum is running totals over the monthly aggregate), ad_spend
+    # by month (roas, profit, profit_margin), orders by month and channel, and sales for 2025
+    # with sales for 2024 (year_ago: same grouping, one query over both ranges)
+    assert many_queries == 4
 
 
 # -- conversion ---------------------------------------------------------------------------

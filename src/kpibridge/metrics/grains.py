@@ -19,7 +19,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from kpibridge.model import Grain
+from kpibridge.model import Grain, Window
 
 _MONTHS_PER = {Grain.MONTH: 1, Grain.QUARTER: 3, Grain.YEAR: 12}
 
@@ -122,6 +122,31 @@ def _label_start(grain: Grain, groups: tuple[Any, ...], fiscal_year_start: int) 
     if grain is Grain.YEAR:
         return year_start
     return add_months(year_start, 3 * (int(groups[2]) - 1))
+
+
+def periods_in(window: Window, grain: Grain) -> int | None:
+    """How many periods of ``grain`` make up ``window``, or None when it is not whole
+    (28 days by month, one month by week)."""
+    if window.unit in (Grain.DAY, Grain.WEEK):
+        days = window.count * (7 if window.unit is Grain.WEEK else 1)
+        if grain is Grain.DAY:
+            return days
+        return days // 7 if grain is Grain.WEEK and days % 7 == 0 else None
+    months = window.count * _MONTHS_PER[window.unit]
+    if grain in _MONTHS_PER and months % _MONTHS_PER[grain] == 0:
+        return months // _MONTHS_PER[grain]
+    return None
+
+
+def to_date_aligned(to_date: Grain, grain: Grain) -> bool:
+    """Whether periods of ``grain`` never straddle the start of a ``to_date`` period."""
+    if grain in (Grain.DAY, to_date):
+        return True
+    return (
+        grain in _MONTHS_PER
+        and to_date in _MONTHS_PER
+        and (_MONTHS_PER[to_date] >= _MONTHS_PER[grain])
+    )
 
 
 _IBIS_UNIT = {

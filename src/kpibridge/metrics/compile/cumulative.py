@@ -18,11 +18,13 @@ Both give the same numbers; tests check them against hand-written SQL.
 
 from __future__ import annotations
 
+from datetime import date
+
 import ibis
 import ibis.expr.types as ir
 
 from kpibridge.metrics.compile.scope import ModelScope
-from kpibridge.metrics.grains import truncate_expression
+from kpibridge.metrics.grains import periods_in, to_date_aligned, truncate_expression
 from kpibridge.metrics.plan import CumulativeQuery, Slice
 from kpibridge.model import Aggregation, Grain, Measure, Window
 
@@ -50,27 +52,7 @@ def _aligned(query: CumulativeQuery, slice_: Slice) -> bool:
     if query.window is not None:
         return periods_in(query.window, slice_.grain) is not None
     assert query.grain_to_date is not None
-    to_date = query.grain_to_date
-    if slice_.grain in (Grain.DAY, to_date):
-        return True
-    return (
-        slice_.grain in _MONTHS
-        and to_date in _MONTHS
-        and (_MONTHS[to_date] >= _MONTHS[slice_.grain])
-    )
-
-
-def periods_in(window: Window, grain: Grain) -> int | None:
-    """How many periods of ``grain`` make up ``window``, or None when it is not whole."""
-    if window.unit in (Grain.DAY, Grain.WEEK):
-        days = window.count * (7 if window.unit is Grain.WEEK else 1)
-        if grain is Grain.DAY:
-            return days
-        return days // 7 if grain is Grain.WEEK and days % 7 == 0 else None
-    months = window.count * _MONTHS[window.unit]
-    if grain in _MONTHS and months % _MONTHS[grain] == 0:
-        return months // _MONTHS[grain]
-    return None
+    return to_date_aligned(query.grain_to_date, slice_.grain)
 
 
 def _interval_sums(query: CumulativeQuery, scope: ModelScope, measure: Measure) -> ir.Table:
@@ -111,6 +93,17 @@ def _interval_sums(query: CumulativeQuery, scope: ModelScope, measure: Measure) 
                 intervals,
                 distinct=False,
             )
+    return running_totals(contributions, dimensions, slice_.grain, slice_.start)
+
+
+def running_totals(
+    contributions: ir.Table, dimensions: list[str], grain: Grain, start: date | None
+) -> ir.Table:
+    """The value at every period from running sums of interval deltas.
+
+    ``contributions`` has ``period``, the dimensions, ``_value`` and ``_rows`` (how many
+    rows the contribution stands for) and ``_stop`` (first period it no longer counts in).
+    """
     starts = contributions.select("period", *dimensions, "_value", "_rows")
     stops = contributions.select(
         *dimensions,
@@ -122,9 +115,9 @@ def _interval_sums(query: CumulativeQuery, scope: ModelScope, measure: Measure) 
     deltas = stacked.group_by("period", *dimensions).aggregate(
         _value=stacked._value.sum(), _rows=stacked._rows.sum()
     )
-    spine = period_spine(rows.select(_period=rows.period), slice_.grain)
-    if slice_.start is not None:
-        spine = spine.filter(spine.period >= ibis.literal(slice_.start))
+    spine = period_spine(contributions.select(_period=contributions.period), grain)
+    if start is not None:
+        spine = spine.filter(spine.period >= ibis.literal(start))
     joined = spine.join(deltas, [deltas.period <= spine.period]).select(
         spine.period, *(deltas[d] for d in dimensions), deltas._value, deltas._rows
     )
@@ -159,13 +152,30 @@ def _distinct_intervals(rows: ir.Table, query: CumulativeQuery, dimensions: list
 def _interval_end(period: ir.DateValue, query: CumulativeQuery) -> ir.DateValue:
     """First period a contribution from ``period`` no longer counts in."""
     slice_ = query.slice
-    if query.window is not None:
-        count = periods_in(query.window, slice_.grain)
-        assert count is not None
-        return add_periods(period, count, slice_.grain)
-    assert query.grain_to_date is not None
-    bucket = truncate_expression(period, query.grain_to_date, slice_.fiscal_year_start)
-    return add_periods(bucket, 1, query.grain_to_date)
+    periods = periods_in(query.window, slice_.grain) if query.window is not None else None
+    return interval_end(
+        period,
+        slice_.grain,
+        slice_.fiscal_year_start,
+        periods,
+        None if periods is not None else query.grain_to_date,
+    )
+
+
+def interval_end(
+    period: ir.DateValue,
+    grain: Grain,
+    fiscal_year_start: int,
+    window_periods: int | None,
+    grain_to_date: Grain | None,
+) -> ir.DateValue:
+    """First period a contribution from ``period`` no longer counts in: ``window_periods``
+    later, or the start of the next ``grain_to_date`` period."""
+    if window_periods is not None:
+        return add_periods(period, window_periods, grain)
+    assert grain_to_date is not None
+    bucket = truncate_expression(period, grain_to_date, fiscal_year_start)
+    return add_periods(bucket, 1, grain_to_date)
 
 
 def _range_join(query: CumulativeQuery, scope: ModelScope, measure: Measure) -> ir.Table:

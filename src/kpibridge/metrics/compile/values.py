@@ -13,10 +13,11 @@ from dataclasses import dataclass
 import ibis
 import ibis.expr.types as ir
 
-from kpibridge.metrics.compile.cumulative import add_periods
+from kpibridge.metrics.compile.cumulative import add_periods, interval_end, running_totals
 from kpibridge.metrics.formula import Reference, compile_formula
 from kpibridge.metrics.grains import truncate_expression
 from kpibridge.metrics.plan import (
+    Accumulate,
     Formula,
     MeasureValue,
     QueryValue,
@@ -96,6 +97,22 @@ class ValueCompiler:
             case Shift():
                 inner = self.compile(node.inner)
                 return inner.mutate(period=_shift_period(inner.period, node))
+            case Accumulate():
+                inner = self.compile(node.inner)
+                dimensions = self.keys[1:]
+                contributions = inner.select(
+                    *self.keys,
+                    _value=inner.value,
+                    _rows=ibis.literal(1, type="int64"),
+                    _stop=interval_end(
+                        inner.period,
+                        node.grain,
+                        node.fiscal_year_start,
+                        node.window_periods,
+                        node.grain_to_date,
+                    ),
+                )
+                return running_totals(contributions, dimensions, node.grain, None)
             case Resample():
                 # the latest fine period of each coarse one: its last (the coarse period's
                 # value) when complete, the latest with data (to date) when not

@@ -2,6 +2,7 @@
 
 from kpibridge.metrics.plan.builder import PlanBuilder, merge_queries
 from kpibridge.metrics.plan.nodes import (
+    Accumulate,
     AggregateQuery,
     ConversionQuery,
     CumulativeQuery,
@@ -20,6 +21,7 @@ from kpibridge.metrics.plan.nodes import (
 )
 
 __all__ = [
+    "Accumulate",
     "AggregateQuery",
     "ConversionQuery",
     "CumulativeQuery",

@@ -8,8 +8,15 @@ from datetime import date
 
 from kpibridge.errors import DefinitionError, UnknownNameError
 from kpibridge.metrics.formula import Offset, Reference, parse_formula, references
-from kpibridge.metrics.grains import add_periods, year_ago_period
+from kpibridge.metrics.grains import (
+    add_periods,
+    period_start,
+    periods_in,
+    to_date_aligned,
+    year_ago_period,
+)
 from kpibridge.metrics.plan.nodes import (
+    Accumulate,
     AggregateQuery,
     ConversionQuery,
     CumulativeQuery,
@@ -28,6 +35,7 @@ from kpibridge.metrics.plan.nodes import (
 )
 from kpibridge.model import (
     KPI,
+    Aggregation,
     ConversionKPI,
     CumulativeKPI,
     DerivedKPI,
@@ -101,19 +109,12 @@ class PlanBuilder:
                 )
                 return Formula(text=kpi.expr, tree=tree, inputs=inputs)
             case CumulativeKPI():
-                spec, model = self._spec(kpi.measure, kpi.filter, slice_)
                 fine = _month_based(kpi, slice_.grain)
-                query = CumulativeQuery(
-                    measure=spec,
-                    time_column=model.measure_time(model.measures[spec.measure]),
-                    slice=replace(slice_, grain=fine) if fine else slice_,
-                    window=kpi.window,
-                    grain_to_date=kpi.grain_to_date,
-                )
-                queries.append(query)
+                grain = fine or slice_.grain
+                value = self._cumulative(kpi, replace(slice_, grain=grain), queries)
                 if fine is None:
-                    return QueryValue(query)
-                return Resample(QueryValue(query), fine, slice_.grain, slice_.fiscal_year_start)
+                    return value
+                return Resample(value, fine, slice_.grain, slice_.fiscal_year_start)
             case ConversionKPI():
                 base, base_model = self._spec(kpi.base, None, slice_)
                 conversion, conversion_model = self._spec(kpi.conversion, None, slice_)
@@ -136,6 +137,39 @@ class PlanBuilder:
                 queries.append(conversion_query)
                 return QueryValue(conversion_query, calculation=kpi.calculation)
         raise AssertionError(f"unhandled KPI type {type(kpi).__name__}")  # pragma: no cover
+
+    def _cumulative(self, kpi: CumulativeKPI, slice_: Slice, queries: list[Query]) -> Value:
+        spec, model = self._spec(kpi.measure, kpi.filter, slice_)
+        measure = model.measures[spec.measure]
+        periods = periods_in(kpi.window, slice_.grain) if kpi.window else None
+        if measure.agg in (Aggregation.SUM, Aggregation.COUNT) and (
+            periods is not None
+            or (kpi.grain_to_date and to_date_aligned(kpi.grain_to_date, slice_.grain))
+        ):
+            earliest = slice_.start
+            if earliest is not None and periods is not None:
+                earliest = add_periods(earliest, -(periods - 1), slice_.grain)
+            elif earliest is not None and kpi.grain_to_date is not None:
+                earliest = period_start(earliest, kpi.grain_to_date, slice_.fiscal_year_start)
+            inner = self._measure_value(
+                kpi.measure, kpi.filter, slice_.moved(earliest, slice_.end), queries
+            )
+            return Accumulate(
+                inner,
+                slice_.grain,
+                slice_.fiscal_year_start,
+                periods,
+                None if periods is not None else kpi.grain_to_date,
+            )
+        query = CumulativeQuery(
+            measure=spec,
+            time_column=model.measure_time(measure),
+            slice=slice_,
+            window=kpi.window,
+            grain_to_date=kpi.grain_to_date,
+        )
+        queries.append(query)
+        return QueryValue(query)
 
     def _input(
         self,

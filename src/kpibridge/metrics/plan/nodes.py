@@ -208,7 +208,21 @@ class Resample:
     fiscal_year_start: int
 
 
-Value = MeasureValue | QueryValue | Ratio | Formula | Shift | Resample
+@dataclass(frozen=True)
+class Accumulate:
+    """Running totals of an additive measure's per-period aggregate: each period's value
+    counts for the next ``window_periods`` periods, or until the end of its
+    ``grain_to_date`` period. The aggregate merges with the other measures of its table, so
+    a trailing or to-date sum costs no scan of its own."""
+
+    inner: MeasureValue
+    grain: Grain
+    fiscal_year_start: int
+    window_periods: int | None = None
+    grain_to_date: Grain | None = None
+
+
+Value = MeasureValue | QueryValue | Ratio | Formula | Shift | Resample | Accumulate
 
 
 @dataclass(frozen=True)
