@@ -52,7 +52,7 @@ def load_definition(root: Path) -> tuple[WorkspaceDefinition | None, list[Issue]
 
     settings_source, found = read_yaml(settings_path, root)
     issues += found
-    settings = _parse(settings_source, Settings.model_validate, issues) if settings_source else None
+    settings = parse_source(settings_source, Settings.model_validate, issues) if settings_source else None
 
     goals = _load_list(root / GOALS_FILE, root, "goals", Goal.model_validate, issues, sources)
     stakeholders = _load_list(
@@ -145,7 +145,7 @@ def _parse_items(
     items: list[T] = []
     for index in range(len(source.node)):
         item_source = single if single is not None else source.child(index)
-        item = _parse(item_source, parse, issues)
+        item = parse_source(item_source, parse, issues)
         if item is None:
             continue
         item_id = _identity(item)
@@ -168,7 +168,8 @@ def _identity(item: object) -> str:
     return str(getattr(item, "id", None) or getattr(item, "name", ""))
 
 
-def _parse(source: Source, parse: Callable[[Any], T], issues: list[Issue]) -> T | None:
+def parse_source(source: Source, parse: Callable[[Any], T], issues: list[Issue]) -> T | None:
+    """Validate one YAML mapping with ``parse``; schema problems become issues at their line."""
     if not isinstance(source.node, CommentedMap):
         issues.append(source.issue([], "expected a mapping of fields"))
         return None
