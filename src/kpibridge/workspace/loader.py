@@ -52,7 +52,9 @@ def load_definition(root: Path) -> tuple[WorkspaceDefinition | None, list[Issue]
 
     settings_source, found = read_yaml(settings_path, root)
     issues += found
-    settings = parse_source(settings_source, Settings.model_validate, issues) if settings_source else None
+    settings = (
+        parse_source(settings_source, Settings.model_validate, issues) if settings_source else None
+    )
 
     goals = _load_list(root / GOALS_FILE, root, "goals", Goal.model_validate, issues, sources)
     stakeholders = _load_list(

@@ -39,58 +39,80 @@ def check_round(round_: Round, ws: WorkspaceDefinition, source: Source) -> list[
     candidates = round_.all_candidates()
     for index, candidate in enumerate(round_.candidates):
         if candidate not in ws.kpis:
-            issues.append(source.issue(["candidates", index], _unknown("KPI", candidate,
-                                                                       ws.kpis)))
+            issues.append(source.issue(["candidates", index], _unknown("KPI", candidate, ws.kpis)))
     people = [*ws.stakeholders]
     for index, person in enumerate(round_.participants):
         if person not in ws.stakeholders:
-            issues.append(source.issue(["participants", index],
-                                       _unknown("stakeholder", person, people)))
+            issues.append(
+                source.issue(["participants", index], _unknown("stakeholder", person, people))
+            )
     if round_.facilitator and round_.facilitator not in ws.stakeholders:
-        issues.append(source.issue(["facilitator"],
-                                   _unknown("stakeholder", round_.facilitator, people)))
+        issues.append(
+            source.issue(["facilitator"], _unknown("stakeholder", round_.facilitator, people))
+        )
     if round_.select > len(candidates):
-        issues.append(source.issue(["select"], f"select is {round_.select} but the round has "
-                                   f"only {len(candidates)} candidates"))
+        issues.append(
+            source.issue(
+                ["select"],
+                f"select is {round_.select} but the round has only {len(candidates)} candidates",
+            )
+        )
     seen: set[str] = set()
     for index, ballot in enumerate(round_.ballots):
         where = ["ballots", index]
         if ballot.participant not in round_.participants:
-            issues.append(source.issue([*where, "participant"], _unknown(
-                "participant", ballot.participant, round_.participants)))
+            issues.append(
+                source.issue(
+                    [*where, "participant"],
+                    _unknown("participant", ballot.participant, round_.participants),
+                )
+            )
         if ballot.participant in seen:
-            issues.append(source.issue([*where, "participant"],
-                                       f"a second ballot for {ballot.participant!r}"))
+            issues.append(
+                source.issue([*where, "participant"], f"a second ballot for {ballot.participant!r}")
+            )
         seen.add(ballot.participant)
         ranked = ballot.ranked()
         for candidate in ranked:
             if candidate not in candidates:
-                issues.append(source.issue([*where, "ranking"],
-                                           _unknown("candidate", candidate, candidates)))
+                issues.append(
+                    source.issue([*where, "ranking"], _unknown("candidate", candidate, candidates))
+                )
         repeated = sorted({c for c in ranked if ranked.count(c) > 1})
         if repeated:
-            issues.append(source.issue([*where, "ranking"],
-                                       f"ranked more than once: {', '.join(repeated)}"))
+            issues.append(
+                source.issue([*where, "ranking"], f"ranked more than once: {', '.join(repeated)}")
+            )
         for field in ("scores", "reactions", "rationale"):
             for candidate in getattr(ballot, field):
                 if candidate not in candidates:
-                    issues.append(source.issue([*where, field, candidate],
-                                               _unknown("candidate", candidate, candidates)))
+                    issues.append(
+                        source.issue(
+                            [*where, field, candidate], _unknown("candidate", candidate, candidates)
+                        )
+                    )
         for candidate, marks in ballot.scores.items():
             for criterion, mark in marks.items():
                 if criterion not in round_.criteria:
-                    issues.append(source.issue([*where, "scores", candidate, criterion],
-                                               _unknown("criterion", criterion,
-                                                        round_.criteria)))
+                    issues.append(
+                        source.issue(
+                            [*where, "scores", candidate, criterion],
+                            _unknown("criterion", criterion, round_.criteria),
+                        )
+                    )
                 elif not 1 <= mark <= 5:
-                    issues.append(source.issue([*where, "scores", candidate, criterion],
-                                               f"score {mark} is outside 1-5"))
+                    issues.append(
+                        source.issue(
+                            [*where, "scores", candidate, criterion], f"score {mark} is outside 1-5"
+                        )
+                    )
         named = [c.a for c in ballot.comparisons] + [c.b for c in ballot.comparisons]
         named += list(ballot.criteria_weights or {})
         for criterion in dict.fromkeys(named):
             if criterion not in round_.criteria:
-                issues.append(source.issue([*where], _unknown("criterion", criterion,
-                                                              round_.criteria)))
+                issues.append(
+                    source.issue([*where], _unknown("criterion", criterion, round_.criteria))
+                )
     return sorted(issues)
 
 
