@@ -127,7 +127,7 @@ def formula_of(kpi: KPI) -> str:
 def lineage(kpi_id: str, engine: MetricEngine) -> list[Lineage]:
     """Models, tables and columns a KPI reads, directly or through other KPIs."""
     columns: dict[str, list[str]] = {}
-    for ref in _all_measures(kpi_id, engine, ()):
+    for ref in engine.builder.measures_of(kpi_id):
         model_name, _, measure_name = ref.partition(".")
         model = engine.models[model_name]
         measure = model.measures[measure_name]
@@ -144,27 +144,6 @@ def lineage(kpi_id: str, engine: MetricEngine) -> list[Lineage]:
         Lineage(name, engine.models[name].table, tuple(dict.fromkeys(cols)))
         for name, cols in columns.items()
     ]
-
-
-def _all_measures(kpi_id: str, engine: MetricEngine, stack: tuple[str, ...]) -> list[str]:
-    kpi = engine.builder.kpi(kpi_id)
-    refs: list[str] = []
-    match kpi:
-        case SimpleKPI() | CumulativeKPI():
-            refs = [kpi.measure]
-        case RatioKPI():
-            refs = [kpi.numerator, kpi.denominator]
-        case DerivedKPI():
-            refs = [r.name.dotted for r in references(parse_formula(kpi.expr))]
-        case ConversionKPI():
-            refs = [kpi.base, kpi.conversion]
-    found: list[str] = []
-    for ref in refs:
-        if "." in ref:
-            found.append(ref)
-        elif ref not in stack:
-            found += _all_measures(ref, engine, (*stack, kpi_id))
-    return found
 
 
 def _names(text: str | None, model: SemanticModel) -> list[str]:

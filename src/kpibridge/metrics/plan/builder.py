@@ -64,15 +64,19 @@ class PlanBuilder:
         except KeyError:
             raise UnknownNameError("KPI", kpi_id, self.kpis) from None
 
-    def models_of(self, kpi_id: str, _stack: tuple[str, ...] = ()) -> list[str]:
-        """Names of every semantic model a KPI reads, directly or through other KPIs."""
+    def measures_of(self, kpi_id: str, _stack: tuple[str, ...] = ()) -> list[str]:
+        """Every ``model.measure`` a KPI reads, directly or through other KPIs."""
         found: list[str] = []
-        for ref in self._references(self.kpi(kpi_id)):
+        for ref in self.direct_references(kpi_id):
             if "." in ref:
-                found.append(ref.split(".", 1)[0])
+                found.append(ref)
             elif ref not in _stack:
-                found += self.models_of(ref, (*_stack, kpi_id))
+                found += self.measures_of(ref, (*_stack, kpi_id))
         return list(dict.fromkeys(found))
+
+    def models_of(self, kpi_id: str) -> list[str]:
+        """Names of every semantic model a KPI reads, directly or through other KPIs."""
+        return list(dict.fromkeys(ref.split(".", 1)[0] for ref in self.measures_of(kpi_id)))
 
     def shared_dimensions(self, kpi_id: str) -> list[str]:
         """Dimensions every model of the KPI has: the ones it can be sliced by."""
@@ -228,7 +232,9 @@ class PlanBuilder:
         except KeyError:
             raise UnknownNameError("semantic model", name, self.models) from None
 
-    def _references(self, kpi: KPI) -> list[str]:
+    def direct_references(self, kpi_id: str) -> list[str]:
+        """The measures (``model.measure``) and KPI ids a KPI's definition names."""
+        kpi = self.kpi(kpi_id)
         match kpi:
             case SimpleKPI() | CumulativeKPI():
                 return [kpi.measure]
