@@ -59,7 +59,7 @@ def check_round(round_: Round, ws: WorkspaceDefinition, source: Source) -> list[
         )
     seen: set[str] = set()
     for index, ballot in enumerate(round_.ballots):
-        where = ["ballots", index]
+        where: list[str | int] = ["ballots", index]
         if ballot.participant not in round_.participants:
             issues.append(
                 source.issue(
