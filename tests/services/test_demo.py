@@ -114,7 +114,7 @@ def test_readme_lists_the_planted_effects(demo_root: Path) -> None:
     assert f"Generated with seed {DEMO_SEED} and scale {DEMO_SCALE:g}." in readme
     assert effects.PLANTED_EFFECTS in readme
     assert "## Planted effects" in readme
-    for number in range(1, 6):
+    for number in range(1, 7):
         assert f"\n{number}. **" in readme
     for planted in (
         effects.ANOMALY_DAY,
@@ -133,7 +133,11 @@ def test_the_alignment_round_is_there(demo_root: Path, workspace: kpibridge.Work
     assert round_["id"] == "kpis-2027"
     assert set(round_["candidates"]) <= set(workspace.kpis)
     assert set(round_["participants"]) <= set(workspace.stakeholders)
-    assert {ballot["participant"] for ballot in round_["ballots"]} <= set(round_["participants"])
+    audience = {member["id"] for member in round_["audience"]}
+    assert len(audience) >= 40
+    voters = {ballot["participant"] for ballot in round_["ballots"]}
+    assert set(round_["participants"]) <= voters
+    assert voters <= set(round_["participants"]) | audience
 
 
 def test_targets_come_from_the_overlay_scaled_by_volume(workspace: kpibridge.Workspace) -> None:

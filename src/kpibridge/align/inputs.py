@@ -1,4 +1,8 @@
-"""What an analysis needs to know about a round: candidates, participants, ballots."""
+"""What an analysis needs to know about a round: candidates, participants, ballots.
+
+The workspace (or, later, the app store) builds a :class:`RoundInput`; the analysis needs
+nothing else, so it runs the same from a notebook, the CLI or the web app.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,10 @@ class CandidateInfo:
     name: str
     goal: str | None = None
     qualitative: bool = False
+    proposed_by: str | None = None
+    """Set for new candidates proposed in the round (not yet workspace KPIs)."""
+    rationale: str = ""
+    """Why the proposer wants it."""
 
 
 @dataclass(frozen=True)
@@ -21,6 +29,7 @@ class ParticipantInfo:
     name: str
     role: str
     weight: float | None = None
+    """Relative voting weight; None counts as 1."""
 
 
 @dataclass(frozen=True)
@@ -33,8 +42,14 @@ class RoundInput:
     participants: tuple[ParticipantInfo, ...]
     ballots: tuple[Ballot, ...]
     near_duplicates: tuple[frozenset[str], ...] = ()
+    anonymous: bool = False
+    """Results name roles, not people."""
     seed: int = 0
 
     @property
     def names(self) -> dict[str, str]:
         return {c.id: c.name for c in self.candidates}
+
+    @property
+    def candidate_ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.candidates)

@@ -78,4 +78,10 @@ the same strength for every seed; everything else is noise or ordinary seasonali
    {REVIEW_DELIVERY_SHARE:.0%} to {REVIEW_DELIVERY_SHARE_SURGE:.0%}, with low ratings;
    survey comments show a smaller rise ({SURVEY_DELIVERY_SHARE:.0%} to
    {SURVEY_DELIVERY_SHARE_SURGE:.0%}).
+6. **The alignment round has two camps and common ground.** Beside the eight leaders'
+   rankings, 48 staff react agree / disagree / pass to the candidates in `rounds/kpis-2027.yaml`
+   (its `audience`). Marketing, brand and customer-voice staff lean towards brand and loyalty
+   KPIs, sales and finance staff towards acquisition efficiency; both camps mostly agree with
+   CLV:CAC and repeat purchase rate. Each person sees about 80% of the candidates, passes on
+   some and sometimes votes against their camp.
 """

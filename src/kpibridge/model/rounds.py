@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, model_validator
 
 from kpibridge.model.common import Identifier, Strict
+from kpibridge.model.people import Role
 
 DEFAULT_CRITERIA = ("goal_alignment", "measurability", "actionability", "timeliness")
 
@@ -47,6 +48,15 @@ class Comparison(Strict):
         return value
 
 
+class AudienceMember(Strict):
+    """Someone outside the stakeholder list who reacts to candidates (Pol.is style): a
+    member of a whole department or of a customer community, where ranking 30 KPIs is too
+    much to ask. Only the role is needed, so audience members can stay anonymous."""
+
+    id: Identifier
+    role: Role = Role.OTHER
+
+
 class Ballot(Strict):
     """What one participant said. Every part is optional."""
 
@@ -80,6 +90,9 @@ class Round(Strict):
     select: int = Field(default=5, ge=1, description="How many KPIs to select.")
     criteria: tuple[str, ...] = DEFAULT_CRITERIA
     participants: tuple[str, ...] = ()
+    audience: tuple[AudienceMember, ...] = Field(
+        default=(), description="People outside the stakeholders; their ballots hold reactions."
+    )
     candidates: tuple[str, ...] = ()
     proposals: tuple[Proposal, ...] = ()
     deadline: str | None = None

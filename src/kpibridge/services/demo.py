@@ -13,6 +13,7 @@ from ruamel.yaml import YAML
 
 from kpibridge.demo.effects import PLANTED_EFFECTS
 from kpibridge.demo.generate import generate
+from kpibridge.demo.pulse import audience
 from kpibridge.demo.warehouse import write_warehouse
 from kpibridge.errors import KpibridgeError
 from kpibridge.workspace.scaffold import scaffold
@@ -52,6 +53,7 @@ def build_demo(
     _add_targets(directory, scale)
     overlay = overlay_path()
     shutil.copytree(overlay / "rounds", directory / "rounds", dirs_exist_ok=True)
+    _add_audience(directory / "rounds" / "kpis-2027.yaml", seed)
     readme = (overlay / "README.md").read_text(encoding="utf-8")
     (directory / "README.md").write_text(
         readme + f"Generated with seed {seed} and scale {scale:g}.\n\n" + PLANTED_EFFECTS,
@@ -76,3 +78,15 @@ def _add_targets(directory: Path, scale: float) -> None:
         ]
         with path.open("w", encoding="utf-8") as handle:
             yaml.dump(document, handle)
+
+
+def _add_audience(path: Path, seed: int) -> None:
+    """Add the staff pulse (audience reactions) to the demo round, keeping its comments."""
+    yaml = YAML(typ="rt")
+    document = yaml.load(path.read_text(encoding="utf-8"))
+    candidates = [*document["candidates"], *(p["id"] for p in document.get("proposals", []))]
+    pulse = audience(candidates, seed)
+    document["audience"] = pulse.members
+    document["ballots"].extend(pulse.ballots)
+    with path.open("w", encoding="utf-8") as handle:
+        yaml.dump(document, handle)

@@ -57,14 +57,34 @@ def check_round(round_: Round, ws: WorkspaceDefinition, source: Source) -> list[
                 f"select is {round_.select} but the round has only {len(candidates)} candidates",
             )
         )
+    audience = [member.id for member in round_.audience]
+    for index, member in enumerate(round_.audience):
+        if member.id in ws.stakeholders or member.id in round_.participants:
+            issues.append(
+                source.issue(
+                    ["audience", index, "id"],
+                    f"{member.id!r} is a stakeholder: list stakeholders under participants",
+                )
+            )
+    voters = [*round_.participants, *audience]
     seen: set[str] = set()
     for index, ballot in enumerate(round_.ballots):
         where: list[str | int] = ["ballots", index]
-        if ballot.participant not in round_.participants:
+        if ballot.participant not in voters:
             issues.append(
                 source.issue(
                     [*where, "participant"],
-                    _unknown("participant", ballot.participant, round_.participants),
+                    _unknown("participant", ballot.participant, voters),
+                )
+            )
+        if ballot.participant in audience and (
+            ballot.ranking or ballot.scores or ballot.comparisons or ballot.criteria_weights
+        ):
+            issues.append(
+                source.issue(
+                    [*where, "participant"],
+                    f"{ballot.participant!r} is in the audience: audience ballots hold "
+                    "reactions and rationale only (rank, score and weigh as a participant)",
                 )
             )
         if ballot.participant in seen:
