@@ -1,0 +1,1 @@
+"""Customer lifetime value (placeholder docstring; completed below)."""
