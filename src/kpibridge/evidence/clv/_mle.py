@@ -3,7 +3,10 @@
 Both models have only positive parameters, so the optimiser works on their logarithms: the
 search is unconstrained, steps are relative (``r`` ≈ 0.2 and ``α`` ≈ 4 move on the same scale)
 and no iterate can leave the domain. BFGS with a finite-difference gradient is enough for
-three or four parameters; a Nelder–Mead polish follows when BFGS stops on its line search.
+three or four parameters. The log-parameters are bounded to ±``LOG_BOUND`` (L-BFGS-B): some data
+put the optimum at infinity (BG/NBD on customers who all drop out with the same probability:
+``a, b → ∞`` with ``a/(a+b)`` fixed), and the search must stop there rather than wander; the
+parameters that end on a bound are reported, since they are not identified by the data.
 """
 
 from __future__ import annotations
@@ -17,6 +20,9 @@ from scipy.optimize import minimize
 
 FloatArray = NDArray[np.float64]
 
+#: Bound on the natural log of every parameter (e^13 ≈ 4.4e5).
+LOG_BOUND = 13.0
+
 
 @dataclass(frozen=True)
 class MaximumLikelihood:
@@ -26,6 +32,7 @@ class MaximumLikelihood:
     log_likelihood: float
     converged: bool
     evaluations: int
+    at_bound: tuple[int, ...]
 
 
 def maximise_log_likelihood(
@@ -42,20 +49,19 @@ def maximise_log_likelihood(
         return -value if np.isfinite(value) else 1e300
 
     start = np.log(np.asarray(initial, dtype=np.float64))
-    result = minimize(objective, start, method="BFGS", options={"gtol": 1e-7})
-    evaluations = int(result.nfev)
-    if not result.success:
-        polish = minimize(
-            objective,
-            result.x,
-            method="Nelder-Mead",
-            options={"xatol": 1e-9, "fatol": 1e-10, "maxiter": 4000},
-        )
-        evaluations += int(polish.nfev)
-        result = polish
+    bounds = [(-LOG_BOUND, LOG_BOUND)] * len(start)
+    result = minimize(
+        objective,
+        start,
+        method="L-BFGS-B",
+        bounds=bounds,
+        options={"ftol": 1e-13, "gtol": 1e-8, "maxiter": 2000},
+    )
+    at_bound = tuple(int(index) for index in np.flatnonzero(np.abs(result.x) > LOG_BOUND - 1e-6))
     return MaximumLikelihood(
         parameters=tuple(float(value) for value in np.exp(result.x)),
         log_likelihood=-float(result.fun),
         converged=bool(result.success),
-        evaluations=evaluations,
+        evaluations=int(result.nfev),
+        at_bound=at_bound,
     )

@@ -48,6 +48,8 @@ class BGNBDFit:
     customers: int
     converged: bool
     evaluations: int
+    #: Parameters the optimum pushed to the bound of the search (not identified by the data).
+    parameters_at_bound: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -75,21 +77,18 @@ def log_likelihood(
 ) -> FloatArray:
     """Log-likelihood of each customer, equation (6) of the paper, computed in logs.
 
-    ``L = B(a, b+x)/B(a, b) · Γ(r+x) α^r / Γ(r) · [(α+T)^-(r+x) + δ(x>0) a/(b+x−1) (α+t_x)^-(r+x)]``,
+    ``L = B(a, b+x)/B(a, b) · Γ(r+x) α^r / Γ(r)
+    · [(α+T)^-(r+x) + δ(x>0) a/(b+x−1) (α+t_x)^-(r+x)]``,
     using ``B(a+1, b+x−1) = B(a, b+x) · a/(b+x−1)``; the bracket is a ``logaddexp``.
     """
     x, t_x, T = _arrays(frequency, recency, age)  # noqa: N806
     r, alpha, a, b = parameters.as_array()
-    common = (
-        gammaln(r + x) - gammaln(r) + r * np.log(alpha) + betaln(a, b + x) - betaln(a, b)
-    )
+    common = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + betaln(a, b + x) - betaln(a, b)
     alive = -(r + x) * np.log(alpha + T)
     repeat = x > 0
     dropped = np.full_like(x, -np.inf)
     dropped[repeat] = (
-        np.log(a)
-        - np.log(b + x[repeat] - 1.0)
-        - (r + x[repeat]) * np.log(alpha + t_x[repeat])
+        np.log(a) - np.log(b + x[repeat] - 1.0) - (r + x[repeat]) * np.log(alpha + t_x[repeat])
     )
     return common + np.logaddexp(alive, dropped)
 
@@ -127,6 +126,7 @@ def fit_bgnbd(
         customers=int(x.size),
         converged=found.converged,
         evaluations=found.evaluations,
+        parameters_at_bound=tuple(("r", "alpha", "a", "b")[index] for index in found.at_bound),
     )
 
 

@@ -52,6 +52,8 @@ class GammaGammaFit:
     frequency_spend_correlation: float
     converged: bool
     evaluations: int
+    #: Parameters the optimum pushed to the bound of the search (not identified by the data).
+    parameters_at_bound: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -128,6 +130,7 @@ def fit_gamma_gamma(
         frequency_spend_correlation=correlation,
         converged=found.converged,
         evaluations=found.evaluations,
+        parameters_at_bound=tuple(("p", "q", "gamma")[index] for index in found.at_bound),
     )
 
 
