@@ -75,8 +75,13 @@ def _check_columns(frame: pd.DataFrame, columns: dict[str, str]) -> None:
 
 
 def _days(values: pd.Series, column: str) -> pd.Series:
+    """Calendar days of datetimes, or of ISO 8601 strings (never guessed day-first formats)."""
     try:
-        dates = pd.to_datetime(values)
+        dates = (
+            values
+            if pd.api.types.is_datetime64_any_dtype(values)
+            else pd.to_datetime(values, format="ISO8601")
+        )
     except (ValueError, TypeError) as error:
         raise ValueError(f"{column}: cannot be read as dates ({error})") from error
     return dates.dt.normalize()
