@@ -37,8 +37,10 @@ def test_probability_alive_matches_the_simulated_truth(customers: pd.DataFrame) 
     repeat = customers["frequency"] > 0
     assert alive[repeat].mean() == pytest.approx(customers.loc[repeat, "alive"].mean(), abs=0.015)
     # Calibration in bins of predicted probability.
-    bins = pd.cut(alive[repeat], [0.0, 0.25, 0.5, 0.75, 1.0])
-    observed = customers.loc[repeat, "alive"].groupby(bins, observed=True).mean()
+    bins = pd.Series(pd.cut(alive[repeat], [0.0, 0.25, 0.5, 0.75, 1.0]))
+    observed = (
+        customers.loc[repeat, "alive"].reset_index(drop=True).groupby(bins, observed=True).mean()
+    )
     predicted = pd.Series(alive[repeat]).groupby(bins, observed=True).mean()
     np.testing.assert_allclose(observed.to_numpy(), predicted.to_numpy(), atol=0.04)
 
