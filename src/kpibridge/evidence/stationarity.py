@@ -6,8 +6,9 @@ So each series is brought to a stationary scale first:
 
 1. **log** when every value is positive, so that differences are growth rates and the effect
    of one on the other reads as an elasticity;
-2. **differencing** (0, 1 or 2 times) until the ADF test rejects a unit root and the KPSS test
-   does not reject stationarity (both from statsmodels, at ``alpha``);
+2. **differencing**: levels are kept only when the ADF test rejects a unit root and the KPSS
+   test does not reject stationarity (both from statsmodels, at ``alpha``); a difference is
+   taken otherwise, and a second one only when both tests call for it;
 3. **seasonality** removed at each stage by regressing out a few yearly Fourier harmonics, when
    the series covers at least two full cycles.
 
@@ -88,7 +89,10 @@ def make_stationary(
         )
         adf_p, kpss_p = _unit_root_tests(adjusted.to_numpy())
         stationary = adf_p < alpha and kpss_p > alpha
-        if stationary or differences == max_differences:
+        # levels must pass both tests; a second difference needs both to call for it
+        # (over-differencing leaves a non-invertible MA that no AR prewhitening can undo)
+        enough = stationary if differences == 0 else not (adf_p >= alpha and kpss_p <= alpha)
+        if enough or differences == max_differences:
             break
     if differences:
         steps.append(f"difference ×{differences}" if differences > 1 else "difference")

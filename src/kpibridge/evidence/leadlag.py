@@ -1,0 +1,317 @@
+"""Lead-lag evidence: does one KPI move before another, at what lag, how strongly?
+
+Method (each step guards against a known way to fool oneself):
+
+1. **Stationary scale** (:mod:`.stationarity`): log when positive, difference until ADF and
+   KPSS agree, yearly harmonics removed — trends and calendars otherwise correlate anything.
+2. **Prewhitening** (Box and Jenkins): an AR model of the driver (order by AIC) turns it
+   into white noise, and the same filter is applied to the outcome. The cross-correlation
+   of a white series with any stationary series has standard error ≈ 1/√n at every lag,
+   so the usual tests hold; without it, a smooth driver shows "significant" correlations
+   at many lags.
+3. **Cross-correlation** at lags −max_lag…max_lag (positive: driver first), Pearson on the
+   overlapping pairs with a t-test (``pairs − 2`` degrees of freedom) and a Fisher-z interval.
+4. **Granger tests** both ways at orders 1…max_lag (F-test of the other series' lags in an
+   autoregression, on the stationary series).
+5. **Benjamini–Hochberg** over every p-value of the call — all lags, both Granger directions,
+   every candidate when screening — so that looking at many lags does not manufacture finds.
+6. **Direction**: the driver leads when its best cross-correlation at a lag k ≥ 1 has
+   ``q < alpha`` *and* the Granger test driver → outcome at order k confirms it (its
+   ``q < alpha`` too); the outcome leads on the mirror side; both is feedback. The discovery is
+   the BH-controlled correlation; the confirmation keeps chance findings from turning a strong
+   true lead into "feedback" (a strong lead brings many small p-values, which relaxes the BH
+   threshold for everything else in the family). **Effect**: slope of the stationary outcome on the lagged stationary driver (an
+   elasticity when both are log-differences), Newey–West interval.
+
+All of it runs batched over candidates (:mod:`._batch`), which is why :func:`screen` is fast;
+:func:`lead_lag` is a screen of one and gives the same numbers as a pair inside a screen
+only when that screen has one candidate (the BH family differs otherwise).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from kpibridge.evidence import _batch
+from kpibridge.evidence.fdr import bh_adjust
+from kpibridge.evidence.inputs import EvidenceInputError, align, seasonal_period
+from kpibridge.evidence.result import Direction, LeadLagResult, ScreenResult, verdict
+from kpibridge.evidence.stationarity import StationarySeries, make_stationary
+
+AR_MAX_ORDER = 8
+UNITS = {"W": "week", "M": "month", "Q": "quarter", "D": "day", "Y": "year", "A": "year"}
+
+
+def minimum_points(max_lag: int) -> int:
+    """Common periods needed: Granger at order ``max_lag`` fits ``2·max_lag + 1`` coefficients
+    on ``n − max_lag`` points and should keep at least 10 residual degrees of freedom, after
+    up to two differences."""
+    return 3 * max_lag + 13
+
+
+def lead_lag(
+    driver: pd.Series,
+    outcome: pd.Series,
+    max_lag: int = 8,
+    *,
+    alpha: float = 0.05,
+    period: int | None = None,
+) -> LeadLagResult:
+    """Lead-lag evidence between two KPI series indexed by period (see the module docstring).
+
+    ``period`` is the seasonal cycle in periods; by default it follows the frequency (52 for
+    weeks, 12 for months, 4 for quarters, 7 for days). Raises ``EvidenceInputError`` (a
+    ``ValueError``) for series that cannot be analysed.
+    """
+    driver_name = str(driver.name) if driver.name is not None else "driver"
+    outcome_name = str(outcome.name) if outcome.name is not None else "outcome"
+    if driver_name == outcome_name:
+        driver_name, outcome_name = f"{driver_name} (driver)", f"{outcome_name} (outcome)"
+    found = _analyse(outcome, outcome_name, {driver_name: driver}, max_lag, alpha, period)
+    return found.results[0]
+
+
+def screen(
+    outcome: pd.Series,
+    candidates: Mapping[str, pd.Series],
+    max_lag: int = 8,
+    *,
+    alpha: float = 0.05,
+    period: int | None = None,
+) -> ScreenResult:
+    """Every candidate driver against one outcome, with BH across all pairs and lags.
+
+    Candidates are ranked: those found to lead the outcome first, by q-value.
+    """
+    if not candidates:
+        raise EvidenceInputError("no candidate drivers to screen")
+    outcome_name = str(outcome.name) if outcome.name is not None else "outcome"
+    return _analyse(outcome, outcome_name, candidates, max_lag, alpha, period)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    name: str
+    driver: StationarySeries
+    outcome: StationarySeries
+    index: pd.Index
+
+
+def _analyse(
+    outcome: pd.Series,
+    outcome_name: str,
+    candidates: Mapping[str, pd.Series],
+    max_lag: int,
+    alpha: float,
+    period: int | None,
+) -> ScreenResult:
+    if isinstance(max_lag, bool) or not isinstance(max_lag, int | np.integer) or max_lag < 1:
+        raise EvidenceInputError(f"max_lag must be a whole number ≥ 1, not {max_lag!r}")
+    if not 0 < alpha < 1:
+        raise EvidenceInputError(f"alpha must lie between 0 and 1, not {alpha!r}")
+    if period is not None and (isinstance(period, bool) or period < 2):
+        raise EvidenceInputError(f"period must be a whole number ≥ 2 or None, not {period!r}")
+    max_lag = int(max_lag)
+    prepared, unit = _prepare(outcome, outcome_name, candidates, max_lag, alpha, period)
+    groups: dict[tuple[object, object, int], list[int]] = {}
+    for position, item in enumerate(prepared):
+        key = (item.index[0], item.index[-1], len(item.index))
+        groups.setdefault(key, []).append(position)
+    raw: list[_Raw | None] = [None] * len(prepared)
+    for members in groups.values():
+        for position, statistics in zip(
+            members, _statistics([prepared[m] for m in members], max_lag, alpha), strict=True
+        ):
+            raw[position] = statistics
+    complete = [r for r in raw if r is not None]
+    p_matrix = np.stack([r.all_p_values for r in complete])
+    q_matrix = bh_adjust(p_matrix)
+    results = [
+        _result(item, statistics, q, outcome_name, unit, max_lag, alpha)
+        for item, statistics, q in zip(prepared, complete, q_matrix, strict=True)
+    ]
+    results.sort(
+        key=lambda r: (r.direction not in ("driver leads", "feedback"), r.driver_leads_q)
+    )
+    return ScreenResult(outcome_name, max_lag, alpha, int(p_matrix.size), tuple(results))
+
+
+def _prepare(
+    outcome: pd.Series,
+    outcome_name: str,
+    candidates: Mapping[str, pd.Series],
+    max_lag: int,
+    alpha: float,
+    period: int | None,
+) -> tuple[list[_Prepared], str]:
+    """Align, check and make stationary; the outcome once per distinct common range."""
+    prepared: list[_Prepared] = []
+    outcome_cache: dict[tuple[object, object], StationarySeries] = {}
+    unit = "period"
+    for name, candidate in candidates.items():
+        driver, aligned_outcome, freq = align(
+            candidate, outcome, minimum_points(max_lag), (str(name), outcome_name)
+        )
+        unit = UNITS.get(freq[:1], "period") if not freq[:1].isdigit() else "period"
+        season = period if period is not None else seasonal_period(freq)
+        key = (aligned_outcome.index[0], aligned_outcome.index[-1])
+        if key not in outcome_cache:
+            outcome_cache[key] = make_stationary(aligned_outcome, period=season, alpha=alpha)
+        stationary_outcome = outcome_cache[key]
+        stationary_driver = make_stationary(driver, period=season, alpha=alpha)
+        common = stationary_driver.values.index.intersection(stationary_outcome.values.index)
+        for label, series in ((name, stationary_driver), (outcome_name, stationary_outcome)):
+            if series.values.loc[common].nunique() <= 1:
+                raise EvidenceInputError(
+                    f"{label} is constant once made stationary ({', '.join(series.record.steps)})"
+                    ": a steady trend has no movements to lead or follow"
+                )
+        prepared.append(_Prepared(str(name), stationary_driver, stationary_outcome, common))
+    return prepared, unit
+
+
+@dataclass(frozen=True)
+class _Raw:
+    """Everything computed for one pair before the false discovery control."""
+
+    correlations: np.ndarray
+    counts: np.ndarray
+    ccf_p: np.ndarray
+    granger_forward: np.ndarray
+    granger_backward: np.ndarray
+    order: int
+    effect: float
+    effect_se: float
+    effect_df: int
+    effect_lag: int
+
+    @property
+    def all_p_values(self) -> np.ndarray:
+        return np.concatenate([self.ccf_p, self.granger_forward, self.granger_backward])
+
+
+def _statistics(group: list[_Prepared], max_lag: int, alpha: float) -> list[_Raw]:
+    """The batched computation for candidates that share their stationary sample."""
+    index = group[0].index
+    drivers = np.stack([item.driver.values.loc[index].to_numpy() for item in group])
+    outcomes = np.stack([item.outcome.values.loc[index].to_numpy() for item in group])
+    n = len(index)
+    max_order = max(1, min(AR_MAX_ORDER, n // 10))
+    orders = _batch.select_ar_order(drivers, max_order)
+    coefficients = _batch.fit_ar(drivers, orders, max_order)
+    correlations, counts, ccf_p = _batch.lagged_correlations(
+        _batch.prewhiten(drivers, coefficients, orders),
+        _batch.prewhiten(outcomes, coefficients, orders),
+        max_lag,
+    )
+    forward = _batch.granger_pvalues(outcomes, drivers, max_lag)
+    backward = _batch.granger_pvalues(drivers, outcomes, max_lag)
+    # effect at the driver-first lag (0…max_lag) with the smallest p
+    effect_lags = np.nanargmin(np.where(np.isnan(ccf_p), np.inf, ccf_p)[:, max_lag:], axis=1)
+    positions = np.arange(n)[None, :] - effect_lags[:, None]
+    shifted = np.take_along_axis(drivers, np.clip(positions, 0, None), axis=1)
+    shifted = np.where(positions >= 0, shifted, np.nan)
+    hac_lags = int(math.floor(4 * (n / 100) ** (2 / 9)))
+    slopes, errors, dfs = _batch.hac_slope(outcomes, shifted, hac_lags)
+    return [
+        _Raw(
+            correlations=correlations[i],
+            counts=counts[i],
+            ccf_p=ccf_p[i],
+            granger_forward=forward[i],
+            granger_backward=backward[i],
+            order=int(orders[i]),
+            effect=float(slopes[i]),
+            effect_se=float(errors[i]),
+            effect_df=int(dfs[i]),
+            effect_lag=int(effect_lags[i]),
+        )
+        for i in range(len(group))
+    ]
+
+
+def _min_with_position(values: np.ndarray) -> tuple[float, int]:
+    if np.all(np.isnan(values)):
+        return math.nan, 0
+    position = int(np.nanargmin(values))
+    return float(values[position]), position
+
+
+def _result(
+    item: _Prepared,
+    raw: _Raw,
+    q: np.ndarray,
+    outcome_name: str,
+    unit: str,
+    max_lag: int,
+    alpha: float,
+) -> LeadLagResult:
+    width = 2 * max_lag + 1
+    ccf_q, forward_q, backward_q = q[:width], q[width : width + max_lag], q[width + max_lag :]
+    # each side: its best cross-correlation (BH q) confirmed by Granger at that lag as order
+    driver_leads_q, forward_lag = _min_with_position(ccf_q[max_lag + 1 :])
+    outcome_leads_q, backward_lag = _min_with_position(ccf_q[:max_lag][::-1])
+    forward_order, backward_order = forward_lag + 1, backward_lag + 1
+    forward_p = float(raw.granger_forward[forward_order - 1])
+    backward_p = float(raw.granger_backward[backward_order - 1])
+    _, best = _min_with_position(raw.ccf_p)
+    correlation, count = float(raw.correlations[best]), int(raw.counts[best])
+    z = stats.norm.ppf(1 - alpha / 2)
+    half_width = z / math.sqrt(max(count - 3, 1))
+    centre = math.atanh(min(max(correlation, -0.999999), 0.999999))
+    t = float(stats.t.ppf(1 - alpha / 2, max(raw.effect_df, 1)))
+    both_logged = item.driver.record.log and item.outcome.record.log
+    same_scale = item.driver.record.differences == item.outcome.record.differences
+    fields = {
+        "driver": item.name,
+        "outcome": outcome_name,
+        "unit": unit,
+        "n": len(item.index),
+        "max_lag": max_lag,
+        "alpha": alpha,
+        "direction": _direction(
+            driver_leads_q < alpha and forward_q[forward_order - 1] < alpha,
+            outcome_leads_q < alpha and backward_q[backward_order - 1] < alpha,
+        ),
+        "best_lag": best - max_lag,
+        "correlation": correlation,
+        "correlation_ci": (math.tanh(centre - half_width), math.tanh(centre + half_width)),
+        "p_value": float(raw.ccf_p[best]),
+        "q_value": float(ccf_q[best]),
+        "driver_leads_q": driver_leads_q,
+        "outcome_leads_q": outcome_leads_q,
+        "granger_p_driver_to_outcome": forward_p,
+        "granger_order_driver_to_outcome": forward_order,
+        "granger_p_outcome_to_driver": backward_p,
+        "granger_order_outcome_to_driver": backward_order,
+        "effect": raw.effect,
+        "effect_ci": (raw.effect - t * raw.effect_se, raw.effect + t * raw.effect_se),
+        "effect_lag": raw.effect_lag,
+        "effect_kind": "elasticity" if both_logged and same_scale else "slope",
+        "prewhitening_order": raw.order,
+        "lags": tuple(range(-max_lag, max_lag + 1)),
+        "correlations": tuple(float(v) for v in raw.correlations),
+        "p_values": tuple(float(v) for v in raw.ccf_p),
+        "q_values": tuple(float(v) for v in ccf_q),
+        "granger_p_forward": tuple(float(v) for v in raw.granger_forward),
+        "granger_p_backward": tuple(float(v) for v in raw.granger_backward),
+        "driver_transform": item.driver.record,
+        "outcome_transform": item.outcome.record,
+    }
+    return LeadLagResult(**fields, verdict=verdict(fields))  # type: ignore[arg-type]
+
+
+def _direction(driver_leads: bool, outcome_leads: bool) -> Direction:
+    if driver_leads and outcome_leads:
+        return "feedback"
+    if driver_leads:
+        return "driver leads"
+    if outcome_leads:
+        return "outcome leads"
+    return "none"
