@@ -20,8 +20,9 @@ Method (each step guards against a known way to fool oneself):
    ``q < alpha`` too); the outcome leads on the mirror side; both is feedback. The discovery is
    the BH-controlled correlation; the confirmation keeps chance findings from turning a strong
    true lead into "feedback" (a strong lead brings many small p-values, which relaxes the BH
-   threshold for everything else in the family). **Effect**: slope of the stationary outcome on the lagged stationary driver (an
-   elasticity when both are log-differences), Newey–West interval.
+   threshold for everything else in the family). **Effect**: slope of the stationary outcome
+   on the lagged stationary driver (an elasticity when both are log-differences), with a
+   Newey–West interval.
 
 All of it runs batched over candidates (:mod:`._batch`), which is why :func:`screen` is fast;
 :func:`lead_lag` is a screen of one and gives the same numbers as a pair inside a screen
@@ -136,9 +137,7 @@ def _analyse(
         _result(item, statistics, q, outcome_name, unit, max_lag, alpha)
         for item, statistics, q in zip(prepared, complete, q_matrix, strict=True)
     ]
-    results.sort(
-        key=lambda r: (r.direction not in ("driver leads", "feedback"), r.driver_leads_q)
-    )
+    results.sort(key=lambda r: (r.direction not in ("driver leads", "feedback"), r.driver_leads_q))
     return ScreenResult(outcome_name, max_lag, alpha, int(p_matrix.size), tuple(results))
 
 
@@ -217,7 +216,7 @@ def _statistics(group: list[_Prepared], max_lag: int, alpha: float) -> list[_Raw
     positions = np.arange(n)[None, :] - effect_lags[:, None]
     shifted = np.take_along_axis(drivers, np.clip(positions, 0, None), axis=1)
     shifted = np.where(positions >= 0, shifted, np.nan)
-    hac_lags = int(math.floor(4 * (n / 100) ** (2 / 9)))
+    hac_lags = math.floor(4 * (n / 100) ** (2 / 9))
     slopes, errors, dfs = _batch.hac_slope(outcomes, shifted, hac_lags)
     return [
         _Raw(

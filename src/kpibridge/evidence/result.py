@@ -145,9 +145,7 @@ def verdict(result_fields: dict[str, Any]) -> str:
         else f"one unit more change in {driver} goes with {f['effect']:.3g} in {outcome}"
     )
     effect += (
-        f" {_periods(f['effect_lag'], unit)} later"
-        if f["effect_lag"]
-        else " in the same period"
+        f" {_periods(f['effect_lag'], unit)} later" if f["effect_lag"] else " in the same period"
     )
     effect += f" ({level}% CI {f['effect_ci'][0]:.3g} to {f['effect_ci'][1]:.3g})"
     direction: Direction = f["direction"]
@@ -155,10 +153,7 @@ def verdict(result_fields: dict[str, Any]) -> str:
     if direction == "driver leads":
         text = f"{driver} leads {outcome} by {lag} ({correlation}); {effect}."
     elif direction == "outcome leads":
-        text = (
-            f"{outcome} leads {driver}, not the other way round (best lag {lag}, "
-            f"{correlation})."
-        )
+        text = f"{outcome} leads {driver}, not the other way round (best lag {lag}, {correlation})."
     elif direction == "feedback":
         text = (
             f"{driver} and {outcome} each help predict the other (feedback; best lag "

@@ -113,7 +113,9 @@ def make_stationary(
         stationary=stationary,
         steps=tuple(steps),
     )
-    return StationarySeries(adjusted.rename(series.name), record)
+    adjusted = adjusted.copy()
+    adjusted.name = series.name
+    return StationarySeries(adjusted, record)
 
 
 def remove_seasonality(
