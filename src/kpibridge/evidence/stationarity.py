@@ -79,7 +79,7 @@ def make_stationary(
     values = series.astype(float)
     log = bool((values > 0).all())
     steps = ["log" if log else "levels (not all values positive: no log)"]
-    current = np.log(values) if log else values
+    current: pd.Series = values.apply(np.log) if log else values
     long_enough = bool(period) and len(values) >= SEASONAL_CYCLES * (period or 0)
     for differences in range(max_differences + 1):
         if differences:
