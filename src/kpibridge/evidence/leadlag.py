@@ -43,7 +43,7 @@ from kpibridge.evidence import _batch
 from kpibridge.evidence.fdr import bh_adjust
 from kpibridge.evidence.inputs import EvidenceInputError, align, seasonal_period
 from kpibridge.evidence.result import Direction, LeadLagResult, ScreenResult, verdict
-from kpibridge.evidence.stationarity import StationarySeries, make_stationary
+from kpibridge.evidence.stationarity import StationarySeries, is_constant, make_stationary
 
 AR_MAX_ORDER = 8
 UNITS = {"W": "week", "M": "month", "Q": "quarter", "D": "day", "Y": "year", "A": "year"}
@@ -166,7 +166,7 @@ def _prepare(
         stationary_driver = make_stationary(driver, period=season, alpha=alpha)
         common = stationary_driver.values.index.intersection(stationary_outcome.values.index)
         for label, series in ((name, stationary_driver), (outcome_name, stationary_outcome)):
-            if series.values.loc[common].nunique() <= 1:
+            if is_constant(series.values.loc[common].to_numpy()):
                 raise EvidenceInputError(
                     f"{label} is constant once made stationary ({', '.join(series.record.steps)})"
                     ": a steady trend has no movements to lead or follow"

@@ -87,6 +87,9 @@ def make_stationary(
         adjusted, harmonics, seasonal_p = remove_seasonality(
             current, period if long_enough else None
         )
+        if is_constant(adjusted.to_numpy()):  # a steady trend, differenced: nothing to test
+            adf_p, kpss_p, stationary = 0.0, 1.0, True
+            break
         adf_p, kpss_p = _unit_root_tests(adjusted.to_numpy())
         stationary = adf_p < alpha and kpss_p > alpha
         # levels must pass both tests; a second difference needs both to call for it
@@ -146,6 +149,12 @@ def remove_seasonality(
         p_value = float(stats.f.sf(f_statistic, restrictions, df_residual))
     adjusted = pd.Series(residual + coefficients[0], index=series.index, name=series.name)
     return adjusted, harmonics, p_value
+
+
+def is_constant(values: np.ndarray) -> bool:
+    """Constant up to rounding (differences of a straight line are not exactly equal)."""
+    scale = max(1.0, float(np.abs(values).max(initial=0.0)))
+    return bool(np.ptp(values) <= 1e-9 * scale) if len(values) else True
 
 
 def _unit_root_tests(values: np.ndarray) -> tuple[float, float]:
