@@ -40,9 +40,7 @@ def test_granger_matches_statsmodels(series: tuple[np.ndarray, ...]) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for row in range(len(driver)):
-            reference = grangercausalitytests(
-                np.column_stack([outcome[row], driver[row]]), 10
-            )
+            reference = grangercausalitytests(np.column_stack([outcome[row], driver[row]]), 10)
             expected = [reference[order][0]["ssr_ftest"][1] for order in range(1, 11)]
             np.testing.assert_allclose(ours[row], expected, rtol=1e-9, atol=1e-14)
 

@@ -100,7 +100,7 @@ def test_screen_ranks_the_true_driver_first(pair: tuple[pd.Series, pd.Series]) -
     assert [r.driver for r in result.leads()] == ["true"]
     assert result.tests == 6 * (4 * 6 + 1)
     frame = result.to_frame()
-    assert list(frame["driver"])[0] == "true"
+    assert next(iter(frame["driver"])) == "true"
     assert json.loads(result.to_json())["outcome"] == "outcome"
 
 
@@ -130,7 +130,8 @@ def test_stationarity_record_says_what_was_done() -> None:
     made = make_stationary(level, period=52)
     assert made.record.differences == 1
     assert made.record.seasonal_harmonics == 3
-    assert made.record.seasonal_pvalue is not None and made.record.seasonal_pvalue < 0.05
+    assert made.record.seasonal_pvalue is not None
+    assert made.record.seasonal_pvalue < 0.05
     assert len(made.values) == 155
     negative = make_stationary(level - 200, period=52)
     assert not negative.record.log
