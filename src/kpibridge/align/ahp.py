@@ -66,6 +66,10 @@ CONSISTENCY_THRESHOLD = 0.10
 _SCALE_TOLERANCE = 1e-9
 
 
+class DisconnectedComparisonsError(ValueError):
+    """The judged pairs leave some criteria unrelated to the others (no chain of judgments)."""
+
+
 def random_index(n: int) -> float:
     """Saaty's random index for an ``n × n`` matrix (see :data:`RANDOM_INDEX`)."""
     return RANDOM_INDEX.get(n, RANDOM_INDEX[15]) if n > 0 else 0.0
@@ -247,8 +251,9 @@ def ahp_weights(criteria: Sequence[str], comparisons: Iterable[Judgment]) -> Ahp
 
     Raises:
         ValueError: naming the criterion or the pair for an unknown criterion, a
-            self-comparison, a value off the scale, contradictory duplicates, or criteria
-            that no chain of judgments connects.
+            self-comparison, a value off the scale or contradictory duplicates.
+        DisconnectedComparisonsError: (a ``ValueError``) naming the groups of criteria that
+            no chain of judgments connects.
 
     >>> result = ahp_weights(["a", "b", "c"], [("a", "b", 2), ("b", "c", 2)])
     >>> [round(w, 3) for w in result.weights.values()], result.consistency_ratio < 1e-9
@@ -265,7 +270,7 @@ def ahp_weights(criteria: Sequence[str], comparisons: Iterable[Judgment]) -> Ahp
     groups = _components(judged)
     if len(groups) > 1:
         described = "; ".join(", ".join(names[i] for i in group) for group in groups)
-        raise ValueError(
+        raise DisconnectedComparisonsError(
             f"the comparisons do not connect every criterion: the groups {described} are "
             "never compared with each other; add a comparison between them"
         )
