@@ -221,7 +221,8 @@ def _principal(matrix: np.ndarray) -> tuple[float, np.ndarray]:
 
 def _explain(worst: InconsistentJudgment | None, ratio: float, n: int) -> str:
     if n <= 2 or worst is None:
-        return f"With {n} criteria the judgments cannot contradict each other."
+        word = "criterion" if n == 1 else "criteria"
+        return f"With {n} {word} the judgments cannot contradict each other."
     if ratio <= CONSISTENCY_THRESHOLD:
         return (
             f"The judgments fit together (consistency ratio {ratio:.3f} ≤ "
