@@ -68,3 +68,17 @@ def test_hac_slope_matches_statsmodels(series: tuple[np.ndarray, ...]) -> None:
     )
     assert slope[0] == pytest.approx(fit.params[1], rel=1e-10)
     assert error[0] == pytest.approx(fit.bse[1], rel=1e-10)
+
+
+def test_fast_adf_matches_statsmodels() -> None:
+    from statsmodels.tsa.stattools import adfuller
+
+    from kpibridge.evidence.stationarity import adf_pvalue
+
+    rng = np.random.default_rng(0)
+    for walk in (0.0, 1.0):
+        values = np.cumsum(rng.normal(size=120)) * walk + rng.normal(size=120)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            expected = adfuller(values, maxlag=4, autolag=None, regression="c")[1]
+        assert adf_pvalue(values, 4) == pytest.approx(expected, abs=1e-12)

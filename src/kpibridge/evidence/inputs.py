@@ -10,6 +10,7 @@ Series are indexed by period: a ``PeriodIndex``, or a ``DatetimeIndex`` of perio
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from kpibridge.errors import KpibridgeError
@@ -130,17 +131,27 @@ def align(
         raise EvidenceInputError(
             f"{names[0]} and {names[1]} must both have a PeriodIndex or both a DatetimeIndex"
         )
-    common = driver.index.intersection(outcome.index).sort_values()
+    if driver.index.equals(outcome.index):  # the usual case: skip label lookups (speed)
+        common = driver.index
+    else:
+        common = driver.index.intersection(outcome.index).sort_values()
     if len(common) < minimum:
         raise EvidenceInputError(
             f"{names[0]} and {names[1]} share {len(common)} periods; at least {minimum} are "
             "needed at this max_lag (use a longer history or a smaller max_lag)"
         )
     _check_consecutive(common, frequencies[0], names)
+    if common is driver.index:
+        return driver, outcome, frequencies[0]
     return driver.loc[common], outcome.loc[common], frequencies[0]
 
 
 def _check_consecutive(index: pd.Index, freq: str, names: tuple[str, str]) -> None:
+    step_days = {"W": 7, "D": 1}.get(freq[:1])
+    if isinstance(index, pd.DatetimeIndex) and step_days and len(index) > 1:
+        steps = np.diff(index.asi8)  # fixed-width periods: equal steps mean no gaps (fast)
+        if (steps == pd.Timedelta(days=step_days).value).all():
+            return
     if isinstance(index, pd.PeriodIndex):
         expected: pd.Index = pd.period_range(index[0], index[-1], freq=index.freq)
     else:

@@ -166,7 +166,7 @@ def _prepare(
         stationary_driver = make_stationary(driver, period=season, alpha=alpha)
         common = stationary_driver.values.index.intersection(stationary_outcome.values.index)
         for label, series in ((name, stationary_driver), (outcome_name, stationary_outcome)):
-            if is_constant(series.values.loc[common].to_numpy()):
+            if is_constant(_values_on(series.values, common)):
                 raise EvidenceInputError(
                     f"{label} is constant once made stationary ({', '.join(series.record.steps)})"
                     ": a steady trend has no movements to lead or follow"
@@ -198,8 +198,8 @@ class _Raw:
 def _statistics(group: list[_Prepared], max_lag: int, alpha: float) -> list[_Raw]:
     """The batched computation for candidates that share their stationary sample."""
     index = group[0].index
-    drivers = np.stack([item.driver.values.loc[index].to_numpy() for item in group])
-    outcomes = np.stack([item.outcome.values.loc[index].to_numpy() for item in group])
+    drivers = np.stack([_values_on(item.driver.values, index) for item in group])
+    outcomes = np.stack([_values_on(item.outcome.values, index) for item in group])
     n = len(index)
     max_order = max(1, min(AR_MAX_ORDER, n // 10))
     orders = _batch.select_ar_order(drivers, max_order)
@@ -233,6 +233,13 @@ def _statistics(group: list[_Prepared], max_lag: int, alpha: float) -> list[_Raw
         )
         for i in range(len(group))
     ]
+
+
+def _values_on(series: pd.Series, index: pd.Index) -> np.ndarray:
+    """The series' values on ``index`` (a subset of its own), by position when it is all."""
+    if series.index.equals(index):
+        return series.to_numpy()
+    return series.to_numpy()[series.index.get_indexer(index)]
 
 
 def _min_with_position(values: np.ndarray) -> tuple[float, int]:
