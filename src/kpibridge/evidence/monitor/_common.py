@@ -30,9 +30,7 @@ def parse_direction(direction: Direction | str) -> Direction:
         return Direction(direction)
     except ValueError:
         choices = ", ".join(repr(item.value) for item in Direction)
-        raise EvidenceInputError(
-            f"unknown direction {direction!r}: use one of {choices}"
-        ) from None
+        raise EvidenceInputError(f"unknown direction {direction!r}: use one of {choices}") from None
 
 
 def check_values(
@@ -74,9 +72,7 @@ def check_values(
             f"({', '.join(map(str, where))}): fill or drop them first"
         )
     if len(values) < minimum:
-        raise EvidenceInputError(
-            f"{name} has {len(values)} points: at least {minimum} are needed"
-        )
+        raise EvidenceInputError(f"{name} has {len(values)} points: at least {minimum} are needed")
     if not allow_constant and float(values.max()) == float(values.min()):
         raise EvidenceInputError(
             f"{name} is constant ({values.iloc[0]:g}): there is no variation to analyse"
@@ -98,7 +94,9 @@ def daily_like(index: pd.DatetimeIndex) -> str | None:
 
 def _plain(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {field.name: _plain(getattr(value, field.name)) for field in dataclasses.fields(value)}
+        return {
+            field.name: _plain(getattr(value, field.name)) for field in dataclasses.fields(value)
+        }
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, pd.Timestamp | datetime | date):

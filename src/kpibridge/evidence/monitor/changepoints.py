@@ -93,8 +93,7 @@ def detect_change_points(
         raise EvidenceInputError(f"penalty_scale must be positive, not {penalty_scale}")
     if min_size < 1 or 2 * min_size > len(values):
         raise EvidenceInputError(
-            f"min_size must be between 1 and half the series ({len(values) // 2}), "
-            f"not {min_size}"
+            f"min_size must be between 1 and half the series ({len(values) // 2}), not {min_size}"
         )
     x = values.to_numpy()
     sigma = robust_sigma(x)

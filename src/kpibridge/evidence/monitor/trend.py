@@ -80,9 +80,7 @@ def tie_corrected_variance(values: npt.ArrayLike) -> float:
     n = len(x)
     _, counts = np.unique(x, return_counts=True)
     ties = counts[counts > 1].astype(float)
-    return float(
-        (n * (n - 1) * (2 * n + 5) - np.sum(ties * (ties - 1) * (2 * ties + 5))) / 18.0
-    )
+    return float((n * (n - 1) * (2 * n + 5) - np.sum(ties * (ties - 1) * (2 * ties + 5))) / 18.0)
 
 
 def hamed_rao_factor(values: npt.ArrayLike, slope: float, max_lag: int | None = None) -> float:
