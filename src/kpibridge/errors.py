@@ -8,7 +8,8 @@
     ├── UnknownNameError    a KPI, measure, dimension … that does not exist (with suggestions)
     ├── DefinitionError     a request the definitions cannot answer (cycle, dimension not shared …)
     ├── WarehouseError      the warehouse cannot be reached or lacks a table/column
-    └── LoadError           a file cannot be loaded into a table
+    ├── LoadError           a file cannot be loaded into a table
+    └── AccountError        a user or API token that cannot be created or changed as asked
 
 Interfaces catch ``KpibridgeError`` and show its message; users never see a traceback for
 their own mistake.
@@ -111,3 +112,8 @@ class LoadError(KpibridgeError):
 def closest_names(name: str, known: Iterable[str], limit: int = 3) -> list[str]:
     """Return up to ``limit`` known names close to ``name`` (for "did you mean" hints)."""
     return difflib.get_close_matches(name, sorted(set(known)), n=limit, cutoff=0.6)
+
+
+class AccountError(KpibridgeError):
+    """A user or API token that cannot be created or changed as asked (duplicate name,
+    unknown stakeholder or user, unknown role …)."""

@@ -1,0 +1,1 @@
+"""Presentation-ready artefacts built from results: charts as Vega-Lite specs (Altair)."""

@@ -1,0 +1,113 @@
+"""Charts as Vega-Lite specifications, built with Altair and rendered by vega-embed (in the
+web app) or any Vega-Lite renderer. Functions take plain data and return the spec as a dict.
+
+Specs are not validated against the Vega-Lite JSON Schema at run time (it costs ~20 ms per
+chart); ``tests/report/test_charts.py`` validates every kind of chart instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+STATUS_COLOURS = {
+    "on track": "#1a7f37",
+    "at risk": "#bf8700",
+    "off track": "#cf222e",
+    "no target": "#57606a",
+    "no data": "#8c959f",
+}
+"""One colour per status, shared by the page styles and the charts."""
+
+AXIS_FORMATS = {"percent": ".1%", "currency": "$,.2~f", "ratio": ".2f", "number": ",.4~g"}
+
+
+def axis_format(kind: str) -> str:
+    return AXIS_FORMATS.get(kind, AXIS_FORMATS["number"])
+
+
+def sparkline_spec(
+    history: Sequence[tuple[date, float | None]],
+    status: str,
+    value_format: str = "number",
+    validate: bool = False,
+) -> dict[str, Any]:
+    """A small line of the recent periods, coloured by the KPI's status."""
+    frame = pd.DataFrame(
+        {
+            "period": [day.isoformat() for day, _ in history],
+            "value": [value for _, value in history],
+        }
+    )
+    line = (
+        alt.Chart(frame)
+        .mark_line(color=STATUS_COLOURS.get(status, "#57606a"), strokeWidth=1.5, point=False)
+        .encode(
+            x=alt.X("period:T", axis=None),
+            y=alt.Y("value:Q", axis=None, scale=alt.Scale(zero=False)),
+            tooltip=[
+                alt.Tooltip("period:T", title="period"),
+                alt.Tooltip("value:Q", format=axis_format(value_format)),
+            ],
+        )
+        .properties(width=120, height=28)
+        .configure_view(stroke=None)
+    )
+    return line.to_dict(validate=validate)
+
+
+def kpi_chart_spec(
+    values: pd.DataFrame,
+    *,
+    title: str,
+    value_format: str = "number",
+    by: str | None = None,
+    band: pd.DataFrame | None = None,
+    validate: bool = False,
+) -> dict[str, Any]:
+    """A KPI over time: one line (per ``by`` value when given) and, when ``band`` has rows
+    (columns ``period``, ``target``, ``on_track_from``, ``off_track_from``), the at-risk zone
+    shaded between the off-track and on-track thresholds with the target as a dashed line."""
+    data = values.assign(period=pd.to_datetime(values["period"]).dt.strftime("%Y-%m-%d"))
+    fmt = axis_format(value_format)
+    tooltip: list[Any] = [alt.Tooltip("period:T", title="period")]
+    if by:
+        tooltip.append(alt.Tooltip(f"{by}:N"))
+    tooltip.append(alt.Tooltip("value:Q", format=fmt))
+    encoding: dict[str, Any] = {
+        "x": alt.X("period:T", title=None),
+        "y": alt.Y("value:Q", title=title, axis=alt.Axis(format=fmt), scale=alt.Scale(zero=False)),
+        "tooltip": tooltip,
+    }
+    if by:
+        encoding["color"] = alt.Color(f"{by}:N", title=by)
+    line = alt.Chart(data).mark_line(point=len(data) <= 60).encode(**encoding)
+    layers: list[Any] = []
+    if band is not None and not band.empty:
+        zone = band.assign(period=pd.to_datetime(band["period"]).dt.strftime("%Y-%m-%d"))
+        base = alt.Chart(zone)
+        layers.append(
+            base.mark_area(color=STATUS_COLOURS["at risk"], opacity=0.15).encode(
+                x="period:T",
+                y=alt.Y("off_track_from:Q"),
+                y2=alt.Y2("on_track_from:Q"),
+                tooltip=[
+                    alt.Tooltip("period:T", title="period"),
+                    alt.Tooltip("on_track_from:Q", title="on track from", format=fmt),
+                    alt.Tooltip("off_track_from:Q", title="off track beyond", format=fmt),
+                ],
+            )
+        )
+        layers.append(
+            base.mark_line(color=STATUS_COLOURS["on track"], strokeDash=[4, 3]).encode(
+                x="period:T",
+                y="target:Q",
+                tooltip=[alt.Tooltip("target:Q", format=fmt)],
+            )
+        )
+    chart = alt.layer(*layers, line) if layers else line
+    return chart.properties(width="container", height=280).to_dict(validate=validate)

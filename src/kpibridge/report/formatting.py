@@ -1,0 +1,31 @@
+"""Numbers as people read them, by a KPI's ``format`` (number, percent, currency, ratio)."""
+
+from __future__ import annotations
+
+import math
+
+
+def format_value(value: float | None, kind: str = "number", unit: str | None = None) -> str:
+    """
+    >>> format_value(0.1234, "percent"), format_value(1234.5, "currency"), format_value(None)
+    ('12.3%', '$1,234', '—')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if kind == "percent":
+        return f"{value * 100:.1f}%"
+    if kind == "currency":
+        text = f"${value:,.0f}" if abs(value) >= 1000 else f"${value:,.2f}"
+        return text if unit in (None, "USD") else f"{text[1:]} {unit}"
+    if kind == "ratio":
+        return f"{value:.2f}"
+    text = f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.4g}"
+    return f"{text} {unit}" if unit and unit not in ("USD",) else text
+
+
+def format_change(change: float | None) -> str:
+    """Relative change with its sign: ``+4.2%``, ``−1.0%``, ``—``."""
+    if change is None or math.isnan(change):
+        return "—"
+    arrow = "▲" if change > 0 else "▼" if change < 0 else "■"
+    return f"{arrow} {abs(change) * 100:.1f}%"

@@ -1,0 +1,106 @@
+"""A workspace shared by a long-running server: one warehouse connection used by one thread
+at a time, and results remembered until the data or the definitions change.
+
+The data version is the size and modification time of the warehouse file (DuckDB, SQLite)
+plus those of every YAML file of the workspace; a change to either reloads the definitions and
+forgets every remembered result. A warehouse without a local file (PostgreSQL …) is
+re-read after :data:`REMOTE_TTL_SECONDS`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from pathlib import Path
+from typing import TypeVar
+
+from kpibridge.services.workspace import Workspace
+
+T = TypeVar("T")
+
+REMOTE_TTL_SECONDS = 300
+CACHE_ENTRIES = 512
+
+logger = logging.getLogger(__name__)
+
+
+class LiveWorkspace:
+    """Thread-safe access to a :class:`Workspace` with a result cache.
+
+    >>> live = LiveWorkspace(Path("demo"))                           # doctest: +SKIP
+    >>> live.remember(("scorecard",), lambda ws: ws.scorecard())
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._lock = threading.RLock()
+        self._workspace = Workspace.open(root)
+        self._version = self._data_version()
+        self._results: OrderedDict[Hashable, object] = OrderedDict()
+        self.computed = 0
+        """How many results were computed (not taken from the cache): for tests and logs."""
+
+    def remember(self, key: Hashable, compute: Callable[[Workspace], T]) -> T:
+        """``compute(workspace)``, or its remembered result for the same ``key`` and data."""
+        with self._lock:
+            self._refresh()
+            if key in self._results:
+                self._results.move_to_end(key)
+                return self._results[key]  # type: ignore[return-value]
+            result = compute(self._workspace)
+            self.computed += 1
+            self._results[key] = result
+            if len(self._results) > CACHE_ENTRIES:
+                self._results.popitem(last=False)
+            return result
+
+    def run(self, action: Callable[[Workspace], T]) -> T:
+        """``action(workspace)`` under the lock, without remembering the result."""
+        with self._lock:
+            self._refresh()
+            return action(self._workspace)
+
+    @property
+    def workspace(self) -> Workspace:
+        """The current definitions (read-only use: names, goals, stakeholders)."""
+        with self._lock:
+            self._refresh()
+            return self._workspace
+
+    def close(self) -> None:
+        with self._lock:
+            self._workspace.close()
+
+    def _refresh(self) -> None:
+        version = self._data_version()
+        if version == self._version:
+            return
+        logger.info("workspace %s changed: reloading definitions and forgetting results", self.root)
+        replacement = Workspace.open(self.root)
+        self._workspace.close()
+        self._workspace = replacement
+        self._version = version
+        self._results.clear()
+
+    def _data_version(self) -> tuple[object, ...]:
+        files = sorted(self.root.glob("*.yaml")) + sorted(self.root.glob("*/*.yaml"))
+        warehouse = self._workspace.settings.warehouse if hasattr(self, "_workspace") else None
+        stamp: list[object] = [_stat(path) for path in files]
+        if warehouse is not None and warehouse.path:
+            path = Path(warehouse.path)
+            path = path if path.is_absolute() else self.root / path
+            stamp += [_stat(path), _stat(path.with_name(path.name + ".wal"))]
+        else:
+            stamp.append(int(time.monotonic() // REMOTE_TTL_SECONDS))
+        return tuple(stamp)
+
+
+def _stat(path: Path) -> tuple[str, int, int] | None:
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None
+    return (path.name, info.st_size, info.st_mtime_ns)

@@ -1,0 +1,101 @@
+"""Open the app store: resolve its URL, create the engine, run migrations, hand out sessions.
+
+URL, first found: the ``url`` argument (``--database-url``), ``$KPIBRIDGE_DATABASE_URL``, the
+workspace's ``app_store`` setting (default ``sqlite:///.kpibridge/app.db``, relative to the
+workspace). ``postgresql://`` URLs use the psycopg 3 driver.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+DATABASE_URL_ENV = "KPIBRIDGE_DATABASE_URL"
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+logger = logging.getLogger(__name__)
+
+
+def database_url(configured: str, root: Path, url: str | None = None) -> URL:
+    """The store's URL: ``url``, else the environment, else ``configured`` (the workspace
+    setting). A relative SQLite path is taken relative to the workspace ``root``."""
+    parsed = make_url(url or os.environ.get(DATABASE_URL_ENV) or configured)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:" and not Path(database).is_absolute():
+            parsed = parsed.set(database=str(root / database))
+    elif parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+class Store:
+    """The app store of one workspace: an engine and a session factory.
+
+    >>> store = Store.open("sqlite://")                           # doctest: +SKIP
+    >>> with store.transaction() as session: ...
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str | URL, *, migrate: bool = True) -> Store:
+        """Connect (creating a SQLite file and its folder if needed) and migrate to head."""
+        parsed = make_url(url)
+        options: dict[str, Any] = {"pool_pre_ping": True}
+        if parsed.get_backend_name() == "sqlite":
+            if parsed.database and parsed.database != ":memory:":
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            options = {"connect_args": {"check_same_thread": False, "timeout": 30}}
+        engine = create_engine(parsed, **options)
+        if parsed.get_backend_name() == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+        store = cls(engine)
+        if migrate:
+            store.migrate()
+        return store
+
+    def migrate(self, revision: str = "head") -> None:
+        """Bring the schema to ``revision`` with Alembic (idempotent)."""
+        config = alembic_config()
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+        logger.info("app store migrated to %s", revision)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session whose changes are committed together at the end, or not at all."""
+        with self._sessions.begin() as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def alembic_config() -> Config:
+    """Alembic configuration without an ini file (the scripts ship inside the package)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def _sqlite_pragmas(connection: Any, _record: object) -> None:
+    """WAL lets readers work while one writer commits; foreign keys are off by default."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()

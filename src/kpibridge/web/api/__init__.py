@@ -1,0 +1,16 @@
+"""The JSON API, version 1: the same data and the same permissions as the pages.
+
+Authenticate with ``Authorization: Bearer TOKEN`` (``kpibridge token create``) or a session
+cookie. Errors have one shape: ``{"error": {"status", "code", "message"}}``.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from kpibridge.web.api import goals, health, kpis, scorecard
+
+router = APIRouter()
+router.include_router(health.router)
+for module in (kpis, scorecard, goals):
+    router.include_router(module.router, prefix="/api/v1")

@@ -1,0 +1,83 @@
+"""KPIs: list, definition (with explanation and lineage), values."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from kpibridge.model import Grain
+from kpibridge.services.accounts import Account
+from kpibridge.services.kpi_detail import kpi_detail, kpi_series
+from kpibridge.web.api.records import frame_records
+from kpibridge.web.api.schemas import KpiSummary, KpiValues, Me
+from kpibridge.web.deps import Live, Viewer
+
+router = APIRouter(tags=["kpis"])
+
+
+@router.get("/me", response_model=Me, tags=["accounts"])
+def me(account: Viewer) -> Me:
+    """The caller's account."""
+    return Me(**_record(account))
+
+
+@router.get("/kpis", response_model=list[KpiSummary])
+def list_kpis(_account: Viewer, live: Live) -> list[KpiSummary]:
+    """Every KPI of the workspace, in id order."""
+    return [
+        KpiSummary(
+            id=kpi.id,
+            name=kpi.name,
+            type=kpi.type,
+            description=kpi.description,
+            goal=kpi.goal,
+            owner=kpi.owner,
+            nature=kpi.nature.value,
+            format=kpi.format,
+            unit=kpi.unit,
+            review_every=kpi.review_every.value,
+            url=f"/api/v1/kpis/{kpi.id}",
+        )
+        for kpi in sorted(live.workspace.kpis.values(), key=lambda k: k.id)
+    ]
+
+
+@router.get("/kpis/{kpi_id}")
+def get_kpi(kpi_id: str, _account: Viewer, live: Live) -> dict[str, Any]:
+    """The definition as written, in words, as a formula, its lineage and the SQL it runs."""
+    return live.remember(("detail", kpi_id), lambda ws: kpi_detail(ws, kpi_id)).as_record()
+
+
+@router.get("/kpis/{kpi_id}/values", response_model=KpiValues)
+def kpi_values(
+    kpi_id: str,
+    _account: Viewer,
+    live: Live,
+    grain: Grain | None = None,
+    by: Annotated[list[str] | None, Query(max_length=1)] = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> KpiValues:
+    """Values per period (and per value of the ``by`` dimension): ``start``/``end`` are
+    inclusive dates; the periods containing them are included whole. ``targets`` gives the
+    target band per period at the KPI's review grain."""
+    kpi = live.workspace.kpis.get(kpi_id)
+    chosen = grain or (kpi.review_every if kpi else Grain.MONTH)
+    dimension = by[0] if by else None
+    series = live.remember(
+        ("series", kpi_id, chosen, dimension, start, end),
+        lambda ws: kpi_series(ws, kpi_id, chosen, dimension, start, end),
+    )
+    return KpiValues(
+        kpi=series.kpi,
+        grain=series.grain.value,
+        by=series.by,
+        values=frame_records(series.values),
+        targets=frame_records(series.band),
+    )
+
+
+def _record(account: Account) -> dict[str, Any]:
+    return account.as_record()

@@ -1,0 +1,26 @@
+"""The scorecard, grouped by goal, with the same filters as the page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from kpibridge.services.scorecard_view import ScorecardFilter, scorecard_by_goal
+from kpibridge.web.deps import Live, Viewer
+
+router = APIRouter(tags=["scorecard"])
+
+
+@router.get("/scorecard")
+def scorecard(
+    _account: Viewer,
+    live: Live,
+    owner: str | None = None,
+    goal: str | None = None,
+    nature: str | None = None,
+) -> dict[str, Any]:
+    """Every KPI at its latest complete period: value, previous, change, target, status."""
+    card = live.remember(("scorecard",), lambda ws: ws.scorecard())
+    view = scorecard_by_goal(card, live.workspace.goals, ScorecardFilter(owner, goal, nature))
+    return view.as_record()

@@ -1,0 +1,24 @@
+"""What every request needs, created once per app: the workspace, the store, the security
+helpers, the templates. Kept on ``app.state.context``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi.templating import Jinja2Templates
+
+from kpibridge.services.live import LiveWorkspace
+from kpibridge.store import Store
+from kpibridge.web.security import LoginLimiter, Sessions
+from kpibridge.web.settings import WebSettings
+
+
+@dataclass
+class AppContext:
+    settings: WebSettings
+    live: LiveWorkspace
+    store: Store
+    sessions: Sessions
+    limiter: LoginLimiter
+    templates: Jinja2Templates
+    secure_cookies: bool

@@ -1,0 +1,67 @@
+"""The KPI page: definition, lineage, targets, and a chart with grain and dimension pickers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from kpibridge.errors import UnknownNameError
+from kpibridge.model import Grain
+from kpibridge.report.charts import kpi_chart_spec
+from kpibridge.services.kpi_detail import KpiDetail, kpi_detail, kpi_series
+from kpibridge.web.deps import Context, Live, Viewer
+
+router = APIRouter()
+
+
+@router.get("/kpis/{kpi_id}", response_class=HTMLResponse)
+def kpi_page(
+    request: Request,
+    kpi_id: str,
+    account: Viewer,
+    context: Context,
+    live: Live,
+    grain: Grain | None = None,
+    by: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> Response:
+    detail: KpiDetail = live.remember(("detail", kpi_id), lambda ws: kpi_detail(ws, kpi_id))
+    chosen_grain = grain or detail.kpi.review_every
+    dimension = by or None
+    if dimension is not None and dimension not in detail.dimensions:
+        raise UnknownNameError("dimension of this KPI", dimension, detail.dimensions)
+    key = (kpi_id, chosen_grain, dimension, start, end)
+    series = live.remember(
+        ("series", *key), lambda ws: kpi_series(ws, kpi_id, chosen_grain, dimension, start, end)
+    )
+    chart = live.remember(
+        ("chart", *key),
+        lambda _ws: kpi_chart_spec(
+            series.values,
+            title=detail.kpi.name,
+            value_format=detail.kpi.format,
+            by=dimension,
+            band=series.band,
+        ),
+    )
+    template = "partials/kpi_chart.html" if request.headers.get("HX-Request") else "kpi.html"
+    return context.templates.TemplateResponse(
+        request,
+        template,
+        {
+            "account": account,
+            "detail": detail,
+            "kpi": detail.kpi,
+            "grain": chosen_grain,
+            "grains": list(Grain),
+            "by": dimension,
+            "start": start,
+            "end": end,
+            "chart": chart,
+            "points": len(series.values),
+            "workspace_name": live.workspace.settings.name,
+        },
+    )
