@@ -180,17 +180,18 @@ def _complete_periods(
     values: pd.Series, period: str, freq: str, aggregation: Aggregation
 ) -> pd.Series:
     """Values aggregated per ``period`` (by its start), keeping only periods fully observed."""
-    periods = values.index.to_period(period)
+    periods = pd.DatetimeIndex(values.index).to_period(period)
     grouped = values.groupby(periods)
     aggregated = grouped.agg(aggregation)
     counts = grouped.size()
+    labels = pd.PeriodIndex(counts.index)
     if freq == "D":
-        days = (counts.index.end_time.normalize() - counts.index.start_time).days + 1
+        days = (labels.end_time.normalize() - labels.start_time).days + 1
         expected = pd.Series(days.to_numpy(), index=counts.index)
     else:  # months hold 4 or 5 weeks: call a period complete at the usual count
         expected = pd.Series(counts.median(), index=counts.index)
     complete = aggregated[counts >= expected]
-    return complete.set_axis(complete.index.to_timestamp())
+    return complete.set_axis(pd.PeriodIndex(complete.index).to_timestamp())
 
 
 def _latest_status(
