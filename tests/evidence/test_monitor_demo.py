@@ -47,7 +47,8 @@ def test_one_day_spike_and_mobile_drop(demo_root: Path) -> None:
     month = pd.Period(str(effects.MOBILE_DROP_MONTH), "M")
     inside = [day for day in changes.change_points if abs((day - month.start_time).days) <= 7]
     after = [day for day in changes.change_points if abs((day - month.end_time).days) <= 7]
-    assert inside and after, changes.change_points
+    assert inside, changes.change_points
+    assert after, changes.change_points
     assert len(changes.change_points) <= 4
     dropped = next(segment for segment in changes.segments if segment.start == inside[0])
     assert dropped.mean < 0.75 * changes.segments[0].mean

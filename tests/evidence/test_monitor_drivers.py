@@ -31,7 +31,8 @@ def test_berkeley_from_men_to_women() -> None:
     )
     assert round(100 * result.before, 2) == 44.52
     assert round(100 * result.after, 2) == 30.35
-    assert result.mix is not None and result.rate is not None
+    assert result.mix is not None
+    assert result.rate is not None
     assert round(100 * result.mix, 2) == -17.77
     assert round(100 * result.rate, 2) == 3.60
     assert result.mix + result.rate == pytest.approx(result.change, abs=1e-15)

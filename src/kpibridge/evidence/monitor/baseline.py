@@ -8,8 +8,11 @@ Two methods, chosen by how much history there is:
   robust STL gives spikes zero weight and fits the other points more closely, so its
   residuals have heavy tails and the ESD test then flags pure Gaussian noise (10 of 10
   simulated noise series with false alarms, against 0 of 10 for the plain fit). A spike
-  moves the plain fit by about 1/15 of its size (the trend window is ~15 days), and the
-  median/MAD of the ESD step supplies the robustness.
+  would still leak into the plain fit (its weekday's seasonal estimate a week away, the
+  trend a few days around), so STL is fitted to a copy in which values more than
+  ``SPIKE_LIMIT`` robust σ from a centred rolling median are replaced by that median; the
+  residuals are then taken from the original values. The median/MAD of the ESD step
+  supplies the rest of the robustness.
 * **trend + Fourier** otherwise: least squares on ``1, t`` and ``harmonics`` sine/cosine
   pairs of the cycle (or just the line when there is no cycle). Few parameters, so it
   stays stable on short series.
@@ -26,10 +29,13 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 from statsmodels.tsa.seasonal import STL
 
 MINIMUM_CYCLES = 4
 DEFAULT_HARMONICS = 3
+SPIKE_LIMIT = 5.0
+"""Robust z beyond which a value is replaced before STL sees it (not the anomaly test)."""
 
 BaselineMethod = Literal["stl", "fourier", "linear"]
 
@@ -49,7 +55,7 @@ def seasonal_baseline(
     """Trend + seasonal expectation of ``values`` for a cycle of ``period`` steps (or None)."""
     x = np.asarray(values, dtype=float)
     if period is not None and period >= 2 and len(x) >= MINIMUM_CYCLES * period:
-        fit = STL(x, period=period).fit()
+        fit = STL(_without_spikes(x, period), period=period).fit()
         return Baseline(np.asarray(fit.trend + fit.seasonal, dtype=float), "stl", period)
     time = np.arange(len(x), dtype=float)
     columns = [np.ones_like(time), time / max(len(x), 1)]
@@ -64,6 +70,17 @@ def seasonal_baseline(
     coefficients = _robust_least_squares(design, x)
     method: BaselineMethod = "fourier" if design.shape[1] > 2 else "linear"
     return Baseline(design @ coefficients, method, usable_period)
+
+
+def _without_spikes(x: npt.NDArray[np.float64], period: int) -> npt.NDArray[np.float64]:
+    """``x`` with values far from a centred rolling median (2 cycles + 1 wide) replaced."""
+    window = 2 * period + 1
+    rolling = pd.Series(x).rolling(window, center=True, min_periods=1).median().to_numpy()
+    deviation = x - rolling
+    spread = 1.4826 * float(np.median(np.abs(deviation - np.median(deviation))))
+    if spread == 0:
+        return x
+    return np.where(np.abs(deviation) > SPIKE_LIMIT * spread, rolling, x)
 
 
 def _robust_least_squares(

@@ -57,7 +57,7 @@ def assess_status(
 
     >>> assess_status(96.0, 100.0).level
     'at risk'
-    >>> assess_status(0.021, 0.02, "lower_is_better").level
+    >>> assess_status(0.0205, 0.02, "lower_is_better").level
     'at risk'
     """
     direction = parse_direction(direction)
