@@ -4,9 +4,11 @@
 the strength of the strongest (widest) path from a to b, by Floyd–Warshall; a beats b when
 ``p[a, b] > p[b, a]``. That relation is a strict partial order (Schulze 2011, *A new monotonic,
 clone-independent, reversal symmetric, and Condorcet-consistent single-winner election
-method*, Social Choice and Welfare 36, §2.2 and §4.1), so ranking by the number of candidates
-each one beats is a linear extension of it; candidates that beat equally many are tied (they
-neither beat each other). For complete strict rankings winning votes and margins give the same
+method*, Social Choice and Welfare 36, §2.2 and §4.1). The ranking peels it in layers: first
+tier = the candidates no one beats (the Schulze winners), then those no one left beats, and so
+on; candidates in one tier never beat each other. (Ranking by the *number* of candidates each
+beats would also extend the order, but could put one winner alone above other unbeaten
+candidates.) For complete strict rankings winning votes and margins give the same
 result; the method is checked against pref_voting's ``beat_path`` and Wikipedia's 45-voter
 example (E > A > C > B > D).
 """
@@ -30,14 +32,24 @@ def strongest_paths(profile: Profile) -> np.ndarray:
 
 
 def schulze(profile: Profile) -> ConsensusResult:
-    """Rank candidates by the number of others they beat by strongest path.
+    """Rank candidates in layers of the beat-path order: unbeaten first.
+
+    ``scores`` count the layers below a candidate's own.
 
     >>> schulze(Profile.from_orders("abc", ["abc", "bca", "cab", "abc"])).order
     ('a', 'b', 'c')
     """
     paths = strongest_paths(profile)
     beats = paths - paths.T > profile.tolerance
-    wins = beats.sum(axis=1).astype(float)
+    layer = np.full(len(paths), -1)
+    remaining = np.ones(len(paths), dtype=bool)
+    depth = 0
+    while remaining.any():
+        unbeaten = remaining & ~beats[remaining].any(axis=0)
+        layer[unbeaten] = depth
+        remaining &= ~unbeaten
+        depth += 1
+    scores = (depth - 1 - layer).astype(float)
     return result_from_scores(
-        profile, "schulze", wins, {"strongest_paths": paths.round(12).tolist()}
+        profile, "schulze", scores, {"strongest_paths": paths.round(12).tolist()}
     )
