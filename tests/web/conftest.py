@@ -14,20 +14,10 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from web_helpers import add_role_users, login
 
 from fixtures_demo import build_small_demo
-from kpibridge.model.access import AccessRole
-from kpibridge.services.accounts import add_user, create_token
 from kpibridge.web import WebSettings, create_app
-
-PASSWORD = "correct horse battery"
-ROLE_USERS = {
-    "admin": (AccessRole.ADMIN, "ceo"),
-    "facilitator": (AccessRole.FACILITATOR, "analytics-lead"),
-    "member": (AccessRole.MEMBER, "cmo"),
-    "viewer": (AccessRole.VIEWER, None),
-}
-"""One user per access role; the username is the role's name."""
 
 AppFactory = Callable[..., FastAPI]
 
@@ -35,17 +25,6 @@ AppFactory = Callable[..., FastAPI]
 @pytest.fixture(scope="session")
 def demo_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_small_demo(tmp_path_factory, "web-demo")
-
-
-def add_role_users(app: FastAPI) -> dict[str, str]:
-    """Create the users of ``ROLE_USERS``; return an API token per username."""
-    context = app.state.context
-    stakeholders = context.live.workspace.stakeholders
-    tokens = {}
-    for username, (role, stakeholder) in ROLE_USERS.items():
-        add_user(context.store, username, PASSWORD, role, stakeholder, stakeholders)
-        tokens[username] = create_token(context.store, username, "tests")[0]
-    return tokens
 
 
 @pytest.fixture(scope="session")
@@ -72,22 +51,8 @@ def make_app(
 
 @pytest.fixture(scope="session")
 def web_app(make_app: AppFactory) -> FastAPI:
-    return make_app()
-
-
-def login(client: TestClient, username: str, password: str = PASSWORD) -> Any:
-    """Sign in through the login form, as a browser does (CSRF cookie, then the form)."""
-    client.get("/login")
-    return client.post(
-        "/login",
-        data={
-            "username": username,
-            "password": password,
-            "csrf_token": client.cookies.get("kpibridge_csrf"),
-            "next": "/",
-        },
-        follow_redirects=False,
-    )
+    """The shared app; its login limit is out of the way (tests of the limit build their own)."""
+    return make_app(login_attempts_per_ip=100_000)
 
 
 @pytest.fixture
@@ -96,18 +61,19 @@ def client(web_app: FastAPI) -> Iterator[TestClient]:
         yield test_client
 
 
-@pytest.fixture
-def signed_in(web_app: FastAPI) -> Callable[[str], TestClient]:
-    """A client signed in as the user named after a role."""
-    clients: list[TestClient] = []
+@pytest.fixture(scope="session")
+def signed_in(web_app: FastAPI) -> Iterator[Callable[[str], TestClient]]:
+    """A client signed in as the user named after a role (one per role, for reading only)."""
+    clients: dict[str, TestClient] = {}
 
     def sign_in(username: str) -> TestClient:
-        test_client = TestClient(web_app)
-        response = login(test_client, username)
-        assert response.status_code == 303, response.text
-        clients.append(test_client)
-        return test_client
+        if username not in clients:
+            test_client = TestClient(web_app)
+            response = login(test_client, username)
+            assert response.status_code == 303, response.text
+            clients[username] = test_client
+        return clients[username]
 
-    yield sign_in  # type: ignore[misc]
-    for test_client in clients:
+    yield sign_in
+    for test_client in clients.values():
         test_client.close()

@@ -75,6 +75,14 @@ class Store:
             command.upgrade(config, revision)
         logger.info("app store migrated to %s", revision)
 
+    def downgrade(self, revision: str) -> None:
+        """Undo migrations down to ``revision`` (``base``: an empty store). For recovery and
+        for the tests that check every migration can be undone."""
+        config = alembic_config()
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, revision)
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose changes are committed together at the end, or not at all."""

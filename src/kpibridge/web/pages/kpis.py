@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from kpibridge.errors import UnknownNameError
 from kpibridge.model import Grain
 from kpibridge.report.charts import kpi_chart_spec
+from kpibridge.services.accounts import Account
 from kpibridge.services.kpi_detail import KpiDetail, kpi_detail, kpi_series
+from kpibridge.services.live import LiveWorkspace
+from kpibridge.web.context import AppContext
 from kpibridge.web.deps import Context, Live, Viewer
 
 router = APIRouter()
@@ -25,8 +28,32 @@ def kpi_page(
     live: Live,
     grain: Grain | None = None,
     by: str | None = None,
-    start: date | None = None,
-    end: date | None = None,
+    start: str | None = None,
+    end: str | None = None,
+) -> Response:
+    """Empty pickers send ``start=&end=``: read as no bound."""
+    return _render(request, kpi_id, account, context, live, grain, by, _day(start), _day(end))
+
+
+def _day(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise HTTPException(400, f"{text!r} is not a date; write YYYY-MM-DD") from None
+
+
+def _render(
+    request: Request,
+    kpi_id: str,
+    account: Account,
+    context: AppContext,
+    live: LiveWorkspace,
+    grain: Grain | None,
+    by: str | None,
+    start: date | None,
+    end: date | None,
 ) -> Response:
     detail: KpiDetail = live.remember(("detail", kpi_id), lambda ws: kpi_detail(ws, kpi_id))
     chosen_grain = grain or detail.kpi.review_every

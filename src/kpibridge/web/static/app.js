@@ -4,7 +4,10 @@
   "use strict";
 
   function render(root) {
-    root.querySelectorAll("div.vega:not([data-rendered])").forEach(function (element) {
+    var selector = "div.vega:not([data-rendered])";
+    var found = Array.prototype.slice.call(root.querySelectorAll(selector));
+    if (root.matches && root.matches(selector)) found.unshift(root);  // htmx loads the element itself
+    found.forEach(function (element) {
       var source = element.querySelector("script[type='application/json']");
       if (!source) return;
       element.setAttribute("data-rendered", "pending");

@@ -1,0 +1,145 @@
+"""The app store migrates to a schema equal to the models, on SQLite and on a real PostgreSQL
+(the server of scripts/postgres.sh; scripts/test.sh passes its URL as
+$KPIBRIDGE_TEST_POSTGRES_URL). Without that variable the PostgreSQL cases fail, never skip."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from kpibridge.errors import AccountError, UnknownNameError
+from kpibridge.model.access import AccessRole
+from kpibridge.services.accounts import (
+    account_for_token,
+    add_user,
+    authenticate,
+    create_token,
+    list_users,
+    set_role,
+)
+from kpibridge.store import Base, Store, database_url
+
+POSTGRES_ENV = "KPIBRIDGE_TEST_POSTGRES_URL"
+
+
+def postgres_url() -> str:
+    url = os.environ.get(POSTGRES_ENV)
+    if not url:
+        pytest.fail(
+            f"${POSTGRES_ENV} is not set: run the tests with `bash scripts/test.sh`, or start the "
+            f"server with `bash scripts/postgres.sh` and export {POSTGRES_ENV}=<the URL it prints>"
+        )
+    return url
+
+
+@pytest.fixture
+def fresh_postgres() -> Iterator[str]:
+    """A new, empty database on the test server, dropped afterwards."""
+    admin_url = make_url(postgres_url()).set(drivername="postgresql+psycopg")
+    name = f"kpibridge_test_{secrets.token_hex(4)}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'nested' / 'app.db'}"
+    else:
+        url = request.getfixturevalue("fresh_postgres")
+    opened = Store.open(url)
+    yield opened
+    opened.close()
+
+
+def test_migrations_give_the_models_schema(store: Store) -> None:
+    with store.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == []
+    assert {"users", "api_tokens", "alembic_version"} <= set(inspect(store.engine).get_table_names())
+
+
+def test_migrating_twice_changes_nothing(store: Store) -> None:
+    store.migrate()
+    with store.engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+
+
+def test_downgrade_to_base_and_up_again(store: Store) -> None:
+    store.downgrade("base")
+    assert "users" not in inspect(store.engine).get_table_names()
+    store.migrate()
+    assert "users" in inspect(store.engine).get_table_names()
+
+
+def test_accounts_round_trip(store: Store) -> None:
+    stakeholders = {"cfo", "cmo"}
+    add_user(store, "ruth", "long enough", AccessRole.VIEWER, "cfo", stakeholders)
+    with pytest.raises(AccountError, match="exists already"):
+        add_user(store, "ruth", "long enough", AccessRole.VIEWER, None, stakeholders)
+    with pytest.raises(UnknownNameError, match="Did you mean 'cmo'"):
+        add_user(store, "x", "long enough", AccessRole.VIEWER, "cm", stakeholders)
+    with pytest.raises(AccountError, match="at least 8"):
+        add_user(store, "y", "short", AccessRole.VIEWER, None, stakeholders)
+    assert set_role(store, "ruth", AccessRole.ADMIN).role is AccessRole.ADMIN
+    assert [a.username for a in list_users(store)] == ["ruth"]
+    assert authenticate(store, "ruth", "long enough") is not None
+    assert authenticate(store, "ruth", "wrong password") is None
+    assert authenticate(store, "nobody", "long enough") is None
+    token, owner = create_token(store, "ruth", "ci")
+    assert owner.username == "ruth"
+    found = account_for_token(store, token)
+    assert found is not None and found.role is AccessRole.ADMIN
+    assert account_for_token(store, token + "x") is None
+    with store.engine.connect() as connection:
+        stored = connection.execute(text("SELECT token_hash, password_hash FROM api_tokens "
+                                         "JOIN users ON users.id = api_tokens.user_id")).one()
+    assert token not in stored[0] and stored[1].startswith("$argon2id$")
+
+
+def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
+    opened = Store.open(f"sqlite:///{tmp_path / 'app.db'}")
+    with opened.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    opened.close()
+
+
+@pytest.mark.parametrize(
+    ("configured", "given", "env", "expected"),
+    [
+        ("sqlite:///.kpibridge/app.db", None, None, "sqlite:///{root}/.kpibridge/app.db"),
+        ("sqlite:////abs/app.db", None, None, "sqlite:////abs/app.db"),
+        ("sqlite:///a.db", None, "postgresql://u@h/d", "postgresql+psycopg://u@h/d"),
+        ("sqlite:///a.db", "sqlite:///b.db", "postgresql://u@h/d", "sqlite:///{root}/b.db"),
+    ],
+)
+def test_database_url_precedence(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    configured: str,
+    given: str | None,
+    env: str | None,
+    expected: str,
+) -> None:
+    if env:
+        monkeypatch.setenv("KPIBRIDGE_DATABASE_URL", env)
+    else:
+        monkeypatch.delenv("KPIBRIDGE_DATABASE_URL", raising=False)
+    url = database_url(configured, tmp_path, given)
+    assert url.render_as_string() == expected.format(root=tmp_path)

@@ -1,0 +1,133 @@
+"""The app in a real headless Chromium (Debian's package, driven by Playwright) against a
+real uvicorn server on loopback: sign in, read the scorecard, open a KPI and see its chart.
+Every request must stay on localhost and the console must stay free of errors.
+
+scripts/test.sh installs /usr/bin/chromium; without it these tests fail (they never skip).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from web_helpers import PASSWORD
+
+pytestmark = pytest.mark.browser
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def server(web_app: FastAPI) -> Iterator[str]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(web_app, host="127.0.0.1", port=port, log_level="warning")
+    uv = uvicorn.Server(config)
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not uv.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    uv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert CHROMIUM.exists(), "install Debian's chromium (scripts/test.sh does)"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=ARGS, headless=True
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context()
+    opened = context.new_page()
+    opened.problems = []  # type: ignore[attr-defined]
+    opened.on(
+        "console",
+        lambda message: opened.problems.append(f"console {message.type}: {message.text}")  # type: ignore[attr-defined]
+        if message.type == "error"
+        else None,
+    )
+    opened.on("pageerror", lambda error: opened.problems.append(f"page error: {error}"))  # type: ignore[attr-defined]
+    opened.on(
+        "request",
+        lambda request: opened.problems.append(f"off-site request: {request.url}")  # type: ignore[attr-defined]
+        if urlparse(request.url).hostname not in {"127.0.0.1", "localhost"}
+        and not request.url.startswith(("data:", "blob:"))
+        else None,
+    )
+    yield opened
+    context.close()
+
+
+def sign_in(page: Page, server: str, username: str = "viewer") -> None:
+    page.goto(server + "/")
+    assert "/login" in page.url
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(server + "/")
+
+
+def test_scorecard_then_kpi_page(page: Page, server: str, web_app: FastAPI) -> None:
+    sign_in(page, server)
+    workspace = web_app.state.context.live.workspace
+    goal_names = {goal.name for root in workspace.goals for goal in root.walk()}
+    headings = page.locator("section.goal-group h2").all_inner_texts()
+    assert headings and set(headings) <= goal_names | {"(no goal)"}
+    assert page.locator("tr[data-kpi]").count() == len(workspace.kpis)
+    page.wait_for_selector("td.spark div.vega[data-rendered=yes] svg", timeout=20_000)
+    assert page.locator("td.spark div.vega[data-rendered=failed]").count() == 0
+
+    page.click("tr[data-kpi=cac] a")
+    page.wait_for_url("**/kpis/cac")
+    page.wait_for_selector("#chart div.vega[data-rendered=yes] svg", timeout=20_000)
+    assert page.locator("#chart svg path").count() > 0
+    assert "Definition" in page.inner_text("section.definition")
+
+    page.select_option("select[name=by]", "channel")  # htmx swaps the chart in
+    page.wait_for_selector(  # htmx swapped the chart in, and vega-embed drew it
+        "#chart figure[data-by=channel] div.vega[data-rendered=yes] svg", timeout=20_000
+    )
+    assert page.problems == []  # type: ignore[attr-defined]
+
+
+def test_scorecard_filter_and_goals_page(page: Page, server: str) -> None:
+    sign_in(page, server, "member")
+    before = page.inner_text("p.count")
+    page.select_option("select[name=nature]", "qualitative")
+    page.wait_for_function(
+        "[...document.querySelectorAll('tr[data-kpi]')].length > 0 && "
+        "document.querySelector('p.count').textContent != " + repr(before)
+    )
+    page.wait_for_function(
+        "document.querySelectorAll('tr[data-kpi]').length > 0 && "
+        "document.querySelectorAll('td.spark div.vega:not([data-rendered=yes])').length == 0"
+    )
+    page.goto(server + "/goals")
+    assert page.locator("li.goal").count() > 0
+    assert page.problems == []  # type: ignore[attr-defined]

@@ -1,0 +1,115 @@
+"""Who may do what, on every route: anonymous people are sent to sign in (pages) or get 401
+(API); every role reads. Routes are listed from the app itself, so a new route without an
+entry here fails ``test_every_route_is_in_the_table``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from web_helpers import login
+
+from kpibridge.model.access import AccessRole
+from kpibridge.services.accounts import set_role
+
+ROLES = ("admin", "facilitator", "member", "viewer")
+READ_ROUTES = {
+    "/": "page",
+    "/kpis/{kpi_id}": "page",
+    "/goals": "page",
+    "/docs": "page",
+    "/openapi.json": "api",
+    "/api/v1/me": "api",
+    "/api/v1/kpis": "api",
+    "/api/v1/kpis/{kpi_id}": "api",
+    "/api/v1/kpis/{kpi_id}/values": "api",
+    "/api/v1/scorecard": "api",
+    "/api/v1/goals": "api",
+}
+"""Routes every signed-in role may read; ``page`` redirects anonymous people to sign in."""
+PUBLIC_ROUTES = {"/login", "/logout", "/healthz"}
+EXAMPLE = {"{kpi_id}": "cac"}
+
+
+def concrete(path: str) -> str:
+    for placeholder, value in EXAMPLE.items():
+        path = path.replace(placeholder, value)
+    return path
+
+
+def route_paths(routes: Iterable[Any], prefix: str = "") -> Iterator[str]:
+    """Paths of every endpoint. Recent FastAPI keeps included routers nested (an internal
+    ``_IncludedRouter`` with ``original_router`` and ``include_context.prefix``); older ones
+    copy their routes into the app as ``APIRoute``s. Both are walked."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield prefix + route.path
+        elif hasattr(route, "original_router"):
+            yield from route_paths(
+                route.original_router.routes, prefix + route.include_context.prefix
+            )
+
+
+def test_every_route_is_in_the_table(web_app: FastAPI) -> None:
+    assert set(route_paths(web_app.routes)) == set(READ_ROUTES) | PUBLIC_ROUTES
+
+
+@pytest.mark.parametrize(("path", "kind"), READ_ROUTES.items())
+def test_anonymous_is_refused(client: TestClient, path: str, kind: str) -> None:
+    response = client.get(concrete(path), follow_redirects=False)
+    if kind == "page":
+        assert response.status_code == 303
+        assert response.headers["location"].startswith("/login?next=")
+    else:
+        assert response.status_code == 401
+        assert response.json()["error"]["code"] == "not_authenticated"
+        assert response.headers["www-authenticate"] == "Bearer"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("path", READ_ROUTES)
+def test_every_role_reads_with_a_session(
+    signed_in: Callable[[str], TestClient], role: str, path: str
+) -> None:
+    response = signed_in(role).get(concrete(path), follow_redirects=False)
+    assert response.status_code == 200, response.text[:300]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("path", [p for p, kind in READ_ROUTES.items() if kind == "api"])
+def test_every_role_reads_the_api_with_a_token(
+    web_app: FastAPI, client: TestClient, role: str, path: str
+) -> None:
+    token = web_app.state.tokens[role]
+    response = client.get(concrete(path), headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200, response.text[:300]
+
+
+@pytest.mark.parametrize(
+    "header", ["Bearer kpb_not-a-token", "Bearer ", "Basic dXNlcjpwYXNz", "token"]
+)
+def test_a_bad_authorization_header_is_401_not_anonymous(client: TestClient, header: str) -> None:
+    response = client.get("/api/v1/kpis", headers={"Authorization": header})
+    assert response.status_code == 401
+    assert set(response.json()["error"]) == {"status", "code", "message"}
+
+
+def test_a_tampered_session_cookie_is_anonymous(client: TestClient) -> None:
+    client.cookies.set("kpibridge_session", "eyJ1c2VyIjoxfQ.forged.signature")
+    assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_role_change_applies_at_once(make_app: Callable[..., FastAPI]) -> None:
+    """Sessions carry the user id only: the role is read from the store on each request."""
+
+
+    app = make_app()
+    with TestClient(app) as client:
+        assert login(client, "admin").status_code == 303
+        assert client.get("/api/v1/me").json()["role"] == "admin"
+        set_role(app.state.context.store, "admin", AccessRole.VIEWER)
+        assert client.get("/api/v1/me").json()["role"] == "viewer"
