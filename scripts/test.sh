@@ -1,8 +1,18 @@
 #!/usr/bin/env bash
 # Set up (if needed) and run the whole test suite, the linter and the layer contract.
+# The web tests need Debian's chromium (installed here when missing) and a PostgreSQL server
+# (scripts/postgres.sh installs and starts one; its URL goes to $KPIBRIDGE_TEST_POSTGRES_URL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+if [ ! -x /usr/bin/chromium ]; then
+  echo "installing chromium with apt (browser tests)" >&2
+  SUDO=""; if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
+  $SUDO apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >&2
+fi
+KPIBRIDGE_TEST_POSTGRES_URL=${KPIBRIDGE_TEST_POSTGRES_URL:-$(bash scripts/postgres.sh)}
+export KPIBRIDGE_TEST_POSTGRES_URL
 .venv/bin/ruff check .
 .venv/bin/lint-imports
 .venv/bin/mypy

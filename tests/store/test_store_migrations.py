@@ -71,13 +71,15 @@ def test_migrations_give_the_models_schema(store: Store) -> None:
     with store.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert differences == []
-    assert {"users", "api_tokens", "alembic_version"} <= set(inspect(store.engine).get_table_names())
+    tables = set(inspect(store.engine).get_table_names())
+    assert {"users", "api_tokens", "alembic_version"} <= tables
 
 
 def test_migrating_twice_changes_nothing(store: Store) -> None:
     store.migrate()
     with store.engine.connect() as connection:
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    assert version == "0001"
 
 
 def test_downgrade_to_base_and_up_again(store: Store) -> None:
@@ -104,12 +106,14 @@ def test_accounts_round_trip(store: Store) -> None:
     token, owner = create_token(store, "ruth", "ci")
     assert owner.username == "ruth"
     found = account_for_token(store, token)
-    assert found is not None and found.role is AccessRole.ADMIN
+    assert found is not None
+    assert found.role is AccessRole.ADMIN
     assert account_for_token(store, token + "x") is None
     with store.engine.connect() as connection:
         stored = connection.execute(text("SELECT token_hash, password_hash FROM api_tokens "
                                          "JOIN users ON users.id = api_tokens.user_id")).one()
-    assert token not in stored[0] and stored[1].startswith("$argon2id$")
+    assert token not in stored[0]
+    assert stored[1].startswith("$argon2id$")
 
 
 def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:

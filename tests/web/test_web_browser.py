@@ -18,7 +18,6 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, sync_playwright
-
 from web_helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -98,7 +97,8 @@ def test_scorecard_then_kpi_page(page: Page, server: str, web_app: FastAPI) -> N
     workspace = web_app.state.context.live.workspace
     goal_names = {goal.name for root in workspace.goals for goal in root.walk()}
     headings = page.locator("section.goal-group h2").all_inner_texts()
-    assert headings and set(headings) <= goal_names | {"(no goal)"}
+    assert headings
+    assert set(headings) <= goal_names | {"(no goal)"}
     assert page.locator("tr[data-kpi]").count() == len(workspace.kpis)
     page.wait_for_selector("td.spark div.vega[data-rendered=yes] svg", timeout=20_000)
     assert page.locator("td.spark div.vega[data-rendered=failed]").count() == 0

@@ -7,7 +7,6 @@ from collections.abc import Callable
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-
 from web_helpers import PASSWORD, login
 
 FORMS = [("/login", {"username": "viewer", "password": PASSWORD}), ("/logout", {})]
@@ -41,7 +40,8 @@ def test_login_sets_a_signed_httponly_samesite_cookie(client: TestClient) -> Non
     assert response.status_code == 303
     cookie = response.headers["set-cookie"]
     assert "kpibridge_session=" in cookie
-    assert "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie
     assert client.get("/").status_code == 200
 
 
@@ -89,5 +89,6 @@ def test_pages_are_served_with_a_strict_policy(
 ) -> None:
     response = signed_in("viewer").get("/")
     policy = response.headers["content-security-policy"]
-    assert "default-src 'self'" in policy and "http" not in policy
+    assert "default-src 'self'" in policy
+    assert "http" not in policy
     assert response.headers["x-frame-options"] == "DENY"

@@ -13,9 +13,12 @@ from kpibridge.cli.errors import user_errors
 from kpibridge.cli.metric_commands import scorecard_table
 from kpibridge.cli.options import WorkspaceOption
 from kpibridge.cli.render import make_console
+from kpibridge.cli.web_commands import run_server
 from kpibridge.services.demo import build_demo
+from kpibridge.services.demo_accounts import DEMO_PASSWORD, ensure_demo_users
 from kpibridge.services.load import load_into
 from kpibridge.services.workspace import Workspace
+from kpibridge.store import Store, database_url
 
 console = make_console()
 
@@ -52,10 +55,13 @@ def demo(
     scale: Annotated[float, typer.Option(help="Volume multiplier (1 ≈ 100k orders).")] = 1.0,
     serve: Annotated[
         bool,
-        typer.Option(help="Start the web app afterwards (not built yet: prints the scorecard)."),
+        typer.Option(help="Serve the web app afterwards, with a sign-in per demo stakeholder."),
     ] = True,
+    host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
 ) -> None:
-    """Build the Acme Outdoor demo company (data, KPIs, targets, a round) and show it."""
+    """Build the Acme Outdoor demo company (data, KPIs, targets, a round), show its scorecard
+    and serve it in the web app."""
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
     ) as progress:
@@ -72,10 +78,22 @@ def demo(
     )
     with Workspace.open(directory) as ws:
         console.print(scorecard_table(ws.scorecard().rows))
-    console.print(
-        f"Next: [bold]kpibridge compute cac --by channel -w {escape(str(directory))}[/bold]"
-    )
-    del serve  # the web app arrives with its own issue; until then the demo ends here
+        store = Store.open(database_url(ws.settings.app_store, ws.root))
+        try:
+            accounts = ensure_demo_users(store, ws)
+        finally:
+            store.close()
+    if not serve:
+        console.print(
+            f"Next: [bold]kpibridge serve -w {escape(str(directory))}[/bold], or "
+            f"[bold]kpibridge compute cac --by channel -w {escape(str(directory))}[/bold]"
+        )
+        return
+    console.print(f"Demo sign-ins (password [bold]{DEMO_PASSWORD}[/bold]):")
+    for account in accounts:
+        console.print(f"  {account.username:<16} {account.role.value}")
+    console.print(f"Open [bold]http://{host}:{port}/[/bold] — Ctrl-C stops the server.")
+    run_server(directory, host, port, None)
 
 
 def register(app: typer.Typer) -> None:
