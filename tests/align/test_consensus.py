@@ -99,7 +99,8 @@ def test_sensitivity_change_is_real_and_minimal_for_its_pair(seed: int) -> None:
     k = 3
     result = sensitivity(profile, k)
     assert result.count is not None
-    assert result.promoted is not None and result.demoted is not None
+    assert result.promoted is not None
+    assert result.demoted is not None
     rows = [profile.voters.index(v) for v in result.voters]
     assert len(rows) == result.count
     index = profile.candidates.index
