@@ -18,10 +18,18 @@ WORKSPACE_DOC = (ROOT / "docs" / "workspace.md").read_text(encoding="utf-8")
 
 
 def command_names() -> list[str]:
-    return sorted(
-        (command.name or command.callback.__name__)  # type: ignore[union-attr]
+    """Top-level commands, and group commands as ``group command`` (``round results``)."""
+    names = [
+        command.name or command.callback.__name__  # type: ignore[union-attr]
         for command in app.registered_commands
-    )
+    ]
+    for group in app.registered_groups:
+        assert group.typer_instance is not None
+        names += [
+            f"{group.name} {command.name or command.callback.__name__}"  # type: ignore[union-attr]
+            for command in group.typer_instance.registered_commands
+        ]
+    return sorted(names)
 
 
 @pytest.mark.parametrize("command", command_names())

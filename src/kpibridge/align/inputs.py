@@ -30,6 +30,8 @@ class ParticipantInfo:
     role: str
     weight: float | None = None
     """Relative voting weight; None counts as 1."""
+    audience: bool = False
+    """Outside the stakeholders (reactions only)."""
 
 
 @dataclass(frozen=True)

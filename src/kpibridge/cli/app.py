@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from kpibridge.cli import data_commands, metric_commands, workspace_commands
+from kpibridge.cli import (
+    data_commands,
+    metric_commands,
+    round_commands,
+    web_commands,
+    workspace_commands,
+)
 
 app = typer.Typer(
     name="kpibridge",
@@ -16,6 +22,8 @@ app = typer.Typer(
 workspace_commands.register(app)
 metric_commands.register(app)
 data_commands.register(app)
+round_commands.register(app)
+web_commands.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,80 @@
+"""``kpibridge round``: alignment rounds — list them, and show a round's result."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+from rich.markdown import Markdown
+from rich.markup import escape
+from rich.table import Table
+
+from kpibridge.align.report import to_markdown
+from kpibridge.cli.errors import user_errors
+from kpibridge.cli.options import WorkspaceOption
+from kpibridge.cli.render import make_console
+from kpibridge.services.rounds import analyze_round, list_rounds
+from kpibridge.services.workspace import Workspace
+
+console = make_console()
+app = typer.Typer(help="Alignment rounds: rank, score and weigh KPIs together.",
+                  no_args_is_help=True)
+
+
+class ResultFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+@app.command("list")
+@user_errors
+def list_command(workspace: WorkspaceOption = None) -> None:
+    """List the rounds in the workspace's rounds/ folder."""
+    with Workspace.open(workspace) as ws:
+        listings = list_rounds(ws)
+    if not listings:
+        console.print("No rounds yet: add one as rounds/NAME.yaml (see docs/alignment.md).")
+        return
+    table = Table("round", "question", "candidates", "participants", "audience", "ballots",
+                  "select", "deadline", "problems")
+    for item in listings:
+        table.add_row(
+            escape(item.name),
+            escape(item.question),
+            str(item.candidates),
+            str(item.participants),
+            str(item.audience),
+            str(item.ballots),
+            str(item.select),
+            escape(item.deadline or ""),
+            f"[red]{item.problems}[/red]" if item.problems else "0",
+        )
+    console.print(table)
+
+
+@app.command()
+@user_errors
+def results(
+    name: Annotated[str, typer.Argument(help="Round name (the file stem in rounds/).")],
+    output: Annotated[
+        ResultFormat,
+        typer.Option("--format", "-f", help="Output format.", case_sensitive=False),
+    ] = ResultFormat.TABLE,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Analyse a round: consensus, agreement, groups, common ground, recommendation, dissent."""
+    with Workspace.open(workspace) as ws:
+        analysis = analyze_round(ws, name)
+    if output is ResultFormat.JSON:
+        typer.echo(json.dumps(analysis.to_json(), indent=2, ensure_ascii=False))
+    elif output is ResultFormat.MARKDOWN:
+        typer.echo(to_markdown(analysis))
+    else:
+        console.print(Markdown(to_markdown(analysis)))
+
+
+def register(parent: typer.Typer) -> None:
+    parent.add_typer(app, name="round")
