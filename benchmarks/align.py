@@ -12,9 +12,15 @@ Sections (one function each, listed in ``SECTIONS``; run one with ``--only NAME`
 * **brute_force** — pref_voting's ``kemeny_young`` (every permutation) at 9 candidates against
   ours on the same profile: the same optimal agreement, and ours ≥ 100× faster.
 
-More sections (the full round analysis, reaction clustering …) are added by writing one
-function that takes the parsed arguments and returns printed lines, and naming it in
-``SECTIONS``.
+* **analysis** — ``align.analyze`` on a round of 30 candidates × 200 participants (rankings
+  from three Mallows factions, criteria scores and AHP judgments from a quarter of them,
+  reactions from everyone): goal ≤ 3 s.
+* **reactions** — Pol.is-style clustering at Pol.is scale, 10,000 participants × 1,000
+  statements, 30% of cells voted, three planted groups: goal ≤ 10 s and ≤ 2 GB (peak resident
+  memory of the process, which includes generating the data).
+
+More sections are added by writing one function that takes the parsed arguments and returns
+printed lines, and naming it in ``SECTIONS``.
 
     .venv/bin/python benchmarks/align.py
     .venv/bin/python benchmarks/align.py --only kemeny --repeat 5
@@ -26,15 +32,21 @@ import argparse
 import itertools
 import os
 import platform
+import resource
 import statistics
 import sys
 import time
 from collections.abc import Callable
 
 import numpy as np
+from sklearn.metrics import adjusted_rand_score
 
+from kpibridge.align.analyze import analyze
+from kpibridge.align.inputs import CandidateInfo, ParticipantInfo, RoundInput
 from kpibridge.align.kemeny import kemeny
 from kpibridge.align.profile import Profile
+from kpibridge.align.reactions import cluster_reactions
+from kpibridge.model.rounds import Ballot
 
 GOAL_KEMENY_SECONDS = {40: 0.5, 60: 5.0}
 GOAL_BRUTE_FORCE_RATIO = 100.0
@@ -142,9 +154,93 @@ def section_brute_force(arguments: argparse.Namespace) -> list[str]:
     ]
 
 
+GOAL_ANALYSIS_SECONDS = 3.0
+GOAL_REACTIONS_SECONDS = 10.0
+GOAL_REACTIONS_GIB = 2.0
+
+
+def planted_round(candidates: int, participants: int, seed: int) -> RoundInput:
+    """A round with three factions (rotated reference orders), some scores and judgments."""
+    rng = np.random.default_rng(seed)
+    ids = [f"kpi_{i:02d}" for i in range(candidates)]
+    criteria = ("goal_alignment", "measurability", "actionability", "timeliness")
+    factions = [np.roll(np.arange(candidates), shift) for shift in (0, 10, 20)]
+    ballots = []
+    for person in range(participants):
+        faction = person % 3
+        order = mallows_orders(candidates, 1, 0.8, seed + person)[0]
+        ranking = [ids[factions[faction][i]] for i in order]
+        ballot: dict[str, object] = {"participant": f"p{person:03d}", "ranking": ranking}
+        if person % 4 == 0:
+            ballot["scores"] = {
+                c: {k: int(rng.integers(1, 6)) for k in criteria} for c in ranking[:8]
+            }
+            ballot["comparisons"] = [
+                [a, b, float(rng.choice([1, 2, 3, 1 / 2, 1 / 3]))]
+                for a, b in itertools.combinations(criteria, 2)
+            ]
+        favourite = set(ranking[: candidates // 3])
+        ballot["reactions"] = {
+            c: "agree" if c in favourite else "disagree" for c in ids if rng.random() < 0.6
+        }
+        ballots.append(Ballot.model_validate(ballot))
+    return RoundInput(
+        id="bench",
+        question="Which KPIs?",
+        select=5,
+        criteria=criteria,
+        candidates=tuple(
+            CandidateInfo(c, c.upper(), goal=f"goal{i % 4}", qualitative=i % 7 == 0)
+            for i, c in enumerate(ids)
+        ),
+        participants=tuple(
+            ParticipantInfo(f"p{i:03d}", f"P{i}", ("marketing", "sales", "finance")[i % 3])
+            for i in range(participants)
+        ),
+        ballots=tuple(ballots),
+    )
+
+
+def section_analysis(arguments: argparse.Namespace) -> list[str]:
+    round_ = planted_round(30, 200, seed=1)
+    seconds = _median_seconds(lambda: analyze(round_), arguments.repeat)
+    result = analyze(round_)
+    groups = ", ".join(f"{g.source}: k = {g.k}" for g in result.groups)
+    verdict = "met" if seconds <= GOAL_ANALYSIS_SECONDS else "NOT met"
+    return [
+        "Full round analysis, 30 candidates × 200 participants",
+        f"  {seconds:.2f} s (goal ≤ {GOAL_ANALYSIS_SECONDS:g} s: {verdict}); "
+        f"groups found: {groups}",
+    ]
+
+
+def section_reactions(arguments: argparse.Namespace) -> list[str]:
+    rng = np.random.default_rng(5)
+    participants, statements, groups = 10_000, 1_000, 3
+    labels = rng.integers(0, groups, participants)
+    leaning = rng.uniform(0.1, 0.9, (groups, statements)).astype(np.float32)
+    agree = rng.random((participants, statements), dtype=np.float32) < leaning[labels]
+    matrix = np.where(agree, np.float32(1), np.float32(-1))
+    matrix[rng.random((participants, statements)) >= 0.3] = np.nan
+    start = time.perf_counter()
+    found = cluster_reactions(matrix, seed=0)
+    seconds = time.perf_counter() - start
+    peak_gib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    rand = adjusted_rand_score(labels, found.labels)
+    ok = seconds <= GOAL_REACTIONS_SECONDS and peak_gib <= GOAL_REACTIONS_GIB
+    return [
+        "Reaction clustering, 10,000 participants × 1,000 statements (30% voted, 3 groups)",
+        f"  {seconds:.2f} s, peak RSS {peak_gib:.2f} GiB (goals ≤ {GOAL_REACTIONS_SECONDS:g} s, "
+        f"≤ {GOAL_REACTIONS_GIB:g} GiB: {'met' if ok else 'NOT met'}); k = {found.k}, "
+        f"adjusted Rand vs planted {rand:.3f}",
+    ]
+
+
 SECTIONS: dict[str, Callable[[argparse.Namespace], list[str]]] = {
     "kemeny": section_kemeny,
     "brute_force": section_brute_force,
+    "analysis": section_analysis,
+    "reactions": section_reactions,
 }
 
 
