@@ -6,6 +6,7 @@ import typer
 
 from kpibridge.cli import (
     data_commands,
+    evidence_commands,
     metric_commands,
     round_commands,
     web_commands,
@@ -23,6 +24,7 @@ workspace_commands.register(app)
 metric_commands.register(app)
 data_commands.register(app)
 round_commands.register(app)
+evidence_commands.register(app)
 web_commands.register(app)
 
 

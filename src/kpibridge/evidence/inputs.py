@@ -10,6 +10,8 @@ Series are indexed by period: a ``PeriodIndex``, or a ``DatetimeIndex`` of perio
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -65,7 +67,7 @@ def frequency(series: pd.Series, name: str) -> str:
         return str(index.freqstr)
     if len(index) < 3:
         raise EvidenceInputError(f"{name} has {len(index)} points: too few to tell its grain")
-    inferred = pd.infer_freq(index.sort_values())
+    inferred = infer_frequency(index.sort_values())
     if inferred is None:
         raise EvidenceInputError(
             f"{name} has irregular dates (missing periods or mixed grains): "
@@ -163,3 +165,12 @@ def _check_consecutive(index: pd.Index, freq: str, names: tuple[str, str]) -> No
             f"({', '.join(map(str, missing))} …): lags would pair the wrong periods; "
             "give both series every period of their common range"
         )
+
+
+def infer_frequency(index: pd.Index) -> str | None:
+    """``pd.infer_freq`` as a string on pandas 2 and 3 (pandas 3 warns that it will return an
+    offset object, and the warning is not ours to show)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        inferred = pd.infer_freq(index)  # type: ignore[arg-type]  # PeriodIndex works too
+    return None if inferred is None else str(getattr(inferred, "freqstr", inferred))

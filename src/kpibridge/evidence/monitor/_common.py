@@ -11,14 +11,13 @@ import dataclasses
 import enum
 import json
 import math
-import warnings
 from datetime import date, datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from kpibridge.evidence.inputs import EvidenceInputError
+from kpibridge.evidence.inputs import EvidenceInputError, infer_frequency
 from kpibridge.model import Direction
 
 __all__ = ["EvidenceInputError", "JsonResult", "check_values", "daily_like", "parse_direction"]
@@ -86,10 +85,7 @@ def daily_like(index: pd.DatetimeIndex) -> str | None:
         return str(index.freqstr)
     if len(index) < 3:
         return None
-    with warnings.catch_warnings():  # pandas 3 warns that infer_freq will return an offset
-        warnings.simplefilter("ignore")
-        inferred = pd.infer_freq(index)
-    return None if inferred is None else str(getattr(inferred, "freqstr", inferred))
+    return infer_frequency(index)
 
 
 def _plain(value: Any) -> Any:

@@ -1,0 +1,81 @@
+"""Evidence on workspace KPIs: their series from the metric engine, into the lead-lag engine.
+
+A KPI can be narrowed to one value of a dimension (``spend`` where ``channel`` is
+``display``) — how a dispute is usually phrased ("does display spend drive sales?").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from kpibridge.errors import KpibridgeError
+from kpibridge.evidence.inputs import series_from_frame
+from kpibridge.evidence.leadlag import lead_lag, screen
+from kpibridge.evidence.result import LeadLagResult, ScreenResult
+from kpibridge.model import Grain, Nature
+from kpibridge.services.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Slice:
+    """One value of one dimension: ``channel=display``."""
+
+    dimension: str
+    value: str
+
+    @classmethod
+    def parse(cls, text: str) -> Slice:
+        dimension, sep, value = text.partition("=")
+        if not sep or not dimension or not value:
+            raise KpibridgeError(f"--where {text!r}: write DIMENSION=VALUE, e.g. channel=display")
+        return cls(dimension.strip(), value.strip())
+
+
+def kpi_series(ws: Workspace, kpi: str, grain: Grain, where: Slice | None = None) -> pd.Series:
+    """The KPI's value per period (of one dimension value when ``where`` is given)."""
+    if where is None:
+        frame = ws.compute(kpi, grain=grain)
+        label = ws.kpis[kpi].name
+    else:
+        frame = ws.compute(kpi, grain=grain, by=[where.dimension])
+        values = sorted(frame[where.dimension].dropna().astype(str).unique())
+        if where.value not in values:
+            raise KpibridgeError(
+                f"{where.dimension} has no value {where.value!r} in {kpi}; it has: "
+                f"{', '.join(values)}"
+            )
+        frame = frame[frame[where.dimension].astype(str) == where.value]
+        label = f"{ws.kpis[kpi].name} ({where.dimension} = {where.value})"
+    return series_from_frame(frame).rename(label)
+
+
+def kpi_evidence(
+    ws: Workspace,
+    driver: str,
+    outcome: str,
+    *,
+    grain: Grain = Grain.WEEK,
+    max_lag: int = 8,
+    where: Slice | None = None,
+) -> LeadLagResult:
+    """Does ``driver`` lead ``outcome``, at what lag, how strongly?"""
+    return lead_lag(
+        kpi_series(ws, driver, grain, where), kpi_series(ws, outcome, grain), max_lag=max_lag
+    )
+
+
+def screen_drivers(
+    ws: Workspace, outcome: str, *, grain: Grain = Grain.WEEK, max_lag: int = 8
+) -> ScreenResult:
+    """Every other quantitative KPI of the workspace as a candidate driver of ``outcome``,
+    with the false discovery rate controlled across all of them and all lags."""
+    candidates = {}
+    for kpi_id, kpi in ws.kpis.items():
+        if kpi_id == outcome or kpi.nature is not Nature.QUANTITATIVE:
+            continue
+        series = kpi_series(ws, kpi_id, grain).dropna()
+        if series.nunique() > 2:  # constant series carry no evidence
+            candidates[kpi_id] = series.rename(kpi_id)
+    return screen(kpi_series(ws, outcome, grain).rename(outcome), candidates, max_lag=max_lag)
