@@ -17,10 +17,13 @@ from kpibridge.cli.web_commands import run_server
 from kpibridge.services.demo import build_demo
 from kpibridge.services.demo_accounts import DEMO_PASSWORD, ensure_demo_users
 from kpibridge.services.load import load_into
+from kpibridge.services.rounds import analyze_round
 from kpibridge.services.workspace import Workspace
 from kpibridge.store import Store, database_url
 
 console = make_console()
+
+DEMO_ROUND = "kpis-2027"
 
 
 @user_errors
@@ -78,6 +81,13 @@ def demo(
     )
     with Workspace.open(directory) as ws:
         console.print(scorecard_table(ws.scorecard().rows))
+        analysis = analyze_round(ws, DEMO_ROUND)
+        console.print(f"\n[bold]Alignment round {DEMO_ROUND}[/bold]")
+        for line in analysis.summary:
+            console.print(f"  • {escape(line)}")
+        console.print(
+            f"  Full result: kpibridge round results {DEMO_ROUND} -w {escape(str(directory))}"
+        )
         store = Store.open(database_url(ws.settings.app_store, ws.root))
         try:
             accounts = ensure_demo_users(store, ws)
