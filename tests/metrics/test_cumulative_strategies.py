@@ -16,9 +16,11 @@ import pytest
 import kpibridge
 from fixtures_demo import build_small_demo
 from kpibridge.metrics.compile import cumulative
+from kpibridge.metrics.compile.queries import query_identities
 from kpibridge.metrics.compile.scope import ModelScope
 from kpibridge.metrics.grains import periods_in
 from kpibridge.metrics.plan import CumulativeQuery, MeasureSpec, Slice
+from kpibridge.metrics.plan.builder import merge_queries
 from kpibridge.model import Grain, Window
 
 CASES = [
@@ -134,3 +136,19 @@ def test_coarse_grains_read_off_the_month_series(demo: Path, kpi: str, grain: Gr
     assert merged["value_direct"].astype(float).tolist() == pytest.approx(
         merged["value_month"].tolist(), rel=1e-9
     )
+
+
+def test_merged_cumulative_queries_answer_every_original() -> None:
+    """Regression: when the widest of the merged queries was one of the originals, plans
+    that referred to it found no table (``kpibridge demo --scale 0.02`` crashed)."""
+    def query(start: date) -> CumulativeQuery:
+        return CumulativeQuery(
+            measure=MeasureSpec("orders", "buyers", None),
+            time_column="ordered_at",
+            slice=Slice(Grain.MONTH, (), start, date(2026, 10, 1), 1),
+            window=Window.parse("12 months"),
+        )
+
+    originals = [query(date(2023, 7, 1)), query(date(2024, 7, 1)), query(date(2023, 7, 1))]
+    (merged,) = merge_queries(originals)
+    assert set(originals) <= set(query_identities(merged))

@@ -6,6 +6,7 @@ Every query returns one row per period (and dimension values) with a ``period`` 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 
 import ibis
 import ibis.expr.types as ir
@@ -33,7 +34,9 @@ def query_identities(query: Query) -> tuple[object, ...]:
     if isinstance(query, AggregateQuery):
         return (query.key, *query.aliases)
     if isinstance(query, CumulativeQuery):
-        return (query, *query.aliases)
+        # plans refer to queries without aliases: the widest one, merged, is registered as
+        # itself too (else a plan whose range was the widest would find no table)
+        return (query, replace(query, aliases=()), *query.aliases)
     return (query,)
 
 
