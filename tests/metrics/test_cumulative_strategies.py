@@ -141,6 +141,7 @@ def test_coarse_grains_read_off_the_month_series(demo: Path, kpi: str, grain: Gr
 def test_merged_cumulative_queries_answer_every_original() -> None:
     """Regression: when the widest of the merged queries was one of the originals, plans
     that referred to it found no table (``kpibridge demo --scale 0.02`` crashed)."""
+
     def query(start: date) -> CumulativeQuery:
         return CumulativeQuery(
             measure=MeasureSpec("orders", "buyers", None),
