@@ -83,8 +83,9 @@ def seasonal_period(freq: str) -> int | None:
     return SEASONAL_PERIODS.get(freq[:1])
 
 
-def check_series(series: pd.Series, name: str) -> pd.Series:
-    """The series sorted, as floats, after refusing what cannot be analysed."""
+def numeric_by_period(series: pd.Series, name: str) -> pd.Series:
+    """The series as floats, or an error: not a Series, not indexed by period (dates or
+    periods), one period twice, non-numeric values. Shared by lead-lag and monitoring."""
     if not isinstance(series, pd.Series):
         raise EvidenceInputError(f"{name} must be a pandas Series, not {type(series).__name__}")
     if not isinstance(series.index, pd.DatetimeIndex | pd.PeriodIndex):
@@ -99,9 +100,14 @@ def check_series(series: pd.Series, name: str) -> pd.Series:
             "keep one value per period"
         )
     try:
-        values = pd.to_numeric(series, errors="raise").astype(float)
+        return pd.to_numeric(series, errors="raise").astype(float)
     except (TypeError, ValueError):
         raise EvidenceInputError(f"{name} has non-numeric values") from None
+
+
+def check_series(series: pd.Series, name: str) -> pd.Series:
+    """The series sorted, as floats, after refusing what cannot be analysed."""
+    values = numeric_by_period(series, name)
     missing = values.index[values.isna().to_numpy()]
     if len(missing):
         shown = ", ".join(map(str, missing[:3])) + (" …" if len(missing) > 3 else "")

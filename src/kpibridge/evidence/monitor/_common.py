@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kpibridge.evidence.inputs import EvidenceInputError, infer_frequency
+from kpibridge.evidence.inputs import EvidenceInputError, infer_frequency, numeric_by_period
 from kpibridge.model import Direction
 
 __all__ = ["EvidenceInputError", "JsonResult", "check_values", "daily_like", "parse_direction"]
@@ -41,28 +41,11 @@ def check_values(
     missing values, fewer than ``minimum`` points and, unless ``allow_constant``, a constant
     series (no statistic on it means anything).
     """
-    if not isinstance(series, pd.Series):
-        raise EvidenceInputError(f"{name} must be a pandas Series, not {type(series).__name__}")
-    index = series.index
-    if isinstance(index, pd.PeriodIndex):
-        series = series.set_axis(index.to_timestamp())
-    elif not isinstance(index, pd.DatetimeIndex):
-        raise EvidenceInputError(
-            f"{name} must be indexed by period (DatetimeIndex or PeriodIndex), "
-            f"not {type(index).__name__}"
-        )
-    if len(series) == 0:
+    if isinstance(series, pd.Series) and len(series) == 0:
         raise EvidenceInputError(f"{name} is empty: give at least {minimum} periods")
-    if series.index.has_duplicates:
-        repeated = series.index[series.index.duplicated()][:3]
-        raise EvidenceInputError(
-            f"{name} has more than one value for {', '.join(map(str, repeated))}: "
-            "keep one value per period"
-        )
-    try:
-        values = pd.to_numeric(series, errors="raise").astype(float)
-    except (TypeError, ValueError):
-        raise EvidenceInputError(f"{name} has non-numeric values") from None
+    values = numeric_by_period(series, name)
+    if isinstance(values.index, pd.PeriodIndex):
+        values = values.set_axis(values.index.to_timestamp())
     finite = np.isfinite(values.to_numpy())
     if not finite.all():
         where = values.index[~finite][:3]
