@@ -22,7 +22,7 @@ The steps, and why they run in this order:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -329,12 +329,6 @@ def analyze(round_: RoundInput) -> RoundAnalysis:
         dissent=tuple(dissenters),
         notes=tuple(notes),
     )
-    return _with_summary(analysis)
-
-
-def _with_summary(analysis: RoundAnalysis) -> RoundAnalysis:
-    from dataclasses import replace
-
     return replace(analysis, summary=tuple(summarize(analysis)))
 
 
