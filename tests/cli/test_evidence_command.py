@@ -68,3 +68,19 @@ def test_table_output_and_bad_slice(runner: CliRunner, full_demo: Path) -> None:
         runner, "evidence", "spend", "--where", "channel=tv", "--outcome", "orders", "-w", full_demo
     )
     assert_user_error(bad, "channel has no value 'tv'", "display")
+
+
+def test_screen_puts_engagement_first_and_leaves_out_the_outcomes_own_kpis(
+    runner: CliRunner, full_demo: Path
+) -> None:
+    result = invoke(
+        runner, "evidence", "--screen", "--outcome", "revenue", "--format", "json", "-w", full_demo
+    )
+    assert result.exit_code == 0, result.output
+    ranked = json.loads(result.output)["results"]
+    assert ranked[0]["driver"] == "social_engagements"
+    assert ranked[0]["best_lag"] == 2
+    drivers = {item["driver"] for item in ranked}
+    # computed from revenue itself: they move with it by definition
+    assert drivers.isdisjoint({"revenue_growth_yoy", "revenue_ytd", "aov"})
+    assert "spend" in drivers

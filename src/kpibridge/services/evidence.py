@@ -14,6 +14,7 @@ from kpibridge.errors import KpibridgeError
 from kpibridge.evidence.inputs import series_from_frame
 from kpibridge.evidence.leadlag import lead_lag, screen
 from kpibridge.evidence.result import LeadLagResult, ScreenResult
+from kpibridge.metrics.plan import PlanBuilder
 from kpibridge.model import Grain, Nature
 from kpibridge.services.workspace import Workspace
 
@@ -70,10 +71,19 @@ def screen_drivers(
     ws: Workspace, outcome: str, *, grain: Grain = Grain.WEEK, max_lag: int = 8
 ) -> ScreenResult:
     """Every other quantitative KPI of the workspace as a candidate driver of ``outcome``,
-    with the false discovery rate controlled across all of them and all lags."""
+    with the false discovery rate controlled across all of them and all lags.
+
+    KPIs computed from any of the outcome's own measures (revenue growth, average order value
+    for revenue) are left out: they move with the outcome by construction, so "leading" it
+    would be an artefact of the definition, not evidence.
+    """
+    builder = PlanBuilder(ws.models, ws.kpis)
+    own = set(builder.measures_of(outcome))
     candidates = {}
     for kpi_id, kpi in ws.kpis.items():
         if kpi_id == outcome or kpi.nature is not Nature.QUANTITATIVE:
+            continue
+        if own & set(builder.measures_of(kpi_id)):
             continue
         series = kpi_series(ws, kpi_id, grain).dropna()
         if series.nunique() > 2:  # constant series carry no evidence
