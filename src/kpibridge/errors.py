@@ -9,7 +9,8 @@
     ├── DefinitionError     a request the definitions cannot answer (cycle, dimension not shared …)
     ├── WarehouseError      the warehouse cannot be reached or lacks a table/column
     ├── LoadError           a file cannot be loaded into a table
-    └── AccountError        a user or API token that cannot be created or changed as asked
+    ├── AccountError        a user or API token that cannot be created or changed as asked
+    └── GovernanceError     a version, proposal, approval or audit request that cannot be done
 
 Interfaces catch ``KpibridgeError`` and show its message; users never see a traceback for
 their own mistake.
@@ -117,3 +118,8 @@ def closest_names(name: str, known: Iterable[str], limit: int = 3) -> list[str]:
 class AccountError(KpibridgeError):
     """A user or API token that cannot be created or changed as asked (duplicate name,
     unknown stakeholder or user, unknown role …)."""
+
+
+class GovernanceError(KpibridgeError):
+    """A governance request that cannot be done as asked: a proposal without the right to
+    make it, an approval by someone without the decision right, a bad date, a broken chain …"""

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
@@ -26,6 +27,7 @@ from kpibridge.services.accounts import (
     set_role,
 )
 from kpibridge.store import Base, Store, database_url
+from kpibridge.store.database import alembic_config
 
 POSTGRES_ENV = "KPIBRIDGE_TEST_POSTGRES_URL"
 
@@ -79,7 +81,8 @@ def test_migrating_twice_changes_nothing(store: Store) -> None:
     store.migrate()
     with store.engine.connect() as connection:
         version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    assert version == "0001"
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert version == head
 
 
 def test_downgrade_to_base_and_up_again(store: Store) -> None:

@@ -1,7 +1,8 @@
 """Accounts: users (linked to stakeholders, with an access role) and API tokens.
 
 Passwords are hashed with Argon2id (argon2-cffi's defaults, RFC 9106); API tokens are 256
-random bits shown once and stored as SHA-256.
+random bits shown once and stored as SHA-256. Each change is written to the audit log in its
+own transaction (``actor``: the username acting, None for the local command line).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from kpibridge.errors import AccountError, UnknownNameError
 from kpibridge.model.access import AccessRole
-from kpibridge.store import ApiToken, Store, User
+from kpibridge.store import ApiToken, Store, User, audit
 
 TOKEN_PREFIX = "kpb_"
 MIN_PASSWORD_LENGTH = 8
@@ -63,6 +64,8 @@ def add_user(
     role: AccessRole,
     stakeholder: str | None,
     stakeholders: Collection[str],
+    *,
+    actor: str | None = None,
 ) -> Account:
     """Create a user; ``stakeholder`` must be one of the workspace's ``stakeholders``."""
     if not username or len(username) > 64 or not username.isprintable() or " " in username:
@@ -82,6 +85,14 @@ def add_user(
         )
         session.add(user)
         session.flush()
+        audit.record(
+            session,
+            actor=actor,
+            action="user.add",
+            entity="user",
+            entity_id=username,
+            detail={"role": role.value, "stakeholder": stakeholder},
+        )
         return _account(user)
 
 
@@ -90,10 +101,18 @@ def list_users(store: Store) -> list[Account]:
         return [_account(user) for user in session.scalars(select(User).order_by(User.username))]
 
 
-def set_role(store: Store, username: str, role: AccessRole) -> Account:
+def set_role(store: Store, username: str, role: AccessRole, *, actor: str | None = None) -> Account:
     with store.transaction() as session:
         user = _user(session, username)
-        user.role = role.value
+        previous, user.role = user.role, role.value
+        audit.record(
+            session,
+            actor=actor,
+            action="user.set_role",
+            entity="user",
+            entity_id=username,
+            detail={"from": previous, "to": role.value},
+        )
         return _account(user)
 
 
@@ -119,12 +138,22 @@ def account(store: Store, user_id: int) -> Account | None:
         return _account(user) if user else None
 
 
-def create_token(store: Store, username: str, name: str) -> tuple[str, Account]:
+def create_token(
+    store: Store, username: str, name: str, *, actor: str | None = None
+) -> tuple[str, Account]:
     """A new API token for ``username``: the plain token (shown once) and its owner."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with store.transaction() as session:
         user = _user(session, username)
         session.add(ApiToken(user_id=user.id, name=name or "token", token_hash=_digest(token)))
+        audit.record(
+            session,
+            actor=actor,
+            action="token.create",
+            entity="user",
+            entity_id=username,
+            detail={"token_name": name or "token"},
+        )
         return token, _account(user)
 
 

@@ -5,7 +5,8 @@ The warehouse (the company's data) is elsewhere: this store holds only what peop
 kpibridge. It knows nothing of services, web or CLI.
 """
 
+from kpibridge.store.audit_schema import AuditRow
 from kpibridge.store.database import DATABASE_URL_ENV, Store, database_url
 from kpibridge.store.schema import ApiToken, Base, User
 
-__all__ = ["DATABASE_URL_ENV", "ApiToken", "Base", "Store", "User", "database_url"]
+__all__ = ["DATABASE_URL_ENV", "ApiToken", "AuditRow", "Base", "Store", "User", "database_url"]
