@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
 from kpibridge.services.live import LiveWorkspace
+from kpibridge.services.stored_rounds import import_workspace_rounds
 from kpibridge.store import Store, database_url
 from kpibridge.web import errors
 from kpibridge.web.api import router as api_router
@@ -39,6 +40,7 @@ def create_app(settings: WebSettings) -> FastAPI:
     store = Store.open(
         database_url(live.workspace.settings.app_store, settings.workspace, settings.database_url)
     )
+    import_workspace_rounds(store, live.workspace)  # YAML rounds join the store once, by name
     context = AppContext(
         settings=settings,
         live=live,

@@ -23,6 +23,7 @@ CODES = {
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
+    409: "conflict",
     422: "invalid_request",
     429: "too_many_requests",
     500: "internal_error",

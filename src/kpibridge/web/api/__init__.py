@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from kpibridge.web.api import goals, health, kpis, scorecard
+from kpibridge.web.api import goals, health, kpis, rounds, scorecard
 
 router = APIRouter()
 router.include_router(health.router)
-for module in (kpis, scorecard, goals):
+for module in (kpis, scorecard, goals, rounds):
     router.include_router(module.router, prefix="/api/v1")

@@ -5,9 +5,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from kpibridge.web.pages import auth, docs, goals, kpis, scorecard
+from kpibridge.web.pages import (
+    accounts,
+    auth,
+    ballot,
+    docs,
+    goals,
+    kpis,
+    round_results,
+    rounds,
+    scorecard,
+)
 from kpibridge.web.pages.csrf import csrf_protect
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
-for module in (auth, scorecard, kpis, goals, docs):
+# rounds before ballot: /rounds/new must match before /rounds/{name}
+for module in (auth, scorecard, kpis, goals, docs, rounds, ballot, round_results, accounts):
     router.include_router(module.router)

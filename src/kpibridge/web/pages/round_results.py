@@ -1,0 +1,54 @@
+"""A round's results: consensus by every method side by side, agreement, contested KPIs,
+the opinion groups map, common ground, departments, the recommended set and dissent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from kpibridge.report.round_charts import opinion_map_spec
+from kpibridge.services.stored_rounds import get_round
+from kpibridge.web.deps import Context, Live, Viewer
+from kpibridge.web.round_access import may_facilitate, round_results, shows_names
+
+router = APIRouter()
+
+
+@router.get("/rounds/{name}/results", response_class=HTMLResponse)
+def results_page(
+    request: Request, name: str, account: Viewer, context: Context, live: Live
+) -> Response:
+    stored = get_round(context.store, name)
+    analysis = round_results(live, stored, account)
+    result = analysis.to_json()
+    roles = {p: s.role.value for p, s in live.workspace.stakeholders.items()}
+    maps: list[dict[str, Any]] = []
+    for groups in result["groups"]:
+        if groups["participants"]:
+            title = "From rankings" if groups["source"] == "rankings" else "From reactions"
+            maps.append(
+                {
+                    "source": groups["source"],
+                    "spec": opinion_map_spec(groups["participants"], roles, title=title),
+                }
+            )
+    methods = list(result["consensus"])
+    depth = len(analysis.candidates)
+    return context.templates.TemplateResponse(
+        request,
+        "round_results.html",
+        {
+            "account": account,
+            "stored": stored,
+            "result": result,
+            "names": analysis.names,
+            "methods": methods,
+            "depth": depth,
+            "maps": maps,
+            "named": shows_names(account, stored),
+            "may_facilitate": may_facilitate(account),
+            "workspace_name": live.workspace.settings.name,
+        },
+    )
