@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from web_helpers import login
+from web_round_helpers import ROUND_ROUTES
 
 from kpibridge.model.access import AccessRole
 from kpibridge.services.accounts import set_role
@@ -55,7 +56,7 @@ def route_paths(routes: Iterable[Any], prefix: str = "") -> Iterator[str]:
 
 
 def test_every_route_is_in_the_table(web_app: FastAPI) -> None:
-    assert set(route_paths(web_app.routes)) == set(READ_ROUTES) | PUBLIC_ROUTES
+    assert set(route_paths(web_app.routes)) == set(READ_ROUTES) | PUBLIC_ROUTES | ROUND_ROUTES
 
 
 @pytest.mark.parametrize(("path", "kind"), READ_ROUTES.items())
