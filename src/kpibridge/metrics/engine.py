@@ -153,7 +153,9 @@ class MetricEngine:
                 parts.append(
                     table.select(
                         *nullable_columns(table, plan_keys(plan)),
-                        _request=ibis.literal(index),
+                        # int32 always: a bare literal is int8 up to 127 and int16 past it,
+                        # and the union of more than 128 requests would not type-check
+                        _request=ibis.literal(index, "int32"),
                         value=table.value.cast("float64"),
                         numerator=_optional(table, "numerator"),
                         denominator=_optional(table, "denominator"),
