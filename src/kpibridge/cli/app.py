@@ -8,6 +8,7 @@ from kpibridge.cli import (
     data_commands,
     evidence_commands,
     metric_commands,
+    monitor_commands,
     round_commands,
     web_commands,
     workspace_commands,
@@ -25,6 +26,7 @@ metric_commands.register(app)
 data_commands.register(app)
 round_commands.register(app)
 evidence_commands.register(app)
+monitor_commands.register(app)
 web_commands.register(app)
 
 

@@ -29,3 +29,17 @@ def format_change(change: float | None) -> str:
         return "—"
     arrow = "▲" if change > 0 else "▼" if change < 0 else "■"
     return f"{arrow} {abs(change) * 100:.1f}%"
+
+
+def format_difference(value: float | None, kind: str = "number", unit: str | None = None) -> str:
+    """A difference of two KPI values, signed; rates in percentage points.
+
+    >>> format_difference(0.00043, "percent"), format_difference(-598.2, "currency")
+    ('+0.04 pp', '−$598.20')
+    """
+    if value is None or math.isnan(value):
+        return "—"
+    sign = "+" if value > 0 else "−" if value < 0 else "±"
+    if kind == "percent":
+        return f"{sign}{abs(value) * 100:.2f} pp"
+    return f"{sign}{format_value(abs(value), kind, unit)}"
