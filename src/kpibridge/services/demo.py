@@ -16,6 +16,8 @@ from kpibridge.demo.generate import generate
 from kpibridge.demo.pulse import audience
 from kpibridge.demo.warehouse import write_warehouse
 from kpibridge.errors import KpibridgeError
+from kpibridge.services.voice import score_voice, write_theme_kpis
+from kpibridge.services.workspace import Workspace
 from kpibridge.workspace.scaffold import scaffold
 
 Progress = Callable[[str], None]
@@ -59,8 +61,13 @@ def build_demo(
         readme + f"Generated with seed {seed} and scale {scale:g}.\n\n" + PLANTED_EFFECTS,
         encoding="utf-8",
     )
+    shutil.copy(overlay / "voice.yaml", directory / "voice.yaml")
+    write_theme_kpis(directory)
     report("writing the warehouse")
     write_warehouse(tables, directory / "data" / "warehouse.duckdb", progress=report)
+    report("scoring customer voice")
+    with Workspace.open(directory) as workspace:
+        score_voice(workspace, seed=seed)
     return DemoWorkspace(directory, {name: table.num_rows for name, table in tables.items()})
 
 

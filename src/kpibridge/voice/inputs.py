@@ -1,0 +1,245 @@
+"""Customer texts and scores in, checked: what can be scored, what goes to quarantine, why.
+
+Feedback tables hold everything customers typed. Before anything is scored each text is
+cleaned and checked, and nothing is dropped silently: a text that cannot be scored is put in
+quarantine with its row id and a reason, and the counts are part of every result.
+
+* HTML is stripped and entities unescaped (``<b>late</b> &amp; lost`` → ``late & lost``);
+* a text longer than ``MAX_CHARACTERS`` is cut at a word boundary for scoring (counted);
+* an empty text (also one empty after removing HTML) is quarantined as ``empty``;
+* a text that does not read as English (mostly non-Latin letters, or few English words) is
+  quarantined as ``not English``: VADER and the theme vocabulary are English-only, so its
+  score would be noise;
+* emoji are kept: VADER scores the common ones (``😡`` is negative).
+
+Scores (NPS 0–10, CSAT 1–5, star ratings 1–5) are checked by :func:`check_scores`: a null
+score is counted and left out; a score out of range is an error naming the row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from kpibridge.errors import KpibridgeError
+from kpibridge.voice.sentiment import analyzer
+
+#: Longest text scored as is; longer ones are cut (at a word boundary) and counted.
+MAX_CHARACTERS = 5_000
+_TAG = re.compile(r"<[^>]{0,200}>")
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_MIN_WORDS_FOR_LANGUAGE = 4
+#: Frequent function words of other languages written in Latin letters.
+_FOREIGN = frozenset(
+    [
+        "el",
+        "la",
+        "los",
+        "las",
+        "y",
+        "que",
+        "de",
+        "del",
+        "en",
+        "un",
+        "una",
+        "muy",
+        "pero",
+        "por",
+        "para",
+        "con",
+        "es",
+        "está",
+        "le",
+        "les",
+        "et",
+        "est",
+        "très",
+        "pas",
+        "une",
+        "des",
+        "du",
+        "au",
+        "avec",
+        "pour",
+        "sur",
+        "der",
+        "die",
+        "das",
+        "und",
+        "ist",
+        "nicht",
+        "sehr",
+        "zu",
+        "mit",
+        "ein",
+        "eine",
+        "auf",
+        "für",
+        "war",
+        "il",
+        "è",
+        "e",
+        "non",
+        "molto",
+        "di",
+        "che",
+        "gli",
+        "della",
+        "o",
+        "os",
+        "não",
+        "muito",
+        "com",
+        "uma",
+    ]
+)
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    lexicon = (word for word in analyzer().lexicon if word.isalpha())
+    return frozenset(ENGLISH_STOP_WORDS | set(lexicon))
+
+
+class VoiceInputError(KpibridgeError):
+    """A score or text that cannot be used, with the table, row and value that are wrong."""
+
+
+@dataclass(frozen=True)
+class PreparedTexts:
+    """Texts ready to score, aligned with ``row_ids``; the rest quarantined with reasons."""
+
+    row_ids: np.ndarray
+    texts: list[str]
+    hashes: list[str]
+    quarantine: pd.DataFrame
+    """Columns ``row_id``, ``reason``, ``text`` (the original text, cut to 500 characters)."""
+    counts: dict[str, int] = field(default_factory=dict)
+    """How many texts were cleaned (``html``, ``truncated``) or quarantined (by reason)."""
+
+    def to_json(self) -> dict[str, object]:
+        return {"scored": len(self.texts), **self.counts}
+
+
+def text_hash(text: str) -> str:
+    """The cache key of a cleaned text: SHA-256 of its UTF-8 bytes, hex (first 32 digits)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def clean_text(text: str) -> tuple[str, bool, bool]:
+    """``text`` without HTML and with single spaces, cut to ``MAX_CHARACTERS``.
+
+    Returns the cleaned text, whether HTML was removed and whether it was cut.
+    """
+    markup = "&" in text or bool(_TAG.search(text))
+    cleaned = html.unescape(_TAG.sub(" ", text)) if markup else text
+    cleaned = _SPACE.sub(" ", cleaned).strip()
+    cut = len(cleaned) > MAX_CHARACTERS
+    if cut:
+        head = cleaned[:MAX_CHARACTERS]
+        space = head.rfind(" ")
+        cleaned = head[:space] if space > MAX_CHARACTERS // 2 else head
+    return cleaned, markup and cleaned != _SPACE.sub(" ", text).strip()[: len(cleaned)], cut
+
+
+def is_english(text: str) -> bool:
+    """Whether a text reads as English: mostly Latin letters, and from four words on, more
+    English stop words than common Spanish, French, German, Italian or Portuguese function
+    words and at least one English or sentiment word. Short texts ("Love it 😍") get the
+    benefit of the doubt."""
+    letters = [char for char in text if char.isalpha()]
+    if letters and sum(char > "\u024f" for char in letters) > len(letters) / 2:
+        return False
+    words = [word.lower() for word in _WORD.findall(text)]
+    if len(words) < _MIN_WORDS_FOR_LANGUAGE:
+        return True
+    english = sum(word in ENGLISH_STOP_WORDS for word in words)
+    foreign = sum(word in _FOREIGN for word in words)
+    return foreign <= english and any(word in _english_words() for word in words)
+
+
+def prepare_texts(row_ids: Sequence[object] | np.ndarray, texts: Sequence[object]) -> PreparedTexts:
+    """Clean and check ``texts`` (one per row id); ``None`` counts as empty."""
+    if len(row_ids) != len(texts):
+        raise VoiceInputError(f"{len(row_ids)} row ids for {len(texts)} texts")
+    keep_ids: list[object] = []
+    kept: list[str] = []
+    quarantined: list[tuple[object, str, str]] = []
+    counts: Counter[str] = Counter()
+    for row_id, raw in zip(row_ids, texts, strict=True):
+        if raw is None or (isinstance(raw, float) and np.isnan(raw)):
+            quarantined.append((row_id, "empty", ""))
+            continue
+        if not isinstance(raw, str):
+            raise VoiceInputError(f"row {row_id}: text must be a string, got {raw!r}")
+        cleaned, had_html, cut = clean_text(raw)
+        counts["html"] += had_html
+        counts["truncated"] += cut
+        if not cleaned:
+            quarantined.append((row_id, "empty", raw[:500]))
+        elif not is_english(cleaned):
+            quarantined.append((row_id, "not English", raw[:500]))
+        else:
+            keep_ids.append(row_id)
+            kept.append(cleaned)
+    for _, reason, _ in quarantined:
+        counts[reason] += 1
+    quarantine = pd.DataFrame(quarantined, columns=["row_id", "reason", "text"])
+    return PreparedTexts(
+        row_ids=np.asarray(keep_ids),
+        texts=kept,
+        hashes=[text_hash(text) for text in kept],
+        quarantine=quarantine,
+        counts={key: int(value) for key, value in sorted(counts.items()) if value},
+    )
+
+
+@dataclass(frozen=True)
+class ScoreRange:
+    """The valid integer scores of one kind of question."""
+
+    name: str
+    low: int
+    high: int
+
+
+NPS_RANGE = ScoreRange("nps", 0, 10)
+CSAT_RANGE = ScoreRange("csat", 1, 5)
+RATING_RANGE = ScoreRange("rating", 1, 5)
+
+
+def check_scores(
+    scores: pd.Series, row_ids: pd.Series, valid: ScoreRange, table: str
+) -> tuple[np.ndarray, int]:
+    """The non-null scores as integers, and how many were null.
+
+    Raises:
+        VoiceInputError: a score is out of range or not a whole number; the message names
+            the first such row and how many there are.
+    """
+    values = pd.to_numeric(scores, errors="coerce")
+    non_numeric = scores.notna() & values.isna()
+    missing = int(values.isna().sum() - non_numeric.sum())
+    present = values.notna()
+    bad = non_numeric | (
+        present & ((values < valid.low) | (values > valid.high) | (values % 1 != 0))
+    )
+    if bad.any():
+        first = int(np.flatnonzero(bad.to_numpy())[0])
+        raise VoiceInputError(
+            f"{table}: {valid.name} must be a whole number from {valid.low} to {valid.high}, "
+            f"but row {row_ids.iloc[first]} has {scores.iloc[first]!r}"
+            + (f" ({int(bad.sum())} rows are out of range)" if bad.sum() > 1 else "")
+        )
+    return values[present].to_numpy(dtype=np.int64), missing

@@ -1,0 +1,94 @@
+"""Pinned themes: names that survive re-runs, matched to newly found themes by their terms.
+
+A workspace's ``voice.yaml`` pins themes it cares about::
+
+    themes:
+      - id: delivery                # a KPI-safe identifier (theme_share_delivery)
+        label: Delivery problems
+        terms: [late, delivery, days, tracking]
+
+Each run discovers its themes afresh; a discovered theme takes the id and label of the pin
+whose terms overlap its top terms most (Jaccard), if the overlap is at least ``MIN_OVERLAP``.
+Other themes get ``theme_N`` ids from their position.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from kpibridge.errors import KpibridgeError
+from kpibridge.voice.themes import Theme
+
+MIN_OVERLAP = 0.15
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Pin:
+    id: str
+    label: str
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NamedTheme:
+    """A discovered theme with the id and label it is reported under."""
+
+    theme: Theme
+    id: str
+    label: str
+    pinned: bool
+    overlap: float | None = None
+
+
+def parse_pins(document: object, where: str = "voice.yaml") -> tuple[Pin, ...]:
+    """Pins from a parsed ``voice.yaml`` (``None`` or ``{}`` → none)."""
+    if document is None:
+        return ()
+    if not isinstance(document, dict):
+        raise KpibridgeError(f"{where}: expected a mapping with 'themes', got {document!r}")
+    items = document.get("themes") or []
+    if not isinstance(items, list):
+        raise KpibridgeError(f"{where}: themes must be a list")
+    pins: list[Pin] = []
+    for position, item in enumerate(items, start=1):
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            raise KpibridgeError(f"{where}: themes[{position}] needs an id")
+        pin_id = item["id"]
+        if not _ID.match(pin_id):
+            raise KpibridgeError(
+                f"{where}: themes[{position}].id {pin_id!r} must be lower-case letters, digits "
+                "and underscores, starting with a letter"
+            )
+        terms = item.get("terms")
+        if not isinstance(terms, list) or not terms or not all(isinstance(t, str) for t in terms):
+            raise KpibridgeError(f"{where}: themes[{position}] ({pin_id}) needs a list of terms")
+        if pin_id in {pin.id for pin in pins}:
+            raise KpibridgeError(f"{where}: themes[{position}]: id {pin_id!r} is pinned twice")
+        pins.append(Pin(pin_id, str(item.get("label") or pin_id), tuple(t.lower() for t in terms)))
+    return tuple(pins)
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a | b else 0.0
+
+
+def name_themes(themes: Sequence[Theme], pins: Sequence[Pin]) -> tuple[NamedTheme, ...]:
+    """Every theme with its id and label: each theme whose top terms overlap a pin's terms by
+    at least ``MIN_OVERLAP`` takes the id of the pin it overlaps most (several themes may
+    take the same pin: NMF often splits one topic, e.g. late parcels and lost parcels); the
+    others are numbered ``theme_N``."""
+    named = []
+    for i, theme in enumerate(themes):
+        overlaps = [_jaccard(frozenset(pin.terms), frozenset(theme.terms)) for pin in pins]
+        best = int(np.argmax(overlaps)) if overlaps else -1
+        if best >= 0 and overlaps[best] >= MIN_OVERLAP:
+            pin = pins[best]
+            named.append(NamedTheme(theme, pin.id, pin.label, True, overlaps[best]))
+        else:
+            named.append(NamedTheme(theme, f"theme_{i + 1}", theme.label, False))
+    return tuple(named)

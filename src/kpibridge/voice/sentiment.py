@@ -1,0 +1,74 @@
+"""Sentiment of customer texts with VADER (Hutto & Gilbert 2014), one score per distinct text.
+
+VADER is a rule-based model with a human-rated lexicon: no download, no GPU, and on the
+authors' 4,200 human-rated tweets its compound score correlates r = 0.87 with the mean human
+rating (checked by ``tests/voice/test_voice_sentiment.py``). It is English-only.
+
+The compound score runs from −1 (most negative) to +1; by the authors' convention a text is
+positive at ≥ 0.05 and negative at ≤ −0.05. Scoring is pure Python (about 10–20k short texts
+per second per core), so texts are scored once per distinct text and, for large batches, in
+worker processes; the scores are exactly those of a one-at-a-time loop.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+POSITIVE_AT = 0.05
+NEGATIVE_AT = -0.05
+#: Below this many distinct texts, worker processes cost more than they save.
+_PARALLEL_FROM = 20_000
+
+
+@lru_cache(maxsize=1)
+def analyzer() -> SentimentIntensityAnalyzer:
+    """One analyzer per process (loading the lexicon takes ~0.1 s)."""
+    return SentimentIntensityAnalyzer()
+
+
+def compound_score(text: str) -> float:
+    """VADER's compound score of one text, in [−1, 1]."""
+    return float(analyzer().polarity_scores(text)["compound"])
+
+
+def _score_chunk(texts: Sequence[str]) -> list[float]:
+    score = analyzer().polarity_scores
+    return [float(score(text)["compound"]) for text in texts]
+
+
+def score_texts(texts: Sequence[str], workers: int | None = None) -> np.ndarray:
+    """Compound scores of ``texts`` (in order), each distinct text scored once.
+
+    ``workers`` processes share the work (default: every core when there are at least
+    20,000 distinct texts, else one).
+    """
+    unique, inverse = np.unique(np.asarray(texts, dtype=object), return_inverse=True)
+    distinct = [str(text) for text in unique]
+    if workers is None:
+        workers = (os.cpu_count() or 1) if len(distinct) >= _PARALLEL_FROM else 1
+    if workers <= 1 or len(distinct) < 2 * workers:
+        scores = _score_chunk(distinct)
+    else:
+        size = -(-len(distinct) // (workers * 4))
+        chunks = [distinct[start : start + size] for start in range(0, len(distinct), size)]
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers, initializer=analyzer) as pool:
+            scores = [score for part in pool.map(_score_chunk, chunks) for score in part]
+    return (
+        np.asarray(scores, dtype=np.float64)[inverse.reshape(-1)] if len(texts) else (np.zeros(0))
+    )
+
+
+def sentiment_index(compound: np.ndarray) -> float:
+    """Net sentiment, −100 … 100: share of positive texts minus share of negative ones."""
+    if len(compound) == 0:
+        return float("nan")
+    positive = np.count_nonzero(compound >= POSITIVE_AT)
+    negative = np.count_nonzero(compound <= NEGATIVE_AT)
+    return 100.0 * (positive - negative) / len(compound)
