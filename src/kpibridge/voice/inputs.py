@@ -239,7 +239,15 @@ def check_scores(
         first = int(np.flatnonzero(bad.to_numpy())[0])
         raise VoiceInputError(
             f"{table}: {valid.name} must be a whole number from {valid.low} to {valid.high}, "
-            f"but row {row_ids.iloc[first]} has {scores.iloc[first]!r}"
+            f"but row {row_ids.iloc[first]} has {_show(scores.iloc[first])}"
             + (f" ({int(bad.sum())} rows are out of range)" if bad.sum() > 1 else "")
         )
     return values[present].to_numpy(dtype=np.int64), missing
+
+
+def _show(value: object) -> str:
+    """A score as a reader wrote it: ``11`` rather than ``np.float64(11.0)``."""
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        number = float(value)
+        return str(int(number)) if number.is_integer() else repr(number)
+    return repr(value)

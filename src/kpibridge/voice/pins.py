@@ -23,7 +23,7 @@ import numpy as np
 from kpibridge.errors import KpibridgeError
 from kpibridge.voice.themes import Theme
 
-MIN_OVERLAP = 0.15
+MIN_OVERLAP = 0.2
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
