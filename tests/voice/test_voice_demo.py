@@ -105,7 +105,8 @@ def test_texts_are_scored_once_and_themes_are_deterministic(demo: Path) -> None:
     before = _sql(demo, "SELECT * FROM voice_themes")
     with kpibridge.Workspace.open(demo) as ws:
         again = score_voice(ws, seed=3)  # the fixture's demo seed
-    assert again.newly_scored == 0 and again.from_cache == again.texts
+    assert again.newly_scored == 0
+    assert again.from_cache == again.texts
     pd.testing.assert_frame_equal(_sql(demo, "SELECT * FROM voice_themes"), before)
 
 
@@ -140,7 +141,7 @@ def test_bad_input_is_quarantined_or_named(tmp_path_factory: pytest.TempPathFact
     connection.close()
     with (
         kpibridge.Workspace.open(root) as ws,
-        pytest.raises(VoiceInputError, match="reviews: rating .* row 900002 has 7"),
+        pytest.raises(VoiceInputError, match=r"reviews: rating .* row 900002 has 7"),
     ):
         score_voice(ws)
 
@@ -154,6 +155,8 @@ def test_cli_voice_commands_give_json(demo: Path) -> None:
     assert json.loads(themes.output)["emerging"]
     nps = runner.invoke(app, ["voice", "nps", "-g", "quarter", "-w", str(demo), "-f", "json"])
     rows = json.loads(nps.output)
-    assert rows[0]["nps"]["n"] > 0 and "nps_change" in rows[1]
+    assert rows[0]["nps"]["n"] > 0
+    assert "nps_change" in rows[1]
     wrong = runner.invoke(app, ["voice", "verbatims", "delivry", "-w", str(demo)])
-    assert wrong.exit_code == 1 and "Did you mean 'delivery'" in wrong.output
+    assert wrong.exit_code == 1
+    assert "Did you mean 'delivery'" in wrong.output

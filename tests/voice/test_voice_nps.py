@@ -67,7 +67,8 @@ def test_csat_wilson_interval_and_pooled_test_match_statsmodels() -> None:
 def test_out_of_range_score_names_the_row_and_nulls_are_counted() -> None:
     ids = pd.Series([11, 12, 13, 14])
     values, missing = check_scores(pd.Series([9, None, 0, 10]), ids, NPS_RANGE, "surveys")
-    assert list(values) == [9, 0, 10] and missing == 1
+    assert list(values) == [9, 0, 10]
+    assert missing == 1
     with pytest.raises(VoiceInputError, match=r"surveys: nps .* row 13 has 11"):
         check_scores(pd.Series([9, None, 11, 10]), ids, NPS_RANGE, "surveys")
     with pytest.raises(VoiceInputError, match="row 12"):
