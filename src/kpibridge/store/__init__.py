@@ -5,9 +5,12 @@ The warehouse (the company's data) is elsewhere: this store holds only what peop
 kpibridge. It knows nothing of services, web or CLI.
 """
 
+from kpibridge.store import (
+    governance_schema,  # noqa: F401  (registers governance tables)
+    rounds_schema,  # noqa: F401  (registers the round tables on Base)
+)
 from kpibridge.store.audit_schema import AuditRow
 from kpibridge.store.database import DATABASE_URL_ENV, Store, database_url
 from kpibridge.store.schema import ApiToken, Base, User
-from kpibridge.store import rounds_schema  # noqa: F401  (registers the round tables on Base)
 
 __all__ = ["DATABASE_URL_ENV", "ApiToken", "AuditRow", "Base", "Store", "User", "database_url"]

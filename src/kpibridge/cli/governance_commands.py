@@ -1,0 +1,338 @@
+"""``apply``, ``export``, ``propose`` and ``proposals …``: KPI versions and change proposals.
+
+Every command that changes something acts as a named user of the app store (``--as``, or
+``$KPIBRIDGE_USER``): their access role and stakeholder decide what they may do.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from kpibridge.cli.errors import user_errors
+from kpibridge.cli.options import FormatOption, WorkspaceOption
+from kpibridge.cli.render import OutputFormat, make_console
+from kpibridge.cli.web_commands import DatabaseOption, open_store
+from kpibridge.errors import GovernanceError
+from kpibridge.model.governance import Decision, ProposalStatus, Restatement
+from kpibridge.services.governance_apply import apply_workspace
+from kpibridge.services.impact import ImpactPreview, impact_preview
+from kpibridge.services.proposals import ProposalView, decide, list_proposals, show_proposal
+from kpibridge.services.versions import acting_account, export_workspace
+from kpibridge.services.workspace import Workspace
+from kpibridge.workspace.governance_file import load_governance
+
+console = make_console()
+proposals_app = typer.Typer(help="Change proposals: list, show, decide.", no_args_is_help=True)
+
+ActorOption = Annotated[
+    str,
+    typer.Option(
+        "--as", envvar="KPIBRIDGE_USER", help="The app-store user acting.", show_default=False
+    ),
+]
+EffectiveOption = Annotated[
+    str | None,
+    typer.Option("--effective", help="Date the change takes effect (YYYY-MM-DD; default today)."),
+]
+RestatementOption = Annotated[
+    Restatement,
+    typer.Option(
+        help="Periods before the effective date: restate them, or keep them as reported.",
+        case_sensitive=False,
+    ),
+]
+
+
+@user_errors
+def apply(
+    actor: ActorOption,
+    message: Annotated[str | None, typer.Option("--message", "-m", help="Why.")] = None,
+    effective: EffectiveOption = None,
+    restatement: RestatementOption = Restatement.RESTATE,
+    output: FormatOption = OutputFormat.TABLE,
+    workspace: WorkspaceOption = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Turn workspace YAML edits into KPI versions (admins) or change proposals."""
+    with Workspace.open(workspace) as ws:
+        store = open_store(ws, database)
+        try:
+            result = apply_workspace(
+                ws.definition,
+                store,
+                acting_account(store, actor),
+                message=message,
+                effective_from=_date(effective),
+                restatement=restatement,
+            )
+        finally:
+            store.close()
+    if output is OutputFormat.JSON:
+        typer.echo(json.dumps(result.to_json(), indent=2))
+        return
+    if not result.applied:
+        console.print("Nothing to apply: the YAML says what the app store says.")
+        return
+    table = Table("KPI", "change", "recorded as")
+    for item in result.applied:
+        table.add_row(escape(item.kpi_id), item.kind.value.replace("_", " "), item.outcome)
+    console.print(table)
+
+
+@user_errors
+def propose(
+    kpi: Annotated[str, typer.Argument(help="The KPI whose YAML edit (or retirement) to propose.")],
+    actor: ActorOption,
+    message: Annotated[str, typer.Option("--message", "-m", help="Why (required).")],
+    retire: Annotated[bool, typer.Option(help="Propose to retire the KPI.")] = False,
+    effective: EffectiveOption = None,
+    restatement: RestatementOption = Restatement.RESTATE,
+    workspace: WorkspaceOption = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Propose one KPI's change as written in its YAML (always a proposal, even for admins)."""
+    with Workspace.open(workspace) as ws:
+        store = open_store(ws, database)
+        try:
+            result = apply_workspace(
+                ws.definition,
+                store,
+                acting_account(store, actor),
+                message=message,
+                effective_from=_date(effective),
+                restatement=restatement,
+                only=kpi,
+                retire=retire,
+                force_proposal=True,
+            )
+        finally:
+            store.close()
+    for item in result.applied:
+        console.print(
+            f"{escape(item.kpi_id)}: {item.kind.value.replace('_', ' ')} → {item.outcome}"
+        )
+
+
+@user_errors
+def export(workspace: WorkspaceOption = None, database: DatabaseOption = None) -> None:
+    """Write the latest KPI versions of the app store back to kpis/*.yaml (comments kept)."""
+    with Workspace.open(workspace) as ws:
+        store = open_store(ws, database)
+        try:
+            report = export_workspace(ws.definition, store)
+        finally:
+            store.close()
+    for label, items in (
+        ("updated", report.updated),
+        ("created", report.created),
+        ("removed (retired)", report.removed),
+    ):
+        if items:
+            console.print(f"{label}: {escape(', '.join(items))}")
+    if report.not_in_store:
+        console.print(
+            "[yellow]not in the app store (left as is; run apply):[/yellow] "
+            + escape(", ".join(report.not_in_store))
+        )
+    console.print(
+        f"{len(report.files_written)} file(s) written, {len(report.unchanged)} KPI(s) unchanged"
+    )
+
+
+@proposals_app.command("list")
+@user_errors
+def list_command(
+    status: Annotated[ProposalStatus | None, typer.Option(help="Only this status.")] = None,
+    kpi: Annotated[str | None, typer.Option(help="Only this KPI.")] = None,
+    output: FormatOption = OutputFormat.TABLE,
+    workspace: WorkspaceOption = None,
+    database: DatabaseOption = None,
+) -> None:
+    """List proposals, newest first."""
+    with Workspace.open(workspace) as ws:
+        store = open_store(ws, database)
+        try:
+            records = list_proposals(store, status=status, kpi=kpi)
+        finally:
+            store.close()
+    if output is OutputFormat.JSON:
+        typer.echo(json.dumps(records, indent=2, ensure_ascii=False))
+        return
+    if not records:
+        console.print("No proposals.")
+        return
+    table = Table("#", "KPI", "kind", "status", "author", "rev", "effective", "rationale")
+    for record in records:
+        table.add_row(
+            *(
+                escape(str(record[key]))
+                for key in (
+                    "id",
+                    "kpi",
+                    "kind",
+                    "status",
+                    "author",
+                    "revision",
+                    "effective_from",
+                    "rationale",
+                )
+            )
+        )
+    console.print(table)
+
+
+@proposals_app.command("show")
+@user_errors
+def show_command(
+    proposal_id: Annotated[int, typer.Argument(metavar="ID")],
+    impact: Annotated[bool, typer.Option(help="Compute the impact preview.")] = True,
+    output: FormatOption = OutputFormat.TABLE,
+    workspace: WorkspaceOption = None,
+    database: DatabaseOption = None,
+) -> None:
+    """A proposal: its change in words and YAML, impact preview, approvals and decisions."""
+    with Workspace.open(workspace) as ws:
+        store = open_store(ws, database)
+        try:
+            view = show_proposal(store, proposal_id, ws.definition, load_governance(ws.definition))
+        finally:
+            store.close()
+        preview = impact_preview(ws, view) if impact else None
+    if output is OutputFormat.JSON:
+        record = view.to_json()
+        record["impact"] = preview.to_json() if preview else None
+        typer.echo(json.dumps(record, indent=2, ensure_ascii=False))
+        return
+    _print_view(view)
+    if preview is not None:
+        _print_impact(preview)
+
+
+def _decision_command(decision: Decision) -> None:
+    name = decision.value.replace("_", "-")
+
+    @user_errors
+    def command(
+        proposal_id: Annotated[int, typer.Argument(metavar="ID")],
+        actor: ActorOption,
+        comment: Annotated[str, typer.Option("--comment", "-c", help="What you say.")] = "",
+        workspace: WorkspaceOption = None,
+        database: DatabaseOption = None,
+    ) -> None:
+        with Workspace.open(workspace) as ws:
+            store = open_store(ws, database)
+            try:
+                view = decide(
+                    store,
+                    proposal_id,
+                    acting_account(store, actor),
+                    decision,
+                    comment,
+                    ws.definition,
+                    load_governance(ws.definition),
+                )
+            finally:
+                store.close()
+        console.print(
+            f"proposal {view.id} ({escape(view.kpi_id)}): {decision.value} recorded; "
+            f"now {view.status.value.replace('_', ' ')}"
+            + (
+                f"; still needed: {', '.join(view.missing)}"
+                if view.status is ProposalStatus.OPEN and view.missing
+                else ""
+            )
+        )
+
+    command.__doc__ = {
+        Decision.APPROVE: "Approve a proposal (fills the seats your stakeholder holds).",
+        Decision.REJECT: "Reject a proposal (closes it); --comment says why.",
+        Decision.REQUEST_CHANGES: "Send a proposal back to its author; --comment says what.",
+        Decision.COMMENT: "Comment on a proposal.",
+    }[decision]
+    proposals_app.command(name)(command)
+
+
+for _decision in Decision:
+    _decision_command(_decision)
+
+
+def _print_view(view: ProposalView) -> None:
+    console.print(
+        f"[bold]proposal {view.id}[/bold] · {escape(view.kpi_id)} · "
+        f"{view.kind.value.replace('_', ' ')} · {view.status.value.replace('_', ' ')}"
+        f" · by {escape(view.author)} · revision {view.revision}"
+    )
+    console.print(
+        f"effective from {view.effective_from} · restatement "
+        f"{view.restatement.value.replace('_', ' ')}"
+    )
+    console.print(f"[bold]why:[/bold] {escape(view.rationale)}")
+    console.print("[bold]change:[/bold]")
+    for sentence in view.words:
+        console.print(f"  • {escape(sentence)}")
+    if view.yaml_diff:
+        console.print(escape(view.yaml_diff), highlight=False)
+    seats = Table("approval needed", "who can give it", "approved by")
+    for state in view.seats:
+        seats.add_row(
+            state.seat.name, ", ".join(state.seat.holders), ", ".join(state.approved_by) or "—"
+        )
+    console.print(seats)
+    for decision in view.decisions:
+        console.print(
+            f"  {decision.at:%Y-%m-%d %H:%M} {escape(decision.username)} "
+            f"{decision.decision.value} (rev {decision.revision})"
+            + (f": {escape(decision.comment)}" if decision.comment else "")
+        )
+
+
+def _print_impact(preview: ImpactPreview) -> None:
+    table = Table(
+        "period",
+        "now",
+        "proposed",
+        "difference",
+        "reported",
+        "status now",
+        "status proposed",
+        title=f"impact preview ({preview.grain.value})",
+    )
+    for row in preview.rows:
+        flag = "[bold red] ⇄[/bold red]" if row.flipped else ""
+        table.add_row(
+            row.label,
+            _number(row.before),
+            _number(row.after),
+            _number(row.difference),
+            _number(row.reported),
+            row.status_before.value,
+            row.status_after.value + flag,
+        )
+    console.print(table)
+    console.print(f"{len(preview.flips)} status flip(s)")
+
+
+def _number(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.4g}"
+
+
+def _date(text: str | None) -> date:
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise GovernanceError(f"--effective {text!r} is not a date: write YYYY-MM-DD") from None
+
+
+def register(parent: typer.Typer) -> None:
+    parent.command()(apply)
+    parent.command()(export)
+    parent.command()(propose)
+    parent.add_typer(proposals_app, name="proposals")
