@@ -1,0 +1,159 @@
+"""The round tables on SQLite and on a real PostgreSQL (scripts/postgres.sh; the URL in
+$KPIBRIDGE_TEST_POSTGRES_URL — without it the PostgreSQL cases fail, never skip): the
+migration creates and removes them, the database itself refuses a second live ballot, and
+concurrent submissions store every acknowledged ballot exactly once."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
+from test_store_migrations import postgres_url
+
+from kpibridge.errors import KpibridgeError
+from kpibridge.model.rounds import Ballot, Round
+from kpibridge.services import stored_rounds
+from kpibridge.services.stored_rounds import RoundStateError
+from kpibridge.store import Store
+from kpibridge.store.rounds_schema import BallotRecord, RoundRecord
+
+ROUND_TABLES = {"rounds", "round_candidates", "round_criteria", "round_participants", "ballots"}
+PEOPLE = tuple(f"p{i:02d}" for i in range(50))
+
+
+@pytest.fixture
+def postgres_database() -> Iterator[str]:
+    admin_url = make_url(postgres_url()).set(drivername="postgresql+psycopg")
+    name = f"kpibridge_rounds_{secrets.token_hex(4)}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'app.db'}"
+    else:
+        url = request.getfixturevalue("postgres_database")
+    opened = Store.open(url)
+    yield opened
+    opened.close()
+
+
+def insert_round(store: Store, participants: tuple[str, ...] = PEOPLE) -> None:
+    """A round straight into the store (no workspace needed: the checks of create_round
+    against KPIs and stakeholders are covered by the web tests)."""
+    spec = Round(
+        id="r",
+        question="Q?",
+        candidates=("a", "b", "c"),
+        participants=participants,
+        criteria=("measurability",),
+        select=2,
+    )
+    with store.transaction() as session:
+        stored_rounds._insert(session, spec, source="web", created_by="test")
+
+
+def test_the_migration_adds_and_removes_the_round_tables(store: Store) -> None:
+    assert set(inspect(store.engine).get_table_names()) >= ROUND_TABLES
+    indexes = {i["name"]: i for i in inspect(store.engine).get_indexes("ballots")}
+    assert indexes["uq_ballots_live"]["unique"]
+    store.downgrade("0002")
+    assert not ROUND_TABLES & set(inspect(store.engine).get_table_names())
+    store.migrate()
+    assert set(inspect(store.engine).get_table_names()) >= ROUND_TABLES
+
+
+def test_the_database_refuses_a_second_live_ballot(store: Store) -> None:
+    insert_round(store)
+    with store.transaction() as session:
+        round_id = session.scalar(text("SELECT id FROM rounds WHERE name = 'r'"))
+        session.add(BallotRecord(round_id=round_id, participant="p00", content={}))
+    with pytest.raises(IntegrityError), store.transaction() as session:
+        session.add(BallotRecord(round_id=round_id, participant="p00", content={}))
+    with store.transaction() as session:  # a replaced one may sit beside the live one
+        session.execute(text("UPDATE ballots SET replaced_at = CURRENT_TIMESTAMP"))
+        session.add(BallotRecord(round_id=round_id, participant="p00", content={}))
+    with store.engine.connect() as connection:
+        assert connection.execute(
+            text("SELECT count(*), count(replaced_at) FROM ballots")
+        ).one() == (2, 1)
+
+
+def test_deleting_a_round_deletes_its_rows(store: Store) -> None:
+    insert_round(store)
+    with store.transaction() as session:
+        round_id = session.scalar(text("SELECT id FROM rounds WHERE name = 'r'"))
+        session.add(BallotRecord(round_id=round_id, participant="p00", content={}))
+    with store.transaction() as session:
+        session.delete(session.get(RoundRecord, round_id))
+    with store.engine.connect() as connection:
+        for table in ROUND_TABLES:
+            assert connection.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 0
+
+
+def test_fifty_participants_at_once_each_stored_exactly_once(store: Store) -> None:
+    """50 participants send a ballot each, and 10 of them a second one, all at the same
+    time: every acknowledged ballot is stored once, and each participant has one live one."""
+    insert_round(store)
+    start = threading.Barrier(60)
+    jobs = [(p, ("a", "b", "c")) for p in PEOPLE] + [(p, ("c", "b", "a")) for p in PEOPLE[:10]]
+
+    def send(job: tuple[str, tuple[str, ...]]) -> int | str:
+        participant, ranking = job
+        start.wait()
+        try:
+            return stored_rounds.submit_ballot(
+                store,
+                "r",
+                Ballot(participant=participant, ranking=ranking),
+                actor=participant,
+                participant=participant,
+            ).id
+        except RoundStateError as refused:  # a clash with the same participant: not acked
+            return str(refused)
+
+    with ThreadPoolExecutor(max_workers=60) as pool:
+        outcomes = list(pool.map(send, jobs))
+    acknowledged = [o for o in outcomes if isinstance(o, int)]
+    assert len(acknowledged) >= 50
+    with store.engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT id, participant, replaced_at IS NULL FROM ballots ORDER BY id")
+        ).all()
+        audited = connection.execute(
+            text("SELECT count(*) FROM audit_log WHERE action = 'ballot.submit'")
+        ).scalar()
+    assert sorted(r[0] for r in rows) == sorted(acknowledged)  # each ack stored, once
+    live = [r[1] for r in rows if r[2]]
+    assert sorted(live) == list(PEOPLE)  # one live ballot per participant
+    assert audited == len(acknowledged)
+
+
+def test_a_closed_round_takes_no_ballot(store: Store) -> None:
+    insert_round(store, ("p00",))
+    stored_rounds.close_round(store, "r", actor="f")
+    with pytest.raises(RoundStateError, match="is closed"):
+        stored_rounds.submit_ballot(
+            store, "r", Ballot(participant="p00", ranking=("a",)), actor="x", participant="p00"
+        )
+    with pytest.raises(KpibridgeError, match="Did you mean 'a'"):
+        stored_rounds.adopt_round(store, "r", ["aa"], actor="f")
+    adopted = stored_rounds.adopt_round(store, "r", ["b", "a", "b"], actor="f")
+    assert adopted.adopted == ("b", "a")
+    assert adopted.status == "adopted"
