@@ -1,0 +1,186 @@
+"""Rounds in a real headless Chromium (Debian's package, driven by Playwright) against a real
+uvicorn server on loopback: rank by drag and drop, rank by keyboard only, submit, read the
+results with their charts, close the round. Every request stays on localhost; the console
+stays free of errors. scripts/test.sh installs /usr/bin/chromium (these tests never skip)."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from playwright.sync_api import Browser, Page, sync_playwright
+from sqlalchemy import text
+from web_helpers import PASSWORD
+from web_round_helpers import open_small_round
+
+pytestmark = pytest.mark.browser
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def rounds_app(make_app: Callable[..., FastAPI]) -> FastAPI:
+    app = make_app(login_attempts_per_ip=100_000)
+    open_small_round(app)
+    return app
+
+
+@pytest.fixture(scope="module")
+def server(rounds_app: FastAPI) -> Iterator[str]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    uv = uvicorn.Server(
+        uvicorn.Config(rounds_app, host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not uv.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    uv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert CHROMIUM.exists(), "install Debian's chromium (scripts/test.sh does)"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context()
+    opened = context.new_page()
+    problems: list[str] = []
+    opened.on(
+        "console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None
+    )
+    opened.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    opened.on(
+        "request",
+        lambda r: (
+            problems.append(f"off-site request: {r.url}")
+            if urlparse(r.url).hostname not in {"127.0.0.1", "localhost"}
+            and not r.url.startswith(("data:", "blob:"))
+            else None
+        ),
+    )
+    opened.problems = problems  # type: ignore[attr-defined]
+    yield opened
+    context.close()
+
+
+def sign_in(page: Page, server: str, username: str, then: str) -> None:
+    page.goto(server + then)
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(server + then)
+
+
+def order(page: Page) -> list[str]:
+    return page.eval_on_selector_all(
+        "#ranking li.candidate", "items => items.map(i => i.dataset.candidate)"
+    )
+
+
+def live_ranking(app: FastAPI, participant: str) -> list[list[str]]:
+    with app.state.context.store.engine.connect() as connection:
+        content = connection.execute(
+            text(
+                "SELECT content FROM ballots JOIN rounds ON rounds.id = round_id "
+                "WHERE name = 'small' AND participant = :p AND replaced_at IS NULL"
+            ),
+            {"p": participant},
+        ).scalar_one()
+    ranking: list[list[str]] = json.loads(content)["ranking"]
+    return ranking
+
+
+def test_rank_by_drag_and_drop_and_submit(page: Page, server: str, rounds_app: FastAPI) -> None:
+    sign_in(page, server, "member", "/rounds/small")
+    assert order(page) == ["cac", "roas", "nps", "conversion_rate"]
+    assert page.is_hidden("#ranking li[data-candidate=cac] input[name='position.cac']")
+    page.drag_and_drop(
+        "#ranking li[data-candidate=nps] .handle", "#ranking li[data-candidate=cac] .name"
+    )
+    page.wait_for_function(
+        "document.querySelector('#ranking li.candidate').dataset.candidate === 'nps'"
+    )
+    assert order(page)[0] == "nps"
+    assert "nps moved" not in page.inner_text("#rank-status")  # names, not ids, are announced
+    assert "Net Promoter Score moved to position 1" in page.inner_text("#rank-status")
+    page.click("details.why >> nth=0")
+    page.fill("textarea[name='rationale.nps']", "customers tell us first")
+    page.click("button.primary")
+    page.wait_for_url(server + "/rounds/small?saved=1")
+    assert "Your ballot is saved" in page.inner_text("main")
+    ranking = live_ranking(rounds_app, "cmo")
+    assert ranking[0] == ["nps"]
+    assert [c for tier in ranking for c in tier] == order(page)  # the saved order shows again
+    assert page.problems == []  # type: ignore[attr-defined]
+
+
+def test_rank_by_keyboard_only_then_results_and_close(
+    page: Page, server: str, rounds_app: FastAPI
+) -> None:
+    sign_in(page, server, "facilitator", "/rounds/small")
+    page.focus("#ranking li[data-candidate=conversion_rate]")
+    page.keyboard.press("Alt+ArrowUp")
+    page.keyboard.press("Alt+ArrowUp")
+    page.keyboard.press("Alt+ArrowUp")
+    assert order(page) == ["conversion_rate", "cac", "roas", "nps"]
+    assert page.evaluate("document.activeElement.dataset.candidate") == "conversion_rate"
+    assert "moved to position 1 of 4" in page.inner_text("#rank-status")
+    page.keyboard.press("Tab")  # from the item to its move buttons: they work with Enter too
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # "move down"
+    assert order(page) == ["cac", "conversion_rate", "roas", "nps"]
+    page.focus("button.primary")
+    page.keyboard.press("Enter")
+    page.wait_for_url(server + "/rounds/small?saved=1")
+    assert live_ranking(rounds_app, "analytics-lead") == [
+        ["cac"],
+        ["conversion_rate"],
+        ["roas"],
+        ["nps"],
+    ]
+
+    page.goto(server + "/rounds/small/results")
+    assert page.locator("table.methods tbody tr").count() == 4
+    assert "2 ranked" in page.inner_text("p.round-meta")
+    page.click("#close-round")
+    page.wait_for_url(server + "/rounds/small/results")
+    assert "closed" in page.inner_text("p.round-meta")
+    assert page.problems == []  # type: ignore[attr-defined]
+
+
+def test_demo_round_results_draw_the_groups_maps(page: Page, server: str) -> None:
+    sign_in(page, server, "viewer", "/rounds/kpis-2027/results")
+    page.wait_for_selector("figure.group-map div.vega[data-rendered=yes] svg", timeout=20_000)
+    page.wait_for_function(
+        "document.querySelectorAll('figure.group-map div.vega[data-rendered=yes]').length == 2"
+    )
+    assert page.locator("figure.group-map svg path, figure.group-map svg circle").count() > 0
+    assert page.locator("div.vega[data-rendered=failed]").count() == 0
+    assert page.problems == []  # type: ignore[attr-defined]
