@@ -46,11 +46,14 @@ UNSLICED: dict[str, str] = {
     "social": "'*'",
     "surveys": "'*'",
     "reviews": "'*'",
+    "voice_texts": "'*'",
+    "customer_value": "'*'",
 }
 BY_CHANNEL: dict[str, str] = {
     **UNSLICED,
     "ad_spend": "channel",
     "customers": "acquisition_channel",
+    "customer_value": "acquisition_channel",
     "leads": "channel",
     "orders": "channel",
     "sessions": "channel",
@@ -101,6 +104,12 @@ def ratio_of(numerator: str, numerator_column: str, denominator: str, column: st
 
 
 CAC = ratio_of(SPEND, "spend", NEW_CUSTOMERS, "new_customers")
+PREDICTED_CLV = """
+    SELECT date_trunc('month', acquired_at) AS p, slice,
+           sum(clv) AS numerator, count(*) AS denominator,
+           numerator / nullif(denominator, 0) AS value
+    FROM customer_value GROUP BY ALL
+"""
 HISTORICAL_CLV = f"""
     SELECT month.p, o.slice,
            sum(o.gross_margin) / count(DISTINCT o.customer_id) AS value
@@ -264,6 +273,15 @@ ORACLES: dict[str, Oracle] = {
         FROM ({HISTORICAL_CLV}) AS clv FULL JOIN ({CAC}) AS cac USING (p, slice)
         """,
     ),
+    # predictive CLV: the customer_value table written by `kpibridge clv refresh`
+    "predicted_clv": Oracle(("customer_value",), PREDICTED_CLV),
+    "predicted_clv_to_cac": Oracle(
+        ("customer_value", "ad_spend", "customers"),
+        f"""
+        SELECT p, slice, clv.value / nullif(cac.value, 0) AS value
+        FROM ({PREDICTED_CLV}) AS clv FULL JOIN ({CAC}) AS cac USING (p, slice)
+        """,
+    ),
     # calendar year to date (fiscal_year_start: 1 in the demo)
     "revenue_ytd": Oracle(
         ("orders",),
@@ -333,6 +351,17 @@ ORACLES: dict[str, Oracle] = {
                count(*) FILTER (WHERE csat >= 4) AS numerator, count(csat) AS denominator,
                numerator / nullif(denominator, 0) AS value
         FROM surveys GROUP BY ALL
+        """,
+    ),
+    # sentiment index = 100 × (positive − negative) / texts, over the scored voice_texts
+    "sentiment_index": Oracle(
+        ("voice_texts",),
+        """
+        SELECT date_trunc('month', posted_at) AS p, slice,
+               100 * (count(*) FILTER (WHERE sentiment >= 0.05)
+                      - count(*) FILTER (WHERE sentiment <= -0.05))
+                   / nullif(count(*), 0) AS value
+        FROM voice_texts GROUP BY ALL
         """,
     ),
 }

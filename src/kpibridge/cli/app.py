@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from kpibridge.cli import (
+    clv_commands,
     data_commands,
     evidence_commands,
     metric_commands,
@@ -27,6 +28,7 @@ data_commands.register(app)
 round_commands.register(app)
 evidence_commands.register(app)
 monitor_commands.register(app)
+clv_commands.register(app)
 web_commands.register(app)
 
 

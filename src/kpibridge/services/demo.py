@@ -16,6 +16,7 @@ from kpibridge.demo.generate import generate
 from kpibridge.demo.pulse import audience
 from kpibridge.demo.warehouse import write_warehouse
 from kpibridge.errors import KpibridgeError
+from kpibridge.services.customer_value import refresh_customer_value
 from kpibridge.services.voice import score_voice, write_theme_kpis
 from kpibridge.services.workspace import Workspace
 from kpibridge.workspace.scaffold import scaffold
@@ -68,6 +69,8 @@ def build_demo(
     report("scoring customer voice")
     with Workspace.open(directory) as workspace:
         score_voice(workspace, seed=seed)
+        report("fitting customer lifetime value (BG/NBD + Gamma-Gamma)")
+        refresh_customer_value(workspace)
     return DemoWorkspace(directory, {name: table.num_rows for name, table in tables.items()})
 
 
