@@ -102,6 +102,8 @@ class ProposalView:
     """The KPI's YAML if approved (None for a retirement)."""
     seats: tuple[SeatState, ...]
     decisions: tuple[DecisionView, ...]
+    independent_approval: bool
+    """Whether someone other than the author approved the current revision (four eyes)."""
 
     @property
     def words(self) -> list[str]:
@@ -113,7 +115,10 @@ class ProposalView:
 
     @property
     def missing(self) -> tuple[str, ...]:
-        return tuple(state.seat.name for state in self.seats if not state.approved_by)
+        """Approvals still needed: empty seats, and a second person when only the author
+        approved."""
+        empty = tuple(state.seat.name for state in self.seats if not state.approved_by)
+        return empty if self.independent_approval else (*empty, "someone besides the author")
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -302,14 +307,7 @@ def decide(
             _set_status(session, proposal, account, ProposalStatus.CHANGES_REQUESTED)
         elif decision is Decision.APPROVE:
             view = _view(session, proposal, definition, governance)
-            others = {
-                d.username
-                for d in view.decisions
-                if d.revision == proposal.revision
-                and d.decision is Decision.APPROVE
-                and d.username != proposal.author
-            }
-            if not view.missing and others:
+            if not view.missing:
                 record_change(
                     session,
                     _change(proposal),
@@ -447,4 +445,5 @@ def _view(
         after=after,
         seats=states,
         decisions=decisions,
+        independent_approval=any(d.username != proposal.author for d in approvals),
     )
