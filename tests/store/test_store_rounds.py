@@ -121,7 +121,7 @@ def test_fifty_participants_at_once_each_stored_exactly_once(store: Store) -> No
             return stored_rounds.submit_ballot(
                 store,
                 "r",
-                Ballot(participant=participant, ranking=ranking),
+                Ballot(participant=participant, ranking=tuple((c,) for c in ranking)),
                 actor=participant,
                 participant=participant,
             ).id
@@ -150,7 +150,7 @@ def test_a_closed_round_takes_no_ballot(store: Store) -> None:
     stored_rounds.close_round(store, "r", actor="f")
     with pytest.raises(RoundStateError, match="is closed"):
         stored_rounds.submit_ballot(
-            store, "r", Ballot(participant="p00", ranking=("a",)), actor="x", participant="p00"
+            store, "r", Ballot(participant="p00", ranking=(("a",),)), actor="x", participant="p00"
         )
     with pytest.raises(KpibridgeError, match="Did you mean 'a'"):
         stored_rounds.adopt_round(store, "r", ["aa"], actor="f")
