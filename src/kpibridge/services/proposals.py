@@ -115,10 +115,12 @@ class ProposalView:
 
     @property
     def missing(self) -> tuple[str, ...]:
-        """Approvals still needed: empty seats, and a second person when only the author
-        approved."""
+        """Approvals still needed: the empty seats; once every seat is filled, a second
+        person if only the author approved."""
         empty = tuple(state.seat.name for state in self.seats if not state.approved_by)
-        return empty if self.independent_approval else (*empty, "someone besides the author")
+        if empty or self.independent_approval:
+            return empty
+        return ("someone besides the author",)
 
     def to_json(self) -> dict[str, object]:
         return {

@@ -182,7 +182,7 @@ def _new_mapping(content: Mapping[str, Any]) -> CommentedMap:
 
 
 def _new_value(value: Any) -> Any:
-    """Plain data for ruamel: lists of small mappings in flow style, like the library."""
+    """Plain data for ruamel: each mapping in a list in flow style (``- {value: 50}``)."""
     if isinstance(value, list):
         sequence = CommentedSeq(_new_value(item) for item in value)
         if all(isinstance(item, dict) for item in value):
