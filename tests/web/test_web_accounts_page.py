@@ -95,11 +95,8 @@ def test_wrong_input_is_refused_with_the_reason(
     admin: tuple[FastAPI, TestClient], path: str, data: dict[str, str], message: str
 ) -> None:
     app, client = admin
-    before = (
-        app.state.context.store.engine.connect()
-        .execute(text("SELECT count(*) FROM users"))
-        .scalar()
-    )
+    with app.state.context.store.engine.connect() as connection:
+        before = connection.execute(text("SELECT count(*) FROM users")).scalar()
     response = form(client, path, **data)
     assert response.status_code == 400  # type: ignore[attr-defined]
     assert message in response.text.replace("&#39;", "'")  # type: ignore[attr-defined]
