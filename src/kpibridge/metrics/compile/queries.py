@@ -112,7 +112,8 @@ class QueryCompiler:
             _converted=joined._conversion_time.notnull().any()
         )
         return per_event.group_by(*keys).aggregate(
-            numerator=per_event._converted.cast("int64").sum(),
+            # ifelse, not cast: PostgreSQL has no boolean → bigint cast
+            numerator=per_event._converted.ifelse(1, 0).sum(),
             denominator=per_event.count(),
         )
 
