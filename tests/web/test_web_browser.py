@@ -67,17 +67,21 @@ def page(browser: Browser) -> Iterator[Page]:
     opened.problems = []  # type: ignore[attr-defined]
     opened.on(
         "console",
-        lambda message: opened.problems.append(f"console {message.type}: {message.text}")  # type: ignore[attr-defined]
-        if message.type == "error"
-        else None,
+        lambda message: (
+            opened.problems.append(f"console {message.type}: {message.text}")  # type: ignore[attr-defined]
+            if message.type == "error"
+            else None
+        ),
     )
     opened.on("pageerror", lambda error: opened.problems.append(f"page error: {error}"))  # type: ignore[attr-defined]
     opened.on(
         "request",
-        lambda request: opened.problems.append(f"off-site request: {request.url}")  # type: ignore[attr-defined]
-        if urlparse(request.url).hostname not in {"127.0.0.1", "localhost"}
-        and not request.url.startswith(("data:", "blob:"))
-        else None,
+        lambda request: (
+            opened.problems.append(f"off-site request: {request.url}")  # type: ignore[attr-defined]
+            if urlparse(request.url).hostname not in {"127.0.0.1", "localhost"}
+            and not request.url.startswith(("data:", "blob:"))
+            else None
+        ),
     )
     yield opened
     context.close()
@@ -108,6 +112,15 @@ def test_scorecard_then_kpi_page(page: Page, server: str, web_app: FastAPI) -> N
     page.wait_for_selector("#chart div.vega[data-rendered=yes] svg", timeout=20_000)
     assert page.locator("#chart svg path").count() > 0
     assert "Definition" in page.inner_text("section.definition")
+    # the monitor and evidence panels load after the page, and the monitor draws its chart
+    page.wait_for_selector(
+        "#monitor .monitor-chart div.vega[data-rendered=yes] svg", timeout=30_000
+    )
+    assert "Drivers of the last change" in page.inner_text("#monitor")
+    page.wait_for_selector("#evidence select[name=driver]", timeout=20_000)
+    page.select_option("#evidence select[name=driver]", "spend")
+    page.click("#evidence button:not([name])")
+    page.wait_for_selector("#evidence p.verdict", timeout=30_000)
 
     page.select_option("select[name=by]", "channel")  # htmx swaps the chart in
     page.wait_for_selector(  # htmx swapped the chart in, and vega-embed drew it

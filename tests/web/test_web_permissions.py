@@ -28,18 +28,29 @@ READ_ROUTES = {
     "/api/v1/kpis": "api",
     "/api/v1/kpis/{kpi_id}": "api",
     "/api/v1/kpis/{kpi_id}/values": "api",
+    "/kpis/{kpi_id}/monitor": "page",
+    "/kpis/{kpi_id}/evidence": "page",
+    "/api/v1/kpis/{kpi_id}/monitor": "api",
+    "/api/v1/kpis/{kpi_id}/drivers": "api",
+    "/api/v1/kpis/{kpi_id}/evidence": "api",
     "/api/v1/scorecard": "api",
     "/api/v1/goals": "api",
 }
 """Routes every signed-in role may read; ``page`` redirects anonymous people to sign in."""
 PUBLIC_ROUTES = {"/login", "/logout", "/healthz"}
 EXAMPLE = {"{kpi_id}": "cac"}
+QUERIES = {
+    "/api/v1/kpis/{kpi_id}/drivers": "?from=2026-08&to=2026-09&by=channel",
+    "/api/v1/kpis/{kpi_id}/evidence": "?driver=spend",
+}
+"""Required query parameters of routes that have them."""
 
 
 def concrete(path: str) -> str:
+    query = QUERIES.get(path, "")
     for placeholder, value in EXAMPLE.items():
         path = path.replace(placeholder, value)
-    return path
+    return path + query
 
 
 def route_paths(routes: Iterable[Any], prefix: str = "") -> Iterator[str]:
@@ -106,7 +117,6 @@ def test_a_tampered_session_cookie_is_anonymous(client: TestClient) -> None:
 
 def test_role_change_applies_at_once(make_app: Callable[..., FastAPI]) -> None:
     """Sessions carry the user id only: the role is read from the store on each request."""
-
 
     app = make_app()
     with TestClient(app) as client:

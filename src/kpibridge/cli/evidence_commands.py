@@ -65,6 +65,8 @@ def evidence(
                 )
             console.print(table)
             console.print(f"{result.tests} tests, Benjamini–Hochberg at q < {result.alpha:g}.")
+            for kpi_id, reason in result.left_out:
+                console.print(f"[dim]Left out {escape(kpi_id)}: {escape(reason)}.[/dim]")
             return
         assert driver is not None
         single = kpi_evidence(

@@ -87,6 +87,8 @@ class ScreenResult:
     tests: int
     """Size of the Benjamini–Hochberg family: every lag and Granger order of every pair."""
     results: tuple[LeadLagResult, ...]
+    left_out: tuple[tuple[str, str], ...] = ()
+    """Candidates not tested, each with the reason (set by the caller that chose them)."""
 
     def leads(self) -> tuple[LeadLagResult, ...]:
         """The candidates found to lead the outcome (alone or with feedback)."""

@@ -111,3 +111,76 @@ def kpi_chart_spec(
         )
     chart = alt.layer(*layers, line) if layers else line
     return chart.properties(width="container", height=280).to_dict(validate=validate)
+
+
+def monitor_chart_spec(
+    values: pd.Series,
+    *,
+    title: str,
+    value_format: str = "number",
+    anomalies: Sequence[tuple[date, float, str]] = (),
+    segments: Sequence[tuple[date, date, float]] = (),
+    validate: bool = False,
+) -> dict[str, Any]:
+    """The watched series (daily or weekly) with its anomalies as red points (``period,
+    value, kind``) and the level of each segment between shifts as a step line (``start,
+    end, mean``) — what the monitor found, drawn where it found it."""
+    fmt = axis_format(value_format)
+    data = pd.DataFrame(
+        {
+            "period": pd.DatetimeIndex(values.index).strftime("%Y-%m-%d"),
+            "value": values.to_numpy(dtype=float),
+        }
+    )
+    line = (
+        alt.Chart(data)
+        .mark_line(color="#57606a", strokeWidth=1)
+        .encode(
+            x=alt.X("period:T", title=None),
+            y=alt.Y("value:Q", title=title, axis=alt.Axis(format=fmt), scale=alt.Scale(zero=False)),
+            tooltip=[alt.Tooltip("period:T", title="period"), alt.Tooltip("value:Q", format=fmt)],
+        )
+    )
+    layers: list[Any] = [line]
+    if segments:
+        levels = pd.DataFrame(
+            [
+                {"start": start.isoformat(), "end": end.isoformat(), "level": level}
+                for start, end, level in segments
+            ]
+        )
+        layers.append(
+            alt.Chart(levels)
+            .mark_rule(color="#0969da", strokeWidth=2)
+            .encode(
+                x="start:T",
+                x2="end:T",
+                y="level:Q",
+                tooltip=[
+                    alt.Tooltip("start:T", title="from"),
+                    alt.Tooltip("end:T", title="to"),
+                    alt.Tooltip("level:Q", title="level", format=fmt),
+                ],
+            )
+        )
+    if anomalies:
+        marks = pd.DataFrame(
+            [
+                {"period": day.isoformat(), "value": value, "kind": kind}
+                for day, value, kind in anomalies
+            ]
+        )
+        layers.append(
+            alt.Chart(marks)
+            .mark_point(color=STATUS_COLOURS["off track"], filled=True, size=60)
+            .encode(
+                x="period:T",
+                y="value:Q",
+                tooltip=[
+                    alt.Tooltip("period:T", title="anomaly"),
+                    alt.Tooltip("kind:N"),
+                    alt.Tooltip("value:Q", format=fmt),
+                ],
+            )
+        )
+    return alt.layer(*layers).properties(width="container", height=200).to_dict(validate=validate)

@@ -21,8 +21,9 @@ from kpibridge.evidence.monitor.drivers import (
     additive_contributions,
     mix_rate_split,
 )
-from kpibridge.metrics.grains import parse_period, period_label
+from kpibridge.metrics.grains import add_periods, parse_period, period_label
 from kpibridge.model import KPI, Grain, RatioKPI, SimpleKPI
+from kpibridge.services.scorecard import build_scorecard
 from kpibridge.services.workspace import Workspace
 
 NO_VALUE = "(none)"
@@ -97,6 +98,33 @@ def kpi_drivers(ws: Workspace, kpi_id: str, before: str, after: str, by: str) ->
         after_period=period_label(start_after, grain, fiscal),
         kind=kind,
         result=result,
+    )
+
+
+def last_change_drivers(ws: Workspace, kpi_id: str, by: str | None = None) -> KpiDrivers:
+    """Drivers of the change the scorecard shows: the KPI's latest complete review period
+    against the one before, split by ``by`` (default: ``channel`` when the KPI has it, else
+    its first dimension)."""
+    if kpi_id not in ws.kpis:
+        raise KpibridgeError(f"unknown KPI {kpi_id!r}; the workspace has: {', '.join(ws.kpis)}")
+    kpi = ws.kpis[kpi_id]
+    _kind(ws, kpi)
+    dimensions = ws.engine.builder.shared_dimensions(kpi_id)
+    if by is None:
+        if not dimensions:
+            raise KpibridgeError(f"{kpi_id} has no dimension to split its change by")
+        by = "channel" if "channel" in dimensions else dimensions[0]
+    (row,) = build_scorecard(ws.engine, [kpi]).rows
+    if row.period is None:
+        raise KpibridgeError(f"{kpi_id} has no complete period yet")
+    fiscal = ws.settings.fiscal_year_start
+    previous = add_periods(row.period, -1, kpi.review_every)
+    return kpi_drivers(
+        ws,
+        kpi_id,
+        period_label(previous, kpi.review_every, fiscal),
+        period_label(row.period, kpi.review_every, fiscal),
+        by,
     )
 
 

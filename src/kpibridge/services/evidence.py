@@ -6,12 +6,12 @@ A KPI can be narrowed to one value of a dimension (``spend`` where ``channel`` i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from kpibridge.errors import KpibridgeError
-from kpibridge.evidence.inputs import series_from_frame
+from kpibridge.evidence.inputs import infer_frequency, series_from_frame
 from kpibridge.evidence.leadlag import lead_lag, screen
 from kpibridge.evidence.result import LeadLagResult, ScreenResult
 from kpibridge.metrics.plan import PlanBuilder
@@ -80,12 +80,28 @@ def screen_drivers(
     builder = PlanBuilder(ws.models, ws.kpis)
     own = set(builder.measures_of(outcome))
     candidates = {}
+    left_out = []
     for kpi_id, kpi in ws.kpis.items():
         if kpi_id == outcome or kpi.nature is not Nature.QUANTITATIVE:
             continue
         if own & set(builder.measures_of(kpi_id)):
+            left_out.append((kpi_id, f"built from {outcome}'s own measures"))
             continue
         series = kpi_series(ws, kpi_id, grain).dropna()
-        if series.nunique() > 2:  # constant series carry no evidence
+        problem = _unusable(series, grain)
+        if problem:
+            left_out.append((kpi_id, problem))
+        else:
             candidates[kpi_id] = series.rename(kpi_id)
-    return screen(kpi_series(ws, outcome, grain).rename(outcome), candidates, max_lag=max_lag)
+    found = screen(kpi_series(ws, outcome, grain).rename(outcome), candidates, max_lag=max_lag)
+    return replace(found, left_out=tuple(left_out))
+
+
+def _unusable(series: pd.Series, grain: Grain) -> str | None:
+    """Why a candidate cannot be screened (None when it can): a screen is one family, so one
+    unusable series must be set aside with its reason, not fail the whole call."""
+    if series.nunique() <= 2:
+        return "(nearly) constant: no variation to lead with"
+    if len(series) > 2 and infer_frequency(pd.DatetimeIndex(series.index)) is None:
+        return f"{grain.value}s without a value between its first and last"
+    return None

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -36,7 +36,7 @@ from kpibridge.metrics.engine import KpiRequest
 from kpibridge.metrics.grains import period_start
 from kpibridge.model import KPI, CumulativeKPI, DerivedKPI, Grain, RatioKPI, SimpleKPI
 from kpibridge.services.evidence import Slice
-from kpibridge.services.scorecard import ScorecardRow, target_for
+from kpibridge.services.scorecard import ScorecardRow, build_scorecard, target_for
 from kpibridge.services.workspace import Workspace
 
 MINIMUM_STEPS = 28
@@ -59,6 +59,8 @@ class KpiWatch:
     trend_grain: str | None = None
     reason: str | None = None
     notes: tuple[str, ...] = ()
+    values: pd.Series | None = field(default=None, repr=False, compare=False)
+    """The series that was watched (for charts; not part of ``to_dict``)."""
 
     def to_dict(self) -> dict[str, Any]:
         row = self.scorecard
@@ -94,7 +96,7 @@ def watch(
     """Monitor ``kpis`` (default: every KPI), in the order given, on one slice (``where``,
     e.g. device = mobile) or the whole. Status stays the scorecard's, which is for the whole."""
     chosen = _chosen(ws, kpis)
-    scorecard = {row.kpi: row for row in ws.scorecard().rows}
+    scorecard = {row.kpi: row for row in build_scorecard(ws.engine, chosen).rows}
     steps = {kpi.id: (Grain.WEEK if _uses_window(ws, kpi.id) else Grain.DAY) for kpi in chosen}
     series, reasons = _series(ws, chosen, steps, where)
     fiscal = ws.settings.fiscal_year_start
@@ -128,6 +130,7 @@ def watch(
                 forecast=report.forecast,
                 trend_grain=report.trend_grain,
                 notes=_notes(kpi, aggregations[kpi.id], where),
+                values=series[kpi.id],
             )
     return [
         results.get(kpi.id)

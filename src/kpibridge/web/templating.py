@@ -10,7 +10,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from kpibridge.report.charts import STATUS_COLOURS
-from kpibridge.report.formatting import format_change, format_value
+from kpibridge.report.formatting import format_change, format_difference, format_value
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -31,6 +31,7 @@ def make_templates() -> Jinja2Templates:
     env = templates.env
     env.filters["value"] = format_value
     env.filters["change"] = format_change
+    env.filters["difference"] = format_difference
     env.filters["spec_json"] = spec_json
     env.filters["status_class"] = status_class
     env.globals["STATUS_COLOURS"] = STATUS_COLOURS

@@ -7,9 +7,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from kpibridge.errors import UnknownNameError
 from kpibridge.model import Grain
 from kpibridge.services.accounts import Account
+from kpibridge.services.drivers import kpi_drivers
+from kpibridge.services.evidence import kpi_evidence
 from kpibridge.services.kpi_detail import kpi_detail, kpi_series
+from kpibridge.services.monitoring import watch
 from kpibridge.web.api.records import frame_records
 from kpibridge.web.api.schemas import KpiSummary, KpiValues, Me
 from kpibridge.web.deps import Live, Viewer
@@ -77,6 +81,49 @@ def kpi_values(
         values=frame_records(series.values),
         targets=frame_records(series.band),
     )
+
+
+@router.get("/kpis/{kpi_id}/monitor")
+def kpi_monitor(kpi_id: str, _account: Viewer, live: Live) -> dict[str, Any]:
+    """What ``kpibridge monitor KPI`` says: status, trend, anomalies, shifts, forecast."""
+    _known(live, kpi_id)
+    return live.remember(("watch", kpi_id), lambda ws: watch(ws, [kpi_id])[0]).to_dict()
+
+
+@router.get("/kpis/{kpi_id}/drivers")
+def kpi_drivers_split(
+    kpi_id: str,
+    _account: Viewer,
+    live: Live,
+    by: str,
+    before: Annotated[str, Query(alias="from", description="Period label, e.g. 2026-09.")],
+    after: Annotated[str, Query(alias="to", description="Period of the same length.")],
+) -> dict[str, object]:
+    """Which values of ``by`` moved the KPI from one period to another (``kpibridge drivers``)."""
+    _known(live, kpi_id)
+    return live.remember(
+        ("drivers", kpi_id, before, after, by),
+        lambda ws: kpi_drivers(ws, kpi_id, before, after, by),
+    ).to_dict()
+
+
+@router.get("/kpis/{kpi_id}/evidence")
+def kpi_lead_lag(
+    kpi_id: str, _account: Viewer, live: Live, driver: str, grain: Grain = Grain.WEEK
+) -> dict[str, Any]:
+    """Does ``driver`` lead this KPI, at what lag, how strongly (``kpibridge evidence``)?"""
+    _known(live, kpi_id)
+    _known(live, driver)
+    return live.remember(
+        ("evidence", driver, kpi_id, grain),
+        lambda ws: kpi_evidence(ws, driver, kpi_id, grain=grain),
+    ).to_dict()
+
+
+def _known(live: Live, kpi_id: str) -> None:
+    kpis = live.workspace.kpis
+    if kpi_id not in kpis:
+        raise UnknownNameError("KPI", kpi_id, list(kpis))
 
 
 def _record(account: Account) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from kpibridge.web.pages import (
     ballot,
     docs,
     goals,
+    kpi_insights,
     kpis,
     round_results,
     rounds,
@@ -20,5 +21,6 @@ from kpibridge.web.pages.csrf import csrf_protect
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 # rounds before ballot: /rounds/new must match before /rounds/{name}
-for module in (auth, scorecard, kpis, goals, docs, rounds, ballot, round_results, accounts):
+PAGES = (auth, scorecard, kpis, kpi_insights, goals, docs, rounds, ballot, round_results, accounts)
+for module in PAGES:
     router.include_router(module.router)
