@@ -246,7 +246,9 @@ def period_spine(fact_rows: ir.Table, grain: Grain) -> ir.Table:
     moments = ibis.range(
         bounds["first"].cast("timestamp"), bounds["last"].cast("timestamp") + step, step
     )
-    return bounds.select(period=moments.unnest().date())
+    # unnest alone in its select, then the cast: Spark allows a generator only at the top
+    spine = bounds.select(_moment=moments.unnest())
+    return spine.select(period=spine._moment.date())
 
 
 def window_start(period: ir.DateValue, query: CumulativeQuery, slice_: Slice) -> ir.DateValue:
