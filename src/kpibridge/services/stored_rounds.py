@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -512,8 +512,14 @@ def _with_children(query: Any) -> Any:
 def _record(session: Session, name: str, *, lock: bool = False) -> RoundRecord:
     query = _with_children(select(RoundRecord).where(RoundRecord.name == name))
     if lock:
-        # PostgreSQL: writers of one round queue up; SQLite has one writer anyway
+        # Writers of one round queue up before they read it, so that none decides on a stale
+        # read (which live ballot to replace). PostgreSQL: a row lock. SQLite ignores FOR
+        # UPDATE and starts its write transaction at the first write: write first (a no-op).
         query = query.with_for_update(of=RoundRecord)
+        if session.get_bind().dialect.name == "sqlite":
+            session.execute(
+                update(RoundRecord).where(RoundRecord.name == name).values(name=RoundRecord.name)
+            )
     record = session.scalar(query)
     if record is None:
         raise UnknownNameError("round", name, session.scalars(select(RoundRecord.name)))
