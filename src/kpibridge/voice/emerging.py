@@ -3,7 +3,9 @@
 For each theme and each period with at least ``min_history`` earlier periods, the period's
 share is compared with the pooled share of all earlier periods by a one-sided two-proportion
 z-test. A rise counts when it is significant after a Bonferroni correction over every
-(theme, period) tested and the share is at least ``min_ratio`` times its history. The theme
+(theme, period) tested, the share is at least ``min_ratio`` times its history, and the theme
+has at least ``min_count`` texts in the period (the normal approximation needs counts, and
+three texts where there were none are not a trend). The theme
 is flagged with the first period of its latest run of such rises — when it started.
 """
 
@@ -38,6 +40,7 @@ def emerging_themes(
     alpha: float = 0.05,
     min_history: int = 2,
     min_ratio: float = 1.5,
+    min_count: int = 10,
 ) -> list[EmergingTheme]:
     """Emerging themes from ``counts`` (periods × themes, texts per theme, periods in order)
     and ``totals`` (texts per period, every theme and none)."""
@@ -52,7 +55,7 @@ def emerging_themes(
         rising: list[tuple[int, float, float]] = []
         for t in range(min_history, n_periods):
             before, before_n = series[:t].sum(), n[:t].sum()
-            if n[t] == 0 or before_n == 0:
+            if n[t] == 0 or before_n == 0 or series[t] < min_count:
                 continue
             p_now, p_before = series[t] / n[t], before / before_n
             pooled = (series[t] + before) / (n[t] + before_n)

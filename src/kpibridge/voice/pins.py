@@ -8,8 +8,8 @@ A workspace's ``voice.yaml`` pins themes it cares about::
         terms: [late, delivery, days, tracking]
 
 Each run discovers its themes afresh; a discovered theme takes the id and label of the pin
-whose terms overlap its top terms most (Jaccard), if the overlap is at least ``MIN_OVERLAP``.
-Other themes get ``theme_N`` ids from their position.
+whose terms carry the largest share of the weight of its ten top terms, if that share is at
+least ``MIN_SHARE``. Other themes get ``theme_N`` ids from their position.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ import numpy as np
 from kpibridge.errors import KpibridgeError
 from kpibridge.voice.themes import Theme
 
-MIN_OVERLAP = 0.2
+#: Share of a theme's top-term weight a pin's terms must carry to name it.
+MIN_SHARE = 0.3
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -42,7 +43,8 @@ class NamedTheme:
     id: str
     label: str
     pinned: bool
-    overlap: float | None = None
+    share: float | None = None
+    """Share of the theme's top-term weight in the pin's terms (pinned themes)."""
 
 
 def parse_pins(document: object, where: str = "voice.yaml") -> tuple[Pin, ...]:
@@ -73,22 +75,30 @@ def parse_pins(document: object, where: str = "voice.yaml") -> tuple[Pin, ...]:
     return tuple(pins)
 
 
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a | b else 0.0
+def pin_share(pin: Pin, theme: Theme) -> float:
+    """Share of the theme's top-term weight carried by the pin's terms (0 … 1)."""
+    weights = theme.weights or tuple(1.0 for _ in theme.terms)
+    total = sum(weights)
+    pinned = set(pin.terms)
+    return (
+        sum(w for t, w in zip(theme.terms, weights, strict=True) if t in pinned) / total
+        if total
+        else 0.0
+    )
 
 
 def name_themes(themes: Sequence[Theme], pins: Sequence[Pin]) -> tuple[NamedTheme, ...]:
-    """Every theme with its id and label: each theme whose top terms overlap a pin's terms by
-    at least ``MIN_OVERLAP`` takes the id of the pin it overlaps most (several themes may
-    take the same pin: NMF often splits one topic, e.g. late parcels and lost parcels); the
-    others are numbered ``theme_N``."""
+    """Every theme with its id and label: a theme whose top terms carry at least
+    ``MIN_SHARE`` of their weight in a pin's terms takes the id of the pin with the largest
+    share (several themes may take the same pin: NMF often splits one topic, e.g. late
+    parcels and damaged parcels); the others are numbered ``theme_N``."""
     named = []
     for i, theme in enumerate(themes):
-        overlaps = [_jaccard(frozenset(pin.terms), frozenset(theme.terms)) for pin in pins]
-        best = int(np.argmax(overlaps)) if overlaps else -1
-        if best >= 0 and overlaps[best] >= MIN_OVERLAP:
+        shares = [pin_share(pin, theme) for pin in pins]
+        best = int(np.argmax(shares)) if shares else -1
+        if best >= 0 and shares[best] >= MIN_SHARE:
             pin = pins[best]
-            named.append(NamedTheme(theme, pin.id, pin.label, True, overlaps[best]))
+            named.append(NamedTheme(theme, pin.id, pin.label, True, shares[best]))
         else:
             named.append(NamedTheme(theme, f"theme_{i + 1}", theme.label, False))
     return tuple(named)

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
+import pandas as pd
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 POSITIVE_AT = 0.05
@@ -48,7 +49,7 @@ def score_texts(texts: Sequence[str], workers: int | None = None) -> np.ndarray:
     ``workers`` processes share the work (default: every core when there are at least
     20,000 distinct texts, else one).
     """
-    unique, inverse = np.unique(np.asarray(texts, dtype=object), return_inverse=True)
+    inverse, unique = pd.factorize(pd.Series(list(texts), dtype=object))
     distinct = [str(text) for text in unique]
     if workers is None:
         workers = (os.cpu_count() or 1) if len(distinct) >= _PARALLEL_FROM else 1

@@ -29,7 +29,7 @@ class StabilityOptions:
 
 def fit_nmf(matrix: csr_matrix, k: int, seed: int) -> NMF:
     """NMF with the deterministic NNDSVDa start, so a fit depends on data and seed only."""
-    model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=400, tol=1e-4)
+    model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=1000, tol=1e-4)
     model.fit(matrix)
     return model
 
@@ -50,13 +50,15 @@ def agreement(reference: list[frozenset[int]], other: list[frozenset[int]]) -> f
 
 
 def stability_by_k(matrix: csr_matrix, seed: int, options: StabilityOptions) -> dict[int, float]:
-    """Stability of every k in ``k_min .. k_max`` (only ks smaller than rows and terms)."""
+    """Stability of every k in ``k_min .. k_max`` (only ks smaller than the subsample's rows
+    and the terms)."""
     rows, terms = matrix.shape
-    largest = min(options.k_max, rows - 1, terms - 1)
+    sample_rows = max(2, int(options.fraction * rows))
+    largest = min(options.k_max, sample_rows - 1, terms - 1)
     result: dict[int, float] = {}
     rng = np.random.default_rng(seed)
     samples = [
-        np.sort(rng.choice(rows, size=max(2, int(options.fraction * rows)), replace=False))
+        np.sort(rng.choice(rows, size=sample_rows, replace=False))
         for _ in range(options.subsamples)
     ]
     for k in range(options.k_min, largest + 1):

@@ -4,17 +4,20 @@ Fitting (``discover_themes``):
 
 1. texts are split into sentences with product and brand names masked (``sentences.py``);
 2. the distinct sentences (at most ``max_sentences``, a seeded sample beyond) become TF-IDF
-   vectors of words and word pairs; English stop words and VADER's sentiment words are left
-   out, so that themes say *what* (delivery, fit) and sentiment says *how* (great, awful);
+   vectors of words and word pairs; English stop words and VADER's strongly evaluative words
+   are left out, so that themes say *what* (delivery, fit) and sentiment says *how* (great,
+   awful);
 3. the number of themes is the most stable k (``stability.py``); NMF with that k gives each
    theme a weight per term;
 4. each theme is labelled by its top terms, with its top word pairs as key phrases.
 
 Assigning (``ThemeModel.assign``): every sentence gets theme weights from the fitted NMF;
-a text's weights are the sum over its sentences, each weighted by its rarity, and its theme
-is the heaviest one. A sentence counts for a theme only if it uses one of that theme's ten
-top terms, so a sentence that merely shares a stray word does not pull a text into a theme;
-a text with no such sentence (pure praise, "Thanks!") has no theme (−1).
+a text's weights are the sum over its sentences, each weighted by its rarity (among the
+distinct texts), and its theme is the heaviest one. A sentence counts for a theme only if
+the theme explains enough of it (cosine of its TF-IDF vector with the theme's term weights
+≥ ``MIN_COSINE``), so a sentence that merely shares a stray word ("Long-time customer." and
+a service theme) adds little; a text with no such sentence (pure praise, "Thanks!") has no
+theme (−1).
 Everything is seeded: the same data and seed give the same themes.
 """
 
@@ -25,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 from scipy.sparse import csr_matrix
 from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
@@ -35,8 +39,11 @@ from kpibridge.voice.sentiment import analyzer
 from kpibridge.voice.stability import StabilityOptions, choose_k, fit_nmf, stability_by_k
 
 NO_THEME = -1
-#: A sentence belongs to a theme only if it uses one of the theme's this many top terms.
-TOP_TERMS = 10
+#: Words of VADER's lexicon this strongly valenced (−4 … 4) say how, not what: left out.
+EVALUATIVE_VALENCE = 2.0
+#: A sentence belongs to a theme only if its TF-IDF vector has at least this cosine with
+#: the theme's term weights: the theme explains a good part of what the sentence says.
+MIN_COSINE = 0.1
 _TOKEN = r"(?u)\b[^\W\d_][^\W\d_]+\b"
 
 
@@ -60,6 +67,8 @@ class Theme:
     index: int
     terms: tuple[str, ...]
     phrases: tuple[str, ...]
+    weights: tuple[float, ...] = ()
+    """NMF weight of each of ``terms``."""
 
     @property
     def label(self) -> str:
@@ -67,8 +76,15 @@ class Theme:
 
 
 def _stop_words() -> list[str]:
-    lexicon = (word for word in analyzer().lexicon if re.fullmatch(r"[a-z]+", word))
-    return sorted(ENGLISH_STOP_WORDS | set(lexicon))
+    """English stop words and VADER's strongly evaluative words (|valence| ≥ 2: great, love,
+    terrible …). Milder lexicon words often name the topic (damaged, lost, broke, support)."""
+    lexicon = analyzer().lexicon
+    evaluative = (
+        word
+        for word, valence in lexicon.items()
+        if abs(valence) >= EVALUATIVE_VALENCE and re.fullmatch(r"[a-z]+", word)
+    )
+    return sorted(ENGLISH_STOP_WORDS | set(evaluative))
 
 
 @dataclass(frozen=True)
@@ -96,29 +112,29 @@ class ThemeModel:
     def k(self) -> int:
         return len(self.themes)
 
-    @property
-    def top_term_index(self) -> np.ndarray:
-        """(themes, TOP_TERMS) vocabulary indices of each theme's heaviest terms."""
-        return np.argsort(-self.nmf.components_, axis=1, kind="stable")[:, :TOP_TERMS]
-
     def assign(self, texts: Sequence[str]) -> TextThemes:
-        """The theme of each text (see the module docstring)."""
-        table = split_sentences(texts, name_pattern(self.names))
-        weights = np.zeros((len(texts), self.k))
+        """The theme of each text (see the module docstring); each distinct text is
+        worked out once."""
+        codes, distinct_texts = pd.factorize(pd.Series(list(texts), dtype=object))
+        table = split_sentences(list(distinct_texts), name_pattern(self.names))
+        weights = np.zeros((len(distinct_texts), self.k))
         if len(table.distinct):
             vectors = csr_matrix(self.vectorizer.transform(table.distinct))
             sentence_weights = self.nmf.transform(vectors)
-            # a sentence counts for a theme only if it uses one of the theme's top terms
-            uses = (vectors[:, self.top_term_index.ravel()] > 0).toarray()
-            sentence_weights *= uses.reshape(len(table.distinct), self.k, -1).any(axis=2)
+            # a sentence counts for a theme only if the theme's terms explain enough of it
+            directions = self.nmf.components_ / np.linalg.norm(
+                self.nmf.components_, axis=1, keepdims=True
+            )
+            cosine = np.asarray(vectors @ directions.T)
+            sentence_weights *= cosine >= MIN_COSINE
             contribution = sentence_weights[table.sentence] * table.rarity[table.sentence, None]
             np.add.at(weights, table.text, contribution)
         total = weights.sum(axis=1)
         theme = np.where(total > 0, weights.argmax(axis=1), NO_THEME)
         strength = np.divide(
-            weights.max(axis=1, initial=0.0), total, out=np.zeros(len(texts)), where=total > 0
+            weights.max(axis=1, initial=0.0), total, out=np.zeros(len(total)), where=total > 0
         )
-        return TextThemes(theme=theme, strength=strength, weights=weights)
+        return TextThemes(theme=theme[codes], strength=strength[codes], weights=weights[codes])
 
 
 def discover_themes(
@@ -173,8 +189,12 @@ def discover_themes(
 
 
 def _describe(index: int, weights: np.ndarray, terms: np.ndarray, count: int) -> Theme:
-    order = np.argsort(-weights, kind="stable")
-    ranked = [str(terms[i]) for i in order if weights[i] > 0]
-    words = [term for term in ranked if " " not in term]
-    phrases = [term for term in ranked if " " in term]
-    return Theme(index=index, terms=tuple(words[:10]), phrases=tuple(phrases[:5]))
+    order = [i for i in np.argsort(-weights, kind="stable") if weights[i] > 0]
+    words = [i for i in order if " " not in terms[i]][:10]
+    phrases = [str(terms[i]) for i in order if " " in terms[i]][:5]
+    return Theme(
+        index=index,
+        terms=tuple(str(terms[i]) for i in words),
+        phrases=tuple(phrases),
+        weights=tuple(float(weights[i]) for i in words),
+    )
