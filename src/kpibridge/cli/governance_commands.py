@@ -1,4 +1,5 @@
-"""``apply``, ``export``, ``propose`` and ``proposals …``: KPI versions and change proposals.
+"""``apply``, ``export``, ``propose``, ``proposals …`` and ``reviews …``: KPI versions, change
+proposals and reviews.
 
 Every command that changes something acts as a named user of the app store (``--as``, or
 ``$KPIBRIDGE_USER``): their access role and stakeholder decide what they may do.
@@ -19,16 +20,18 @@ from kpibridge.cli.options import FormatOption, WorkspaceOption
 from kpibridge.cli.render import OutputFormat, make_console
 from kpibridge.cli.web_commands import DatabaseOption, open_store
 from kpibridge.errors import GovernanceError
-from kpibridge.model.governance import Decision, ProposalStatus, Restatement
+from kpibridge.model.governance import Decision, ProposalStatus, Restatement, ReviewDecision
 from kpibridge.services.governance_apply import apply_workspace
 from kpibridge.services.impact import ImpactPreview, impact_preview
 from kpibridge.services.proposals import ProposalView, decide, list_proposals, show_proposal
+from kpibridge.services.reviews import record_review, reviews_due
 from kpibridge.services.versions import acting_account, export_workspace
 from kpibridge.services.workspace import Workspace
 from kpibridge.workspace.governance_file import load_governance
 
 console = make_console()
 proposals_app = typer.Typer(help="Change proposals: list, show, decide.", no_args_is_help=True)
+reviews_app = typer.Typer(help="KPI reviews: what is due, and recording one.", no_args_is_help=True)
 
 ActorOption = Annotated[
     str,
@@ -262,6 +265,87 @@ for _decision in Decision:
     _decision_command(_decision)
 
 
+@reviews_app.command("list")
+@user_errors
+def reviews_list(
+    as_of: Annotated[str | None, typer.Option(help="Date to judge by (default today).")] = None,
+    upcoming: Annotated[bool, typer.Option("--all", help="Also list reviews not yet due.")] = False,
+    output: FormatOption = OutputFormat.TABLE,
+    workspace: WorkspaceOption = None,
+    database: DatabaseOption = None,
+) -> None:
+    """KPIs due or overdue for review by their cadence (review_every)."""
+    with Workspace.open(workspace) as ws:
+        store = open_store(ws, database)
+        try:
+            listing = reviews_due(
+                ws.definition, store, as_of=_date(as_of, "--as-of"), include_upcoming=upcoming
+            )
+        finally:
+            store.close()
+    if output is OutputFormat.JSON:
+        typer.echo(json.dumps([item.to_json() for item in listing], indent=2))
+        return
+    if not listing:
+        console.print("No reviews due.")
+        return
+    table = Table("KPI", "owner", "cadence", "last review", "due", "state")
+    style = {"overdue": "red", "due": "yellow", "upcoming": "dim"}
+    for item in listing:
+        state = item.state.value + (f" ({item.days_overdue} d)" if item.days_overdue else "")
+        table.add_row(
+            escape(item.kpi_id),
+            escape(item.owner or "—"),
+            item.cadence.value,
+            str(item.last_review or "never"),
+            str(item.due_on),
+            f"[{style[item.state.value]}]{state}[/]",
+        )
+    console.print(table)
+
+
+@reviews_app.command("record")
+@user_errors
+def reviews_record(
+    kpi: Annotated[str, typer.Argument(help="The KPI reviewed.")],
+    actor: ActorOption,
+    decision: Annotated[
+        ReviewDecision, typer.Option(help="What the meeting decided.", case_sensitive=False)
+    ],
+    notes: Annotated[str, typer.Option(help="What we learned (required).")],
+    attendee: Annotated[
+        list[str] | None, typer.Option(help="A stakeholder id who was there (repeat the option).")
+    ] = None,
+    proposal: Annotated[
+        int | None, typer.Option(help="The proposal a propose_change or retire decision opened.")
+    ] = None,
+    on: Annotated[str | None, typer.Option(help="Date of the review (default today).")] = None,
+    workspace: WorkspaceOption = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Record a review: attendees, the decision and what was learned."""
+    with Workspace.open(workspace) as ws:
+        store = open_store(ws, database)
+        try:
+            recorded = record_review(
+                ws.definition,
+                store,
+                acting_account(store, actor),
+                kpi,
+                decision=decision,
+                notes=notes,
+                attendees=list(attendee or []),
+                reviewed_on=_date(on, "--on"),
+                proposal_id=proposal,
+            )
+        finally:
+            store.close()
+    console.print(
+        f"review {recorded.id} of {escape(recorded.kpi_id)} recorded "
+        f"({recorded.decision.value}); next due {recorded.next_due}"
+    )
+
+
 def _print_view(view: ProposalView) -> None:
     console.print(
         f"[bold]proposal {view.id}[/bold] · {escape(view.kpi_id)} · "
@@ -322,13 +406,13 @@ def _number(value: float | None) -> str:
     return "—" if value is None else f"{value:,.4g}"
 
 
-def _date(text: str | None) -> date:
+def _date(text: str | None, option: str = "--effective") -> date:
     if text is None:
         return date.today()
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise GovernanceError(f"--effective {text!r} is not a date: write YYYY-MM-DD") from None
+        raise GovernanceError(f"{option} {text!r} is not a date: write YYYY-MM-DD") from None
 
 
 def register(parent: typer.Typer) -> None:
@@ -336,3 +420,4 @@ def register(parent: typer.Typer) -> None:
     parent.command()(export)
     parent.command()(propose)
     parent.add_typer(proposals_app, name="proposals")
+    parent.add_typer(reviews_app, name="reviews")

@@ -55,6 +55,15 @@ class Restatement(StrEnum):
     AS_REPORTED = "as_reported"  # periods before the effective date keep the old definition
 
 
+class ReviewDecision(StrEnum):
+    """What a review meeting decided about a KPI."""
+
+    KEEP = "keep"
+    CHANGE_TARGET = "change_target"
+    PROPOSE_CHANGE = "propose_change"
+    RETIRE = "retire"
+
+
 class DecisionRights(Strict):
     """The ``decision_rights`` section of ``governance.yaml``."""
 

@@ -1,5 +1,5 @@
-"""Tables of KPI governance: definition and target versions, change proposals, and the
-decisions people take on them. Migration ``0004_governance``.
+"""Tables of KPI governance: definition and target versions, change proposals, the
+decisions people take on them, and KPI reviews. Migration ``0004_governance``.
 
 Definitions and targets are versioned apart (a new target is not a new definition): each
 version holds the KPI's YAML content as JSON, as written — the round trip back to YAML is
@@ -109,3 +109,19 @@ class ProposalDecision(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
     proposal: Mapped[Proposal] = relationship(back_populates="decisions")
+
+
+class KpiReview(Base):
+    """A KPI reviewed in a meeting: who was there, what was decided, what was learned."""
+
+    __tablename__ = "kpi_reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kpi_id: Mapped[str] = mapped_column(String(64), index=True)
+    reviewed_on: Mapped[date] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    attendees: Mapped[list[Any]] = mapped_column(JSON)
+    decision: Mapped[str] = mapped_column(String(32))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)

@@ -1,4 +1,5 @@
-"""Governance: KPI definition and target versions, change proposals and decisions on them.
+"""Governance: KPI definition and target versions, change proposals and decisions on them,
+KPI reviews.
 
 Revision ID: 0004
 Revises: 0003
@@ -102,9 +103,28 @@ def upgrade() -> None:
         sa.UniqueConstraint("kpi_id", "version", name="uq_target_versions_kpi_version"),
     )
     op.create_index(op.f("ix_target_versions_kpi_id"), "target_versions", ["kpi_id"], unique=False)
+    op.create_table(
+        "kpi_reviews",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kpi_id", sa.String(length=64), nullable=False),
+        sa.Column("reviewed_on", sa.Date(), nullable=False),
+        sa.Column("recorded_by", sa.String(length=64), nullable=False),
+        sa.Column("attendees", sa.JSON(), nullable=False),
+        sa.Column("decision", sa.String(length=32), nullable=False),
+        sa.Column("notes", sa.Text(), nullable=False),
+        sa.Column("proposal_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["proposal_id"], ["proposals.id"], name=op.f("fk_kpi_reviews_proposal_id_proposals")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_kpi_reviews")),
+    )
+    op.create_index(op.f("ix_kpi_reviews_kpi_id"), "kpi_reviews", ["kpi_id"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_kpi_reviews_kpi_id"), table_name="kpi_reviews")
+    op.drop_table("kpi_reviews")
     op.drop_index(op.f("ix_target_versions_kpi_id"), table_name="target_versions")
     op.drop_table("target_versions")
     op.drop_index(op.f("ix_kpi_versions_kpi_id"), table_name="kpi_versions")
