@@ -105,6 +105,7 @@ def test_open_a_round_with_the_form(sign_in: Callable[[str], TestClient], app: F
         ({"name": "Not An Id"}, "is not a valid id"),
         ({"name": "small"}, "a round named 'small' exists already"),
         ({"deadline": "tomorrow"}, "deadline 'tomorrow' is not a date"),
+        ({"deadline": "2001-01-31"}, "deadline 2001-01-31 has passed already"),
     ],
 )
 def test_a_bad_round_is_refused_with_every_reason(
@@ -441,3 +442,19 @@ def test_results_page_shows_every_view_of_the_demo_round(
     assert "Kendall" in page
     assert "schulze" in page
     assert "borda" in page
+
+
+def test_no_ballot_after_the_deadline(sign_in: Callable[[str], TestClient], app: FastAPI) -> None:
+    member = sign_in("member")
+    assert post_form(member, "/rounds/small/ballot", {"position.cac": "1"}).status_code == 303
+    with app.state.context.store.engine.begin() as connection:  # the deadline went by
+        connection.execute(text("UPDATE rounds SET deadline = '2001-01-31' WHERE name='small'"))
+    late = post_form(member, "/rounds/small/ballot", {"position.nps": "1"})
+    assert late.status_code == 409
+    assert "closed for ballots on its deadline 2001-01-31" in late.text
+    page = member.get("/rounds/small").text
+    assert 'id="ballot-form"' not in page
+    assert "The deadline for ballots (2001-01-31) has passed." in page
+    assert sql(
+        app, "SELECT count(*) FROM ballots JOIN rounds ON rounds.id = round_id WHERE name = 'small'"
+    ) == [(1,)]

@@ -70,6 +70,11 @@ class StoredRound:
     def is_open(self) -> bool:
         return self.status == "open"
 
+    @property
+    def past_deadline(self) -> bool:
+        deadline = self.round.deadline
+        return deadline is not None and date.fromisoformat(deadline) < datetime.now(UTC).date()
+
     def as_record(self) -> dict[str, Any]:
         r = self.round
         return {
@@ -403,7 +408,8 @@ def round_problems(spec: Round, ws: Workspace) -> list[str]:
         )
     if spec.deadline is not None:
         try:
-            date.fromisoformat(spec.deadline)
+            if date.fromisoformat(spec.deadline) < datetime.now(UTC).date():
+                problems.append(f"deadline {spec.deadline} has passed already")
         except ValueError:
             problems.append(f"deadline {spec.deadline!r} is not a date like 2027-01-31")
     return problems
@@ -494,10 +500,9 @@ def _goal_ids(ws: Workspace) -> list[str]:
 def _check_open(stored: StoredRound) -> None:
     if stored.status != "open":
         raise RoundStateError(f"round {stored.name!r} is {stored.status}: it takes no changes")
-    deadline = stored.round.deadline
-    if deadline is not None and date.fromisoformat(deadline) < datetime.now(UTC).date():
+    if stored.past_deadline:
         raise RoundStateError(
-            f"round {stored.name!r} closed for ballots on its deadline {deadline}"
+            f"round {stored.name!r} closed for ballots on its deadline {stored.round.deadline}"
         )
 
 

@@ -52,6 +52,7 @@ def may_vote(account: Account, stored: StoredRound) -> bool:
     """Whether ``account`` may send a ballot in ``stored`` now."""
     return (
         stored.is_open
+        and not stored.past_deadline
         and allows(account.role, AccessRole.MEMBER)
         and account.stakeholder is not None
         and account.stakeholder in stored.round.participants
