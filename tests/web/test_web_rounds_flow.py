@@ -439,6 +439,10 @@ def test_results_page_shows_every_view_of_the_demo_round(
     ):
         assert heading in page, heading
     assert page.count('class="vega chart"') == 2  # rankings and reactions maps
+    assert "built-in method" not in page
+    analysis = live_analysis(sign_in)
+    w = analysis["agreement"]["kendall_w"]
+    assert f"({w['raters']} rankers, {w['items']} candidates;" in page
     assert "Kendall" in page
     assert "schulze" in page
     assert "borda" in page
@@ -458,3 +462,8 @@ def test_no_ballot_after_the_deadline(sign_in: Callable[[str], TestClient], app:
     assert sql(
         app, "SELECT count(*) FROM ballots JOIN rounds ON rounds.id = round_id WHERE name = 'small'"
     ) == [(1,)]
+
+
+def live_analysis(sign_in: Callable[[str], TestClient]) -> dict[str, Any]:
+    body: dict[str, Any] = sign_in("viewer").get("/api/v1/rounds/kpis-2027/results").json()
+    return body

@@ -1,7 +1,7 @@
 """The opinion groups map of an alignment round as a Vega-Lite spec (Altair).
 
-Each point is a participant at the 2-D position the analysis gave it (``Groups.coords``:
-classical MDS of rank distances for rankings, PCA for reactions), coloured by opinion group.
+Each point is a participant at the 2-D position the analysis gave it (``Groups.coords``: a
+PCA of the ranking features, or the sparsity-scaled PCA of the reactions), coloured by group.
 The axes have no units (only distances between points mean something), so they are hidden.
 """
 
@@ -12,6 +12,9 @@ from typing import Any
 
 import altair as alt
 import pandas as pd
+
+MAX_LABELLED = 20
+"""Beyond this many points, names overlap: they show in the tooltip only."""
 
 
 def opinion_map_spec(
@@ -24,7 +27,8 @@ def opinion_map_spec(
     """A scatter of ``participants`` (``{"id", "group", "x", "y"}`` as in
     ``Groups.to_json()["participants"]``), coloured by group, labelled by id.
 
-    ``roles`` (id → department) adds the department to each point's tooltip.
+    ``roles`` (id → department) adds the department to each point's tooltip. Up to
+    :data:`MAX_LABELLED` points carry their name as a label.
     """
     roles = roles or {}
     frame = pd.DataFrame(
@@ -44,9 +48,11 @@ def opinion_map_spec(
         color=alt.Color("group:N", title="Opinion group", legend=alt.Legend(orient="bottom")),
         tooltip=["participant:N", "group:N", "department:N"],
     )
-    labels = base.mark_text(align="left", dx=9, fontSize=11).encode(text="participant:N")
+    layers: list[alt.Chart] = [points]
+    if len(frame) <= MAX_LABELLED:
+        layers.append(base.mark_text(align="left", dx=9, fontSize=11).encode(text="participant:N"))
     layered = (
-        alt.layer(points, labels)
+        alt.layer(*layers)
         .properties(width=420, height=320, title=title)
         .configure_view(stroke=None)
     )
