@@ -19,8 +19,9 @@ import pytest
 from gov_helpers import add_users, apply_as
 
 from fixtures_demo import build_small_demo, warehouse_path
+from kpibridge.errors import GovernanceError
 from kpibridge.model.governance import Restatement
-from kpibridge.services.impact import ImpactPreview, impact_preview
+from kpibridge.services.impact import ImpactPreview, compare_proposals, impact_preview
 from kpibridge.services.proposals import show_proposal
 from kpibridge.services.workspace import Workspace
 from kpibridge.store import Store
@@ -146,3 +147,42 @@ def test_keep_as_reported_keeps_periods_before_the_effective_date(
     for row in preview.rows:
         expected = before[row.period] if row.period < effective else after[row.period]
         assert row.reported == pytest.approx(expected, rel=1e-12)
+
+
+def test_competing_target_proposals_side_by_side(demo: Path, tmp_path: Path) -> None:
+    """Marketing proposes a CAC target of 40, finance one of 55: the comparison shows the same
+    values under both (only targets differ) and each one's statuses, checked by hand."""
+    root = tmp_path / "demo"
+    shutil.copytree(demo, root)
+    store = Store.open(f"sqlite:///{tmp_path / 'app.db'}")
+    cac = root / "kpis" / "cac.yaml"
+    with Workspace.open(root) as ws:
+        add_users(store, set(ws.stakeholders))
+        apply_as(ws, store, "admin", "as the demo has it")
+    numbers = []
+    for username, target in (("cmo", "40.0"), ("cfo", "55.0")):
+        cac.write_text(
+            cac.read_text().replace(
+                "value: 50.0" if not numbers else "value: 40.0", f"value: {target}"
+            )
+        )
+        with Workspace.open(root) as ws:
+            result = apply_as(ws, store, username, f"{username}'s target")
+        numbers.append(int(result.applied[0].outcome.split()[1]))
+    with Workspace.open(root) as ws:
+        governance = load_governance(ws.definition)
+        views = [show_proposal(store, n, ws.definition, governance) for n in numbers]
+        comparison = compare_proposals(ws, views)
+        with pytest.raises(GovernanceError, match="two or more"):
+            compare_proposals(ws, views[:1])
+    store.close()
+    before = hand_cac(demo, without_display=False)
+    assert comparison.periods == list(before)
+    for period, value in before.items():
+        for index, target in enumerate((40.0, 55.0)):
+            row = comparison.row(index, period)
+            assert row is not None
+            assert row.before == pytest.approx(value, rel=1e-12)
+            assert row.after == pytest.approx(value, rel=1e-12)
+            assert row.status_after.value == expected_status(value, target)
+            assert row.status_before.value == expected_status(value, 50.0)

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from gov_helpers import add_users, apply_as
 
-from kpibridge.errors import GovernanceError
+from kpibridge.errors import GovernanceError, UnknownNameError
 from kpibridge.model.governance import ProposalKind
 from kpibridge.services.setup import create_workspace
-from kpibridge.services.versions import export_workspace, latest_definitions
+from kpibridge.services.versions import export_workspace, latest_definitions, version_history
 from kpibridge.services.workspace import Workspace
 from kpibridge.store import Store
 from kpibridge.store.audit import read, verify
@@ -86,6 +86,14 @@ def test_export_edits_changed_kpis_in_place(root: Path, app_store: Store) -> Non
     assert report.updated == ["cac"]
     assert report.files_written == ["kpis/cac.yaml"]
     assert cac.read_text() == edited  # only the name line differs; comments stay
+    history = version_history(app_store, "cac")
+    assert [(e.part, e.version, e.author, e.rationale) for e in history] == [
+        ("definition", 1, "admin", "because"),
+        ("definition", 2, "admin", "clearer name"),
+    ]
+    assert history[1].content["name"] == "Customer acquisition cost (paid)"
+    with pytest.raises(UnknownNameError, match="Did you mean 'cac'"):
+        version_history(app_store, "cacc")
 
 
 def test_kpis_in_one_list_file_and_retirement(root: Path, app_store: Store) -> None:

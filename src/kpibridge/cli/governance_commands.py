@@ -22,10 +22,10 @@ from kpibridge.cli.web_commands import DatabaseOption, open_store
 from kpibridge.errors import GovernanceError
 from kpibridge.model.governance import Decision, ProposalStatus, Restatement, ReviewDecision
 from kpibridge.services.governance_apply import apply_workspace
-from kpibridge.services.impact import ImpactPreview, impact_preview
+from kpibridge.services.impact import ImpactPreview, compare_proposals, impact_preview
 from kpibridge.services.proposals import ProposalView, decide, list_proposals, show_proposal
 from kpibridge.services.reviews import record_review, reviews_due
-from kpibridge.services.versions import acting_account, export_workspace
+from kpibridge.services.versions import acting_account, export_workspace, version_history
 from kpibridge.services.workspace import Workspace
 from kpibridge.workspace.governance_file import load_governance
 
@@ -217,6 +217,55 @@ def show_command(
         _print_impact(preview)
 
 
+@proposals_app.command("compare")
+@user_errors
+def compare_command(
+    proposal_ids: Annotated[list[int], typer.Argument(metavar="ID ID...")],
+    output: FormatOption = OutputFormat.TABLE,
+    workspace: WorkspaceOption = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Competing proposals for one KPI side by side: changes and impact on each period."""
+    with Workspace.open(workspace) as ws:
+        store = open_store(ws, database)
+        try:
+            governance = load_governance(ws.definition)
+            views = [
+                show_proposal(store, number, ws.definition, governance) for number in proposal_ids
+            ]
+        finally:
+            store.close()
+        comparison = compare_proposals(ws, views)
+    if output is OutputFormat.JSON:
+        typer.echo(json.dumps(comparison.to_json(), indent=2, ensure_ascii=False))
+        return
+    for view in comparison.proposals:
+        console.print(
+            f"[bold]proposal {view.id}[/bold] by {escape(view.author)}: {escape(view.rationale)}"
+        )
+        for sentence in view.words:
+            console.print(f"  • {escape(sentence)}")
+    table = Table(
+        "period",
+        "now",
+        *(f"#{view.id}" for view in comparison.proposals),
+        title=f"{comparison.kpi_id}: value (status)",
+    )
+    for period in comparison.periods:
+        first = comparison.row(0, period)
+        cells = [_cell(first.before, first.status_before.value) if first else "—"]
+        for index in range(len(comparison.proposals)):
+            row = comparison.row(index, period)
+            cells.append(_cell(row.after, row.status_after.value) if row else "—")
+        label = first.label if first else str(period)
+        table.add_row(label, *cells)
+    console.print(table)
+
+
+def _cell(value: float | None, status: str) -> str:
+    return f"{_number(value)} ({status})"
+
+
 def _decision_command(decision: Decision) -> None:
     name = decision.value.replace("_", "-")
 
@@ -263,6 +312,37 @@ def _decision_command(decision: Decision) -> None:
 
 for _decision in Decision:
     _decision_command(_decision)
+
+
+@user_errors
+def versions(
+    kpi: Annotated[str, typer.Argument(help="The KPI.")],
+    output: FormatOption = OutputFormat.TABLE,
+    workspace: WorkspaceOption = None,
+    database: DatabaseOption = None,
+) -> None:
+    """A KPI's definition and target versions: who, when, why, effective from when."""
+    with Workspace.open(workspace) as ws:
+        store = open_store(ws, database)
+        try:
+            entries = version_history(store, kpi)
+        finally:
+            store.close()
+    if output is OutputFormat.JSON:
+        typer.echo(json.dumps([entry.to_json() for entry in entries], indent=2, ensure_ascii=False))
+        return
+    table = Table("part", "v", "recorded (UTC)", "by", "effective", "proposal", "why")
+    for entry in entries:
+        table.add_row(
+            entry.part + (" (retired)" if entry.retired else ""),
+            str(entry.version),
+            f"{entry.created_at:%Y-%m-%d %H:%M}",
+            escape(entry.author or "—"),
+            str(entry.effective_from),
+            str(entry.proposal_id) if entry.proposal_id else "—",
+            escape(entry.rationale),
+        )
+    console.print(table)
 
 
 @reviews_app.command("list")
@@ -419,5 +499,6 @@ def register(parent: typer.Typer) -> None:
     parent.command()(apply)
     parent.command()(export)
     parent.command()(propose)
+    parent.command()(versions)
     parent.add_typer(proposals_app, name="proposals")
     parent.add_typer(reviews_app, name="reviews")

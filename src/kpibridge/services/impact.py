@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from kpibridge.errors import GovernanceError
 from kpibridge.metrics.engine import MetricEngine
 from kpibridge.metrics.grains import period_label
 from kpibridge.model import KPI, Grain
@@ -150,3 +151,46 @@ def _history(ws: Workspace, kpi_id: str, kpi: KPI | None, grain: Grain) -> dict[
         for period, value in row.history
         if value is not None and not math.isnan(value)
     }
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Competing proposals for one KPI side by side: each one's impact preview over the same
+    periods (``now`` is the definition in force)."""
+
+    kpi_id: str
+    proposals: tuple[ProposalView, ...]
+    previews: tuple[ImpactPreview, ...]
+
+    @property
+    def periods(self) -> list[date]:
+        return sorted({row.period for preview in self.previews for row in preview.rows})
+
+    def row(self, index: int, period: date) -> ImpactRow | None:
+        return next((row for row in self.previews[index].rows if row.period == period), None)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "kpi": self.kpi_id,
+            "proposals": [
+                {
+                    "id": view.id,
+                    "author": view.author,
+                    "rationale": view.rationale,
+                    "changes": view.words,
+                    "impact": preview.to_json(),
+                }
+                for view, preview in zip(self.proposals, self.previews, strict=True)
+            ],
+        }
+
+
+def compare_proposals(ws: Workspace, views: list[ProposalView]) -> Comparison:
+    """Impact previews of competing proposals (at least two, all for the same KPI)."""
+    kpis = {view.kpi_id for view in views}
+    if len(views) < 2 or len(kpis) != 1:
+        raise GovernanceError(
+            "compare two or more proposals for the same KPI"
+            + (f" (these are for {', '.join(sorted(kpis))})" if len(kpis) > 1 else "")
+        )
+    return Comparison(kpis.pop(), tuple(views), tuple(impact_preview(ws, v) for v in views))

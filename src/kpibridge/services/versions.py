@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kpibridge.errors import GovernanceError
+from kpibridge.errors import GovernanceError, UnknownNameError
 from kpibridge.model.access import AccessRole
 from kpibridge.model.governance import ProposalKind, Restatement
 from kpibridge.services.accounts import Account
@@ -280,3 +280,68 @@ def export_workspace(definition: WorkspaceDefinition, store: Store) -> WriteRepo
 def content_of(definitions: Mapping[str, DefinitionVersion], kpi_id: str) -> dict[str, Any] | None:
     row = definitions.get(kpi_id)
     return dict(row.content) if row is not None and not row.retired else None
+
+
+@dataclass(frozen=True)
+class VersionEntry:
+    """One line of a KPI's version history (definition or targets)."""
+
+    part: str
+    """``definition`` or ``targets``."""
+    version: int
+    retired: bool
+    author: str | None
+    created_at: datetime
+    effective_from: date
+    rationale: str
+    proposal_id: int | None
+    content: Any
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "part": self.part,
+            "version": self.version,
+            "retired": self.retired,
+            "author": self.author,
+            "created_at": self.created_at.isoformat(),
+            "effective_from": self.effective_from.isoformat(),
+            "rationale": self.rationale,
+            "proposal": self.proposal_id,
+            "content": self.content,
+        }
+
+
+def version_history(store: Store, kpi_id: str) -> list[VersionEntry]:
+    """Every definition and target version of ``kpi_id``, oldest first."""
+    with store.transaction() as session:
+        entries = [
+            VersionEntry(
+                "definition",
+                row.version,
+                row.retired,
+                row.author,
+                row.created_at,
+                row.effective_from,
+                row.rationale,
+                row.proposal_id,
+                row.content,
+            )
+            for row in definition_history(session, kpi_id)
+        ] + [
+            VersionEntry(
+                "targets",
+                row.version,
+                False,
+                row.author,
+                row.created_at,
+                row.effective_from,
+                row.rationale,
+                row.proposal_id,
+                row.targets,
+            )
+            for row in target_history(session, kpi_id)
+        ]
+        if not entries:
+            known = sorted(latest_definitions(session))
+            raise UnknownNameError("KPI in the app store", kpi_id, known)
+    return sorted(entries, key=lambda entry: (entry.created_at, entry.part))
