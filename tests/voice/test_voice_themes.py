@@ -95,6 +95,7 @@ def test_pins_name_the_matching_theme_across_seeds() -> None:
         ({"themes": [{"id": "a"}]}, "needs a list of terms"),
         ({"themes": [{"id": "a", "terms": ["x"]}, {"id": "a", "terms": ["y"]}]}, "pinned twice"),
         ([1, 2], "expected a mapping"),
+        ({"themes": [{"id": "a", "terms": ["x"], "target": 5}]}, "share from 0 to 1"),
     ],
 )
 def test_bad_pins_are_named(document: object, message: str) -> None:

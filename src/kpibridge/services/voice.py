@@ -513,7 +513,7 @@ def write_theme_kpis(root: Path, pins: tuple[Pin, ...] | None = None) -> list[st
             "description": f"Texts about {pin.label}.",
         }
         kpi_id = f"theme_share_{pin.id}"
-        document = {
+        document: dict[str, Any] = {
             "id": kpi_id,
             "name": f"Theme share: {pin.label}",
             "description": f"Share of customer texts (survey comments, reviews) about {pin.label}.",
@@ -527,6 +527,8 @@ def write_theme_kpis(root: Path, pins: tuple[Pin, ...] | None = None) -> list[st
             "nature": "qualitative",
             "caveats": "Themes are found by TF-IDF + NMF (docs/voice.md); a text has one theme.",
         }
+        if pin.target is not None:
+            document["targets"] = [{"value": pin.target}]
         with (root / "kpis" / f"{kpi_id}.yaml").open("w", encoding="utf-8") as handle:
             handle.write(
                 f"# Written by kpibridge from the pinned theme {pin.id!r} in voice.yaml.\n"

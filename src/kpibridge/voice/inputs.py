@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -38,6 +37,8 @@ MAX_CHARACTERS = 5_000
 _TAG = re.compile(r"<[^>]{0,200}>")
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_LETTER = re.compile(r"[^\W\d_]")
+_NON_LATIN_LETTER = re.compile(r"[^\W\d_\x00-\u024f]")
 _MIN_WORDS_FOR_LANGUAGE = 4
 #: Frequent function words of other languages written in Latin letters.
 _FOREIGN = frozenset(
@@ -155,53 +156,67 @@ def clean_text(text: str) -> tuple[str, bool, bool]:
 
 def is_english(text: str) -> bool:
     """Whether a text reads as English: mostly Latin letters, and from four words on, more
-    English stop words than common Spanish, French, German, Italian or Portuguese function
-    words and at least one English or sentiment word. Short texts ("Love it 😍") get the
+    distinct English stop words than distinct common Spanish, French, German, Italian or
+    Portuguese function words, and at least one English or sentiment word. Short texts ("Love it 😍") get the
     benefit of the doubt."""
-    letters = [char for char in text if char.isalpha()]
-    if letters and sum(char > "\u024f" for char in letters) > len(letters) / 2:
-        return False
-    words = [word.lower() for word in _WORD.findall(text)]
+    if not text.isascii():
+        letters = len(_LETTER.findall(text))
+        if letters and len(_NON_LATIN_LETTER.findall(text)) > letters / 2:
+            return False
+    words = _WORD.findall(text.lower())
     if len(words) < _MIN_WORDS_FOR_LANGUAGE:
         return True
-    english = sum(word in ENGLISH_STOP_WORDS for word in words)
-    foreign = sum(word in _FOREIGN for word in words)
-    return foreign <= english and any(word in _english_words() for word in words)
+    distinct = set(words)
+    english = len(distinct & ENGLISH_STOP_WORDS)
+    foreign = len(distinct & _FOREIGN)
+    return foreign <= english and not _english_words().isdisjoint(distinct)
 
 
 def prepare_texts(row_ids: Sequence[object] | np.ndarray, texts: Sequence[object]) -> PreparedTexts:
-    """Clean and check ``texts`` (one per row id); ``None`` counts as empty."""
+    """Clean and check ``texts`` (one per row id); ``None`` counts as empty.
+
+    Each distinct text is cleaned and checked once (feedback repeats itself a lot).
+    """
     if len(row_ids) != len(texts):
         raise VoiceInputError(f"{len(row_ids)} row ids for {len(texts)} texts")
-    keep_ids: list[object] = []
-    kept: list[str] = []
-    quarantined: list[tuple[object, str, str]] = []
-    counts: Counter[str] = Counter()
-    for row_id, raw in zip(row_ids, texts, strict=True):
-        if raw is None or (isinstance(raw, float) and np.isnan(raw)):
-            quarantined.append((row_id, "empty", ""))
-            continue
+    codes, distinct = pd.factorize(pd.Series(list(texts), dtype=object), use_na_sentinel=True)
+    ids = np.asarray(row_ids, dtype=object)
+    for code, raw in enumerate(distinct):
         if not isinstance(raw, str):
-            raise VoiceInputError(f"row {row_id}: text must be a string, got {raw!r}")
-        cleaned, had_html, cut = clean_text(raw)
-        counts["html"] += had_html
-        counts["truncated"] += cut
-        if not cleaned:
-            quarantined.append((row_id, "empty", raw[:500]))
-        elif not is_english(cleaned):
-            quarantined.append((row_id, "not English", raw[:500]))
-        else:
-            keep_ids.append(row_id)
-            kept.append(cleaned)
-    for _, reason, _ in quarantined:
-        counts[reason] += 1
-    quarantine = pd.DataFrame(quarantined, columns=["row_id", "reason", "text"])
+            first = int(np.flatnonzero(codes == code)[0])
+            raise VoiceInputError(f"row {ids[first]}: text must be a string, got {raw!r}")
+    # per distinct text: cleaned text, verdict ("" = keep, else the quarantine reason), flags
+    cleaned: list[str] = []
+    verdict: list[str] = []
+    had_html = np.zeros(len(distinct), dtype=bool)
+    cut = np.zeros(len(distinct), dtype=bool)
+    for code, raw in enumerate(distinct):
+        text, had_html[code], cut[code] = clean_text(raw)
+        cleaned.append(text)
+        verdict.append("empty" if not text else "" if is_english(text) else "not English")
+    verdicts = np.array([*verdict, "empty"], dtype=object)[codes]  # code −1 (null) → empty
+    keep = verdicts == ""
+    kept_codes = codes[keep]
+    distinct_hashes = [
+        text_hash(text) if not v else "" for text, v in zip(cleaned, verdict, strict=True)
+    ]
+    raw_text = np.array([*(str(raw)[:500] for raw in distinct), ""], dtype=object)[codes]
+    quarantine = pd.DataFrame(
+        {"row_id": ids[~keep], "reason": verdicts[~keep], "text": raw_text[~keep]},
+        columns=["row_id", "reason", "text"],
+    )
+    valid = codes >= 0
+    counts = {
+        "html": int(had_html[codes[valid]].sum()),
+        "truncated": int(cut[codes[valid]].sum()),
+        **{str(k): int(v) for k, v in quarantine["reason"].value_counts().items()},
+    }
     return PreparedTexts(
-        row_ids=np.asarray(keep_ids),
-        texts=kept,
-        hashes=[text_hash(text) for text in kept],
+        row_ids=ids[keep],
+        texts=[cleaned[code] for code in kept_codes],
+        hashes=[distinct_hashes[code] for code in kept_codes],
         quarantine=quarantine,
-        counts={key: int(value) for key, value in sorted(counts.items()) if value},
+        counts={key: value for key, value in sorted(counts.items()) if value},
     )
 
 

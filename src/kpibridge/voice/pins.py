@@ -6,6 +6,7 @@ A workspace's ``voice.yaml`` pins themes it cares about::
       - id: delivery                # a KPI-safe identifier (theme_share_delivery)
         label: Delivery problems
         terms: [late, delivery, days, tracking]
+        target: 0.05                # optional: target share for theme_share_delivery
 
 Each run discovers its themes afresh; a discovered theme takes the id and label of the pin
 whose terms carry the largest share of the weight of its ten top terms, if that share is at
@@ -33,6 +34,8 @@ class Pin:
     id: str
     label: str
     terms: tuple[str, ...]
+    target: float | None = None
+    """Target share (0 … 1) for the theme's KPI, if any."""
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,22 @@ def parse_pins(document: object, where: str = "voice.yaml") -> tuple[Pin, ...]:
             raise KpibridgeError(f"{where}: themes[{position}] ({pin_id}) needs a list of terms")
         if pin_id in {pin.id for pin in pins}:
             raise KpibridgeError(f"{where}: themes[{position}]: id {pin_id!r} is pinned twice")
-        pins.append(Pin(pin_id, str(item.get("label") or pin_id), tuple(t.lower() for t in terms)))
+        target = item.get("target")
+        if target is not None and (
+            isinstance(target, bool) or not isinstance(target, int | float) or not 0 <= target <= 1
+        ):
+            raise KpibridgeError(
+                f"{where}: themes[{position}] ({pin_id}): target must be a share from 0 to 1, "
+                f"got {target!r}"
+            )
+        pins.append(
+            Pin(
+                pin_id,
+                str(item.get("label") or pin_id),
+                tuple(t.lower() for t in terms),
+                None if target is None else float(target),
+            )
+        )
     return tuple(pins)
 
 
