@@ -157,8 +157,8 @@ def clean_text(text: str) -> tuple[str, bool, bool]:
 def is_english(text: str) -> bool:
     """Whether a text reads as English: mostly Latin letters, and from four words on, more
     distinct English stop words than distinct common Spanish, French, German, Italian or
-    Portuguese function words, and at least one English or sentiment word. Short texts ("Love it 😍") get the
-    benefit of the doubt."""
+    Portuguese function words, and at least one English or sentiment word. Short texts
+    ("Love it 😍") get the benefit of the doubt."""
     if not text.isascii():
         letters = len(_LETTER.findall(text))
         if letters and len(_NON_LATIN_LETTER.findall(text)) > letters / 2:
