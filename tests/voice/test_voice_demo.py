@@ -15,7 +15,7 @@ import kpibridge
 from fixtures_demo import build_small_demo, warehouse_path
 from kpibridge.cli.app import app
 from kpibridge.demo.templates import DELIVERY_WORDS
-from kpibridge.services.voice import score_voice, themes_report
+from kpibridge.services.voice import score_voice, themes_moving_with, themes_report
 from kpibridge.voice.inputs import VoiceInputError
 
 # Scale 0.2: ≈1,500 reviews and ≈1,000 comments, enough for a theme of a few per cent.
@@ -165,3 +165,13 @@ def test_cli_voice_commands_give_json(demo: Path) -> None:
     wrong = runner.invoke(app, ["voice", "verbatims", "delivry", "-w", str(demo)])
     assert wrong.exit_code == 1
     assert "Did you mean 'delivery'" in wrong.output
+
+
+def test_theme_share_kpi_moves_with_its_own_theme(demo: Path) -> None:
+    # the KPI engine's theme_share_delivery and the report's pandas shares are two paths to
+    # the same numbers: their month-over-month changes must correlate perfectly
+    with kpibridge.Workspace.open(demo) as ws:
+        moving = themes_moving_with(ws, "theme_share_delivery")
+    assert moving[0].theme == "delivery"
+    assert moving[0].correlation == pytest.approx(1.0)
+    assert all(abs(item.correlation) < 0.9 for item in moving[1:])

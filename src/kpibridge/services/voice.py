@@ -12,8 +12,9 @@ again), discovers themes, names them after the pins in ``voice.yaml``, and write
 * ``voice_sentiment_cache`` — text hash → compound score;
 * ``voice_quarantine`` — texts that could not be scored, with the reason.
 
-The report functions (``themes_report``, ``nps_trend``, ``verbatims``, ``sentiment_trend``)
-read those tables and return JSON-ready dataclasses for the CLI and the web app.
+The report functions (``themes_report``, ``nps_trend``, ``verbatims``, ``sentiment_trend``,
+``themes_moving_with``) read those tables and return JSON-ready results for the CLI and the
+web app.
 """
 
 from __future__ import annotations
@@ -31,8 +32,10 @@ import pandas as pd
 import pyarrow as pa
 from ibis.backends import BaseBackend
 from ruamel.yaml import YAML
+from scipy import stats
 
 from kpibridge.errors import KpibridgeError, UnknownNameError
+from kpibridge.evidence.fdr import bh_adjust
 from kpibridge.metrics.backends import write_tables
 from kpibridge.services.workspace import Workspace
 from kpibridge.voice.emerging import EmergingTheme, emerging_themes, period_labels
@@ -538,3 +541,59 @@ def write_theme_kpis(root: Path, pins: tuple[Pin, ...] | None = None) -> list[st
     with model_path.open("w", encoding="utf-8") as handle:
         yaml.dump(model, handle)
     return written
+
+
+# -- themes that move with a KPI ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ThemeMovement:
+    """How a theme's share moved with a KPI, period over period."""
+
+    theme: str
+    label: str
+    correlation: float
+    p_value: float
+    q_value: float
+    periods: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {key: _clean(value) for key, value in asdict(self).items()}
+
+
+def themes_moving_with(
+    ws: Workspace, kpi: str, *, grain: str = "month", min_periods: int = 8
+) -> list[ThemeMovement]:
+    """Themes whose share changes with the KPI's changes, strongest first (for a KPI page).
+
+    Both series are differenced (period-over-period change), so a shared trend does not count;
+    Pearson r of the changes, with Benjamini–Hochberg q-values over the themes. A
+    correlation, not a cause (docs/evidence.md for lead-lag).
+    """
+    if grain not in ("week", "month", "quarter"):
+        raise KpibridgeError(f"grain must be week, month or quarter, not {grain!r}")
+    values = ws.compute(kpi, grain=grain)
+    if values.empty:
+        return []
+    kpi_series = values.set_index(pd.to_datetime(values["period"]))["value"].astype(float)
+    texts, themes = _voice_texts(ws)
+    stamps = pd.to_datetime(texts["posted_at"])
+    period = stamps.dt.to_period({"week": "W-SUN", "month": "M", "quarter": "Q"}[grain])
+    texts = texts.assign(period=period.dt.start_time)
+    shares = pd.crosstab(texts["period"], texts["theme"], normalize="index")
+    labels = dict(zip(themes["theme"], themes["label"], strict=True))
+    rows = []
+    for theme in shares.columns:
+        if theme == UNTHEMED:
+            continue
+        joined = pd.concat([kpi_series, shares[theme]], axis=1, join="inner").diff().dropna()
+        if len(joined) < min_periods or joined.std().eq(0).any():
+            continue
+        r, p = stats.pearsonr(joined.iloc[:, 0], joined.iloc[:, 1])
+        rows.append((str(theme), float(r), float(p), len(joined)))
+    q_values = bh_adjust([row[2] for row in rows]) if rows else np.zeros(0)
+    found = [
+        ThemeMovement(theme, str(labels.get(theme, theme)), r, p, float(q), n)
+        for (theme, r, p, n), q in zip(rows, q_values, strict=True)
+    ]
+    return sorted(found, key=lambda item: -abs(item.correlation))
