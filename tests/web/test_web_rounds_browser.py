@@ -104,14 +104,14 @@ def order(page: Page) -> list[str]:
     )
 
 
-def live_ranking(app: FastAPI, participant: str) -> list[list[str]]:
+def live_ranking(app: FastAPI, participant: str, name: str = "small") -> list[list[str]]:
     with app.state.context.store.engine.connect() as connection:
         content = connection.execute(
             text(
                 "SELECT content FROM ballots JOIN rounds ON rounds.id = round_id "
-                "WHERE name = 'small' AND participant = :p AND replaced_at IS NULL"
+                "WHERE name = :n AND participant = :p AND replaced_at IS NULL"
             ),
-            {"p": participant},
+            {"p": participant, "n": name},
         ).scalar_one()
     ranking: list[list[str]] = json.loads(content)["ranking"]
     return ranking
@@ -184,3 +184,37 @@ def test_demo_round_results_draw_the_groups_maps(page: Page, server: str) -> Non
     assert page.locator("figure.group-map svg path, figure.group-map svg circle").count() > 0
     assert page.locator("div.vega[data-rendered=failed]").count() == 0
     assert page.problems == []  # type: ignore[attr-defined]
+
+
+def test_without_javascript_the_positions_are_typed(
+    browser: Browser, server: str, rounds_app: FastAPI
+) -> None:
+    """The plain form: position fields show, equal numbers tie, an empty one is unranked."""
+    open_small_round(rounds_app, id="plain")  # its own round: the others close 'small'
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(server + "/rounds/plain")
+        page.fill("input[name=username]", "admin")  # the ceo: not a participant
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(server + "/rounds/plain")
+        assert page.locator("#ballot-form").count() == 0
+        context.clear_cookies()
+        page.goto(server + "/rounds/plain")
+        page.fill("input[name=username]", "member")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(server + "/rounds/plain")
+        assert page.is_visible("input[name='position.roas']")
+        assert page.is_hidden("button.move.up >> nth=0")
+        for candidate in ("cac", "roas", "nps", "conversion_rate"):
+            page.fill(f"input[name='position.{candidate}']", "")
+        page.fill("input[name='position.roas']", "1")
+        page.fill("input[name='position.cac']", "2")
+        page.fill("input[name='position.conversion_rate']", "2")
+        page.click("button.primary")
+        page.wait_for_url(server + "/rounds/plain?saved=1")
+        assert live_ranking(rounds_app, "cmo", "plain") == [["roas"], ["cac", "conversion_rate"]]
+    finally:
+        context.close()
