@@ -16,13 +16,14 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from gov_helpers import add_users, apply_as
+from gov_helpers import account, add_users, apply_as
 
 from fixtures_demo import build_small_demo, warehouse_path
 from kpibridge.errors import GovernanceError
-from kpibridge.model.governance import Restatement
+from kpibridge.model.governance import Decision, Restatement
+from kpibridge.services.governed_values import governed_values
 from kpibridge.services.impact import ImpactPreview, compare_proposals, impact_preview
-from kpibridge.services.proposals import show_proposal
+from kpibridge.services.proposals import decide, show_proposal
 from kpibridge.services.workspace import Workspace
 from kpibridge.store import Store
 from kpibridge.workspace.governance_file import load_governance
@@ -186,3 +187,57 @@ def test_competing_target_proposals_side_by_side(demo: Path, tmp_path: Path) -> 
             assert row.after == pytest.approx(value, rel=1e-12)
             assert row.status_after.value == expected_status(value, target)
             assert row.status_before.value == expected_status(value, 50.0)
+
+
+def test_values_stamped_with_the_versions_in_force(demo: Path, tmp_path: Path) -> None:
+    """CAC v2 (display filtered out, target 45) approved to take effect from 2026-04 and keep
+    history as reported: earlier months keep v1's value and target 50, later ones get v2's;
+    before 2026-04-01 v2 is not in effect at all. Values from the hand SQL above."""
+    root = tmp_path / "demo"
+    shutil.copytree(demo, root)
+    store = Store.open(f"sqlite:///{tmp_path / 'app.db'}")
+    with Workspace.open(root) as ws:
+        add_users(store, set(ws.stakeholders))
+        apply_as(ws, store, "admin", "as the demo has it", effective=date(2023, 1, 1))
+    cac = root / "kpis" / "cac.yaml"
+    cac.write_text(
+        cac.read_text()
+        .replace("review_every: month\n", f"review_every: month\n{FILTER}\n")
+        .replace("value: 50.0", "value: 45.0")
+    )
+    effective = date(2026, 4, 1)
+    with Workspace.open(root) as ws:
+        result = apply_as(
+            ws,
+            store,
+            "cmo",
+            "display is brand",
+            effective=effective,
+            restatement=Restatement.AS_REPORTED,
+        )
+        number = int(result.applied[0].outcome.split()[1])
+        governance = load_governance(ws.definition)
+        for username in ("growth", "analyst"):
+            decide(
+                store,
+                number,
+                account(store, username),
+                Decision.APPROVE,
+                "",
+                ws.definition,
+                governance,
+            )
+        stamped = governed_values(ws, store, "cac", as_of=date(2026, 11, 23))
+        earlier = governed_values(ws, store, "cac", as_of=date(2026, 3, 15))
+    store.close()
+    before = hand_cac(demo, without_display=False)
+    after = hand_cac(demo, without_display=True)
+    assert [row.period for row in stamped] == list(before)
+    for row in stamped:
+        new = row.period >= effective
+        assert (row.definition_version, row.target_version) == ((2, 2) if new else (1, 1))
+        assert row.value == pytest.approx((after if new else before)[row.period], rel=1e-12)
+        assert row.target == (45.0 if new else 50.0)
+        assert row.status.value == expected_status(row.value or 0, row.target or 0)
+    assert {(row.definition_version, row.target_version) for row in earlier} == {(1, 1)}
+    assert all(row.value == pytest.approx(before[row.period], rel=1e-12) for row in earlier)

@@ -22,6 +22,7 @@ from kpibridge.cli.web_commands import DatabaseOption, open_store
 from kpibridge.errors import GovernanceError
 from kpibridge.model.governance import Decision, ProposalStatus, Restatement, ReviewDecision
 from kpibridge.services.governance_apply import apply_workspace
+from kpibridge.services.governed_values import governed_values
 from kpibridge.services.impact import ImpactPreview, compare_proposals, impact_preview
 from kpibridge.services.proposals import ProposalView, decide, list_proposals, show_proposal
 from kpibridge.services.reviews import record_review, reviews_due
@@ -317,19 +318,55 @@ for _decision in Decision:
 @user_errors
 def versions(
     kpi: Annotated[str, typer.Argument(help="The KPI.")],
+    values: Annotated[
+        bool,
+        typer.Option(
+            "--values",
+            help="Show its recent values, each stamped with the "
+            "definition and target versions in force for its period.",
+        ),
+    ] = False,
+    as_of: Annotated[
+        str | None, typer.Option(help="Versions in effect on this date (default today).")
+    ] = None,
     output: FormatOption = OutputFormat.TABLE,
     workspace: WorkspaceOption = None,
     database: DatabaseOption = None,
 ) -> None:
-    """A KPI's definition and target versions: who, when, why, effective from when."""
+    """A KPI's definition and target versions: who, when, why, effective from when (with
+    --values: its recent values, each computed with the versions in force for its period)."""
     with Workspace.open(workspace) as ws:
         store = open_store(ws, database)
         try:
             entries = version_history(store, kpi)
+            governed = (
+                governed_values(ws, store, kpi, as_of=_date(as_of, "--as-of")) if values else None
+            )
         finally:
             store.close()
     if output is OutputFormat.JSON:
-        typer.echo(json.dumps([entry.to_json() for entry in entries], indent=2, ensure_ascii=False))
+        typer.echo(
+            json.dumps(
+                [entry.to_json() for entry in entries]
+                if governed is None
+                else [value.to_json() for value in governed],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return
+    if governed is not None:
+        stamped = Table("period", "value", "definition", "targets", "target", "status")
+        for value in governed:
+            stamped.add_row(
+                value.label,
+                _number(value.value),
+                f"v{value.definition_version}",
+                f"v{value.target_version}" if value.target_version else "—",
+                _number(value.target),
+                value.status.value,
+            )
+        console.print(stamped)
         return
     table = Table("part", "v", "recorded (UTC)", "by", "effective", "proposal", "why")
     for entry in entries:

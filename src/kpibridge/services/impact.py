@@ -106,7 +106,7 @@ def impact_preview(ws: Workspace, proposal: ProposalView) -> ImpactPreview:
     assert reference is not None, "a proposal changes something"
     grain = reference.review_every
     fiscal = ws.settings.fiscal_year_start
-    sides = [_history(ws, proposal.kpi_id, kpi, grain) for kpi in (before, after)]
+    sides = [history_under(ws, proposal.kpi_id, kpi, grain) for kpi in (before, after)]
     periods = sorted(set(sides[0]) | set(sides[1]))
     rows = []
     for period in periods:
@@ -138,7 +138,7 @@ def _kpi(content: dict[str, Any] | None) -> KPI | None:
     return _KPI.validate_python(content) if content is not None else None
 
 
-def _history(ws: Workspace, kpi_id: str, kpi: KPI | None, grain: Grain) -> dict[date, float]:
+def history_under(ws: Workspace, kpi_id: str, kpi: KPI | None, grain: Grain) -> dict[date, float]:
     """The KPI's values over the scorecard window, with ``kpi`` as its definition."""
     if kpi is None:
         return {}
