@@ -22,18 +22,11 @@ def results_page(
 ) -> Response:
     stored = get_round(context.store, name)
     analysis = round_results(live, stored, account)
-    result = analysis.to_json()
-    roles = {p: s.role.value for p, s in live.workspace.stakeholders.items()}
-    maps: list[dict[str, Any]] = []
-    for groups in result["groups"]:
-        if groups["participants"]:
-            title = "From rankings" if groups["source"] == "rankings" else "From reactions"
-            maps.append(
-                {
-                    "source": groups["source"],
-                    "spec": opinion_map_spec(groups["participants"], roles, title=title),
-                }
-            )
+    named = shows_names(account, stored)
+    result, maps = live.remember(
+        ("round-results-view", stored.name, stored.version, named),
+        lambda ws: _view(analysis.to_json(), {p: s.role.value for p, s in ws.stakeholders.items()}),
+    )
     methods = list(result["consensus"])
     depth = len(analysis.candidates)
     return context.templates.TemplateResponse(
@@ -47,8 +40,26 @@ def results_page(
             "methods": methods,
             "depth": depth,
             "maps": maps,
-            "named": shows_names(account, stored),
+            "named": named,
             "may_facilitate": may_facilitate(account),
             "workspace_name": live.workspace.settings.name,
         },
     )
+
+
+def _view(
+    result: dict[str, Any], roles: dict[str, str]
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The analysis as JSON and its groups maps (Altair takes ~40 ms a chart: remembered
+    with the analysis)."""
+    maps: list[dict[str, Any]] = []
+    for groups in result["groups"]:
+        if groups["participants"]:
+            title = "From rankings" if groups["source"] == "rankings" else "From reactions"
+            maps.append(
+                {
+                    "source": groups["source"],
+                    "spec": opinion_map_spec(groups["participants"], roles, title=title),
+                }
+            )
+    return result, maps
