@@ -203,6 +203,8 @@ def test_the_ballot_api_replaces_too(app: FastAPI, sign_in: Callable[[str], Test
         ({"position.cac": "first"}, "position of cac: 'first' is not a number"),
         ({"score.cac.measurability": "7"}, "score of cac on measurability: 7 is not 1-5"),
         ({"weight.measurability": "-1"}, "criteria_weights.measurability: -1.0 is negative"),
+        ({"position.churn": "1"}, "position.churn: no such candidate or criterion"),
+        ({"score.cac.speed": "3"}, "score.cac.speed: no such candidate or criterion"),
     ],
 )
 def test_a_bad_ballot_is_refused_and_nothing_stored(

@@ -24,7 +24,7 @@ def ballot_from_form(
     criteria: Sequence[str],
 ) -> Ballot:
     """The ballot the form describes; KpibridgeError names every field that is not valid."""
-    problems: list[str] = []
+    problems: list[str] = _unknown_fields(form, candidates, criteria)
     tiers: dict[float, list[str]] = defaultdict(list)
     for candidate in candidates:
         text = form.get(f"position.{candidate}", "").strip()
@@ -78,6 +78,21 @@ def form_positions(ballot: Ballot | None, candidates: Sequence[str]) -> list[tup
         shown += [(candidate, str(place)) for candidate in tier if candidate in candidates]
     listed = {candidate for candidate, _ in shown}
     return shown + [(candidate, "") for candidate in candidates if candidate not in listed]
+
+
+def _unknown_fields(
+    form: Mapping[str, str], candidates: Sequence[str], criteria: Sequence[str]
+) -> list[str]:
+    """Fields that name a candidate or criterion the round does not have (a stale page after
+    a change, or a hand-made request): refused rather than dropped."""
+    known = {f"{kind}.{c}" for kind in ("position", "rationale") for c in candidates}
+    known |= {f"score.{c}.{k}" for c in candidates for k in criteria}
+    known |= {f"weight.{k}" for k in criteria}
+    return [
+        f"{key}: no such candidate or criterion in this round"
+        for key in form
+        if key.split(".", 1)[0] in {"position", "rationale", "score", "weight"} and key not in known
+    ]
 
 
 def _number(text: str, what: str, problems: list[str]) -> float | None:
