@@ -15,13 +15,25 @@ from dataclasses import replace
 
 from kpibridge.align.analyze import RoundAnalysis, analyze
 from kpibridge.align.inputs import ParticipantInfo, RoundInput
+from kpibridge.errors import KpibridgeError
 from kpibridge.services.rounds import round_input
 from kpibridge.services.stored_rounds import StoredRound
 from kpibridge.services.workspace import Workspace
 
 
 def stored_round_analysis(ws: Workspace, stored: StoredRound, *, anonymous: bool) -> RoundAnalysis:
-    """The analysis of ``stored``'s live ballots; people renamed when ``anonymous``."""
+    """The analysis of ``stored``'s live ballots; people renamed when ``anonymous``.
+
+    Raises KpibridgeError when the round names KPIs or stakeholders that the workspace no
+    longer defines (removed after the round was opened).
+    """
+    gone = [f"KPI {c!r}" for c in stored.round.candidates if c not in ws.kpis]
+    gone += [f"stakeholder {p!r}" for p in stored.round.participants if p not in ws.stakeholders]
+    if gone:
+        raise KpibridgeError(
+            f"round {stored.name!r} names what the workspace no longer defines: "
+            f"{', '.join(gone)}; restore them in the workspace to see its results"
+        )
     given = round_input(ws, stored.round)
     return analyze(anonymize(given) if anonymous else given)
 
