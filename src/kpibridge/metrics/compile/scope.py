@@ -90,10 +90,13 @@ class ModelScope:
         argument = self.argument(measure)
         match measure.agg:
             case Aggregation.COUNT:
-                return (
+                # coalesce: Ibis writes a filtered row count for Spark as SUM(CAST(cond AS
+                # BIGINT)), which is NULL, not 0, when the condition is NULL on every row
+                return ibis.coalesce(
                     self.table.count(where=where)
                     if argument is None
-                    else (argument.count(where=where))
+                    else argument.count(where=where),
+                    0,
                 )
             case Aggregation.COUNT_DISTINCT:
                 assert argument is not None
