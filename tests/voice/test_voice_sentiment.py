@@ -7,8 +7,10 @@ from pathlib import Path
 
 import numpy as np
 from scipy import stats
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from kpibridge.voice.sentiment import compound_score, score_texts, sentiment_index
+from kpibridge.voice.vader_fast import FastSentimentIntensityAnalyzer
 
 GOLD = Path(__file__).resolve().parents[1] / "data" / "vader" / "tweets_GroundTruth.txt"
 
@@ -37,3 +39,28 @@ def test_deduplicated_and_parallel_scores_equal_the_plain_loop() -> None:
 def test_sentiment_index_by_hand() -> None:
     # 2 positive (≥ 0.05), 1 negative (≤ −0.05), 1 neutral: 100 × (2 − 1) / 4 = 25
     assert sentiment_index(np.array([0.5, 0.05, -0.05, 0.0])) == 25.0
+
+
+EDGE_CASES = [
+    "I hate this 😡 so much!!",
+    "NOT good at all",
+    "kind of okay, but never so bad",
+    "the bomb!!! 💯",
+    "no no no",
+    "without doubt the best",
+    "at least it works",
+    "the least helpful support",
+    "NO GOOD",
+    "not the WORST, but SO slow???",
+    "",
+    "   spaced   out   ",
+]
+
+
+def test_fast_analyzer_gives_the_published_scores() -> None:
+    texts, _ = _gold()
+    sample = [*texts, *EDGE_CASES]
+    published = SentimentIntensityAnalyzer()
+    fast = FastSentimentIntensityAnalyzer()
+    for text in sample:
+        assert fast.polarity_scores(text) == published.polarity_scores(text), text
