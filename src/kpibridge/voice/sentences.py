@@ -18,22 +18,26 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 #: Share of texts a sentence must appear in, word for word, to count as a stock phrase.
 STOCK_PHRASE_SHARE = 0.05
 _STOCK_PHRASE_MIN_TEXTS = 100
-_NUMBER = re.compile(r"\d+")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
+# RE2 patterns (Arrow's string kernels run them in C++ over the whole column)
+_NUMBER = r"\d+"
+_SENTENCE_END = r"([.!?…])\s+"
+_LINES = r"\n+"
 
 
-def name_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
-    """A pattern matching any of ``names`` (longest first, case-insensitive), or None."""
-    distinct = sorted({name.strip() for name in names if name and name.strip()}, key=len)
+def name_pattern(names: Iterable[str]) -> str | None:
+    """An RE2 pattern matching any of ``names`` as whole words in lower-cased text (longest
+    first), or None."""
+    distinct = sorted({name.strip().lower() for name in names if name and name.strip()}, key=len)
     if not distinct:
         return None
     alternatives = "|".join(re.escape(name) for name in reversed(distinct))
-    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+    return rf"\b(?:{alternatives})\b"
 
 
 @dataclass(frozen=True)
@@ -47,28 +51,35 @@ class SentenceTable:
     rarity: np.ndarray
 
 
-def split_sentences(texts: Sequence[str], names: re.Pattern[str] | None = None) -> SentenceTable:
+def split_sentences(texts: Sequence[str], names: str | None = None) -> SentenceTable:
     """Split ``texts`` into lower-cased sentences with ``names`` and numbers masked."""
-    series = pd.Series(list(texts), dtype=object).str.lower()
+    column = pc.utf8_lower(pa.array(list(texts), type=pa.large_string()))
     if names is not None:
-        series = series.str.replace(names, " ", regex=True)
+        column = pc.replace_substring_regex(column, pattern=names, replacement=" ")
     # then numbers: "arrived 3 days late" and "arrived 9 days late" are one sentence
-    series = series.str.replace(_NUMBER, "0", regex=True)
-    exploded = series.str.split(_SENTENCE_END).explode()
-    exploded = exploded.str.strip()
-    exploded = exploded[exploded.notna() & (exploded != "")]
-    codes, distinct = pd.factorize(exploded, sort=True)
-    text_index = exploded.index.to_numpy(dtype=np.int64)
+    column = pc.replace_substring_regex(column, pattern=_NUMBER, replacement="0")
+    column = pc.replace_substring_regex(column, pattern=_SENTENCE_END, replacement="\\1\n")
+    pieces = pc.split_pattern_regex(column, pattern=_LINES)
+    sentences = pc.utf8_trim_whitespace(pc.list_flatten(pieces))
+    parents = pc.list_parent_indices(pieces).to_numpy()
+    keep = pc.not_equal(sentences, "").to_numpy(zero_copy_only=False)
+    encoded = pc.dictionary_encode(sentences.filter(pa.array(keep)))
+    dictionary = encoded.dictionary
+    # distinct sentences in sorted order, so the result does not depend on the text order
+    order = pc.array_sort_indices(dictionary).to_numpy()
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    codes = rank[encoded.indices.to_numpy()]
+    distinct = dictionary.take(pa.array(order)).to_pylist()
+    text_index = parents[keep].astype(np.int64)
     # sentence-level inverse document frequency: in how many texts does each sentence occur?
-    pairs = pd.DataFrame({"text": text_index, "sentence": codes}).drop_duplicates()
-    in_texts = np.bincount(pairs["sentence"].to_numpy(), minlength=len(distinct))
+    pair_keys = np.unique(text_index * max(1, len(distinct)) + codes)
+    pair_text, pair_sentence = np.divmod(pair_keys, max(1, len(distinct)))
+    in_texts = np.bincount(pair_sentence, minlength=len(distinct))
     rarity = np.log((1.0 + len(texts)) / (1.0 + in_texts)) + 1.0
     if len(texts) >= _STOCK_PHRASE_MIN_TEXTS:
         # a sentence written word for word in 5% of all texts is a stock phrase, not a topic
         rarity[in_texts >= STOCK_PHRASE_SHARE * len(texts)] = 0.0
     return SentenceTable(
-        text=pairs["text"].to_numpy(),
-        sentence=pairs["sentence"].to_numpy(),
-        distinct=[str(sentence) for sentence in distinct],
-        rarity=rarity,
+        text=pair_text, sentence=pair_sentence, distinct=[str(s) for s in distinct], rarity=rarity
     )
