@@ -18,6 +18,7 @@ from kpibridge.services.demo import build_demo
 from kpibridge.services.demo_accounts import DEMO_PASSWORD, ensure_demo_users
 from kpibridge.services.load import load_into
 from kpibridge.services.rounds import analyze_round
+from kpibridge.services.warehouse import copy_warehouse, redact
 from kpibridge.services.workspace import Workspace
 from kpibridge.store import Store, database_url
 
@@ -62,6 +63,13 @@ def demo(
     ] = True,
     host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
+    warehouse: Annotated[
+        str | None,
+        typer.Option(
+            help="Build the demo's data in this warehouse (postgresql://…, pyspark:///…) "
+            "and point the workspace at it; see `kpibridge warehouse copy`."
+        ),
+    ] = None,
 ) -> None:
     """Build the Acme Outdoor demo company (data, KPIs, targets, a round), show its scorecard
     and serve it in the web app."""
@@ -75,6 +83,10 @@ def demo(
             progress.console.print(f"  [dim]{escape(message)}[/dim]")
 
         built = build_demo(directory, seed=seed, scale=scale, progress=report)
+        if warehouse is not None:
+            report(f"copying the data to {redact(warehouse)}")
+            with Workspace.open(directory) as generated:
+                copy_warehouse(generated, warehouse, use=True)
     console.print(
         f"Demo workspace in [bold]{escape(str(built.root))}[/bold]: "
         f"{sum(built.rows.values()):,} rows in {len(built.rows)} tables."

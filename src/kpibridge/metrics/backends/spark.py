@@ -15,6 +15,7 @@ partitions instead of 200 (each costs a task per query), no web UI, UTC session 
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import uuid
 from collections.abc import Callable, Mapping
@@ -61,7 +62,10 @@ def connect_spark(options: dict[str, Any], directory: Path | None) -> BaseBacken
             f"unknown pyspark warehouse setting(s) {', '.join(sorted(options))}: "
             "use master, app_name, path and conf"
         )
-    settings = {**(LOCAL_DEFAULTS if master.startswith("local") else {}), **conf}
+    local = master.startswith("local")
+    settings = {**(LOCAL_DEFAULTS if local else {}), **conf}
+    if local:  # else Spark warns that the host name resolves to a loopback address
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     builder = SparkSession.builder.master(master).appName(app_name)
     for key, value in settings.items():
         builder = builder.config(key, value)

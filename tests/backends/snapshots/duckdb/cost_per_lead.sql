@@ -1,0 +1,56 @@
+SELECT
+  "t7"."period",
+  COALESCE("t7"."_op0", 0) / NULLIF(COALESCE("t7"."_op1", 0), 0) AS "value",
+  COALESCE("t7"."_op0", 0) AS "numerator",
+  COALESCE("t7"."_op1", 0) AS "denominator"
+FROM (
+  SELECT
+    "t6"."period",
+    MAX("t6"."_op0") AS "_op0",
+    MAX("t6"."_op1") AS "_op1",
+    BOOL_OR(CAST("t6"."_in0" AS BOOLEAN)) AS "_in0",
+    BOOL_OR(CAST("t6"."_in1" AS BOOLEAN)) AS "_in1"
+  FROM (
+    SELECT
+      *
+    FROM (
+      SELECT
+        "t2"."period",
+        "t2"."spend" AS "_op0",
+        CAST(NULL AS BIGINT) AS "_op1",
+        TRUE AS "_in0",
+        FALSE AS "_in1"
+      FROM (
+        SELECT
+          DATE_TRUNC('MONTH', "t0"."date") AS "period",
+          COALESCE(SUM("t0"."spend"), 0) AS "spend"
+        FROM "ad_spend" AS "t0"
+        GROUP BY
+          1
+      ) AS "t2"
+    ) AS "t4"
+    UNION ALL
+    SELECT
+      *
+    FROM (
+      SELECT
+        "t3"."period",
+        CAST(NULL AS DOUBLE) AS "_op0",
+        "t3"."leads" AS "_op1",
+        FALSE AS "_in0",
+        TRUE AS "_in1"
+      FROM (
+        SELECT
+          CAST(DATE_TRUNC('MONTH', "t1"."created_at") AS DATE) AS "period",
+          COALESCE(COUNT(*), 0) AS "leads"
+        FROM "leads" AS "t1"
+        GROUP BY
+          1
+      ) AS "t3"
+    ) AS "t5"
+  ) AS "t6"
+  GROUP BY
+    1
+) AS "t7"
+ORDER BY
+  "t7"."period" ASC

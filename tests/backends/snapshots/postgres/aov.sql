@@ -1,0 +1,16 @@
+SELECT
+  "t1"."period",
+  CAST("t1"."revenue" AS DOUBLE PRECISION) / NULLIF("t1"."orders", 0) AS "value",
+  "t1"."revenue" AS "numerator",
+  "t1"."orders" AS "denominator"
+FROM (
+  SELECT
+    CAST(DATE_TRUNC('MONTH', "t0"."ordered_at") AS DATE) AS "period",
+    COALESCE(SUM("t0"."revenue"), 0) AS "revenue",
+    COALESCE(COUNT(*), 0) AS "orders"
+  FROM "orders" AS "t0"
+  GROUP BY
+    1
+) AS "t1"
+ORDER BY
+  "t1"."period" ASC

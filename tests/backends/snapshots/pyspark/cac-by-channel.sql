@@ -1,0 +1,66 @@
+SELECT
+  `t7`.`period`,
+  `t7`.`channel`,
+  COALESCE(`t7`.`_op0`, 0) / NULLIF(COALESCE(`t7`.`_op1`, 0), 0) AS `value`,
+  COALESCE(`t7`.`_op0`, 0) AS `numerator`,
+  COALESCE(`t7`.`_op1`, 0) AS `denominator`
+FROM (
+  SELECT
+    `t6`.`period`,
+    `t6`.`channel`,
+    MAX(`t6`.`_op0`) AS `_op0`,
+    MAX(`t6`.`_op1`) AS `_op1`,
+    BOOL_OR(`t6`.`_in0`) AS `_in0`,
+    BOOL_OR(`t6`.`_in1`) AS `_in1`
+  FROM (
+    SELECT
+      *
+    FROM (
+      SELECT
+        `t2`.`period`,
+        `t2`.`channel`,
+        `t2`.`spend` AS `_op0`,
+        CAST(NULL AS BIGINT) AS `_op1`,
+        TRUE AS `_in0`,
+        FALSE AS `_in1`
+      FROM (
+        SELECT
+          DATE_TRUNC('month', `t0`.`date`) AS `period`,
+          `t0`.`channel`,
+          COALESCE(SUM(`t0`.`spend`), 0) AS `spend`
+        FROM `ad_spend` AS `t0`
+        GROUP BY
+          1,
+          2
+      ) AS `t2`
+    ) AS `t4`
+    UNION ALL
+    SELECT
+      *
+    FROM (
+      SELECT
+        `t3`.`period`,
+        `t3`.`channel`,
+        CAST(NULL AS DOUBLE) AS `_op0`,
+        `t3`.`new_customers` AS `_op1`,
+        FALSE AS `_in0`,
+        TRUE AS `_in1`
+      FROM (
+        SELECT
+          CAST(DATE_TRUNC('month', `t1`.`acquired_at`) AS DATE) AS `period`,
+          `t1`.`acquisition_channel` AS `channel`,
+          COALESCE(COUNT(*), 0) AS `new_customers`
+        FROM `customers` AS `t1`
+        GROUP BY
+          1,
+          2
+      ) AS `t3`
+    ) AS `t5`
+  ) AS `t6`
+  GROUP BY
+    1,
+    2
+) AS `t7`
+ORDER BY
+  `t7`.`period` ASC NULLS LAST,
+  `t7`.`channel` ASC NULLS LAST
