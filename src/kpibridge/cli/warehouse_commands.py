@@ -62,4 +62,4 @@ def copy(
 
 def register(app: typer.Typer) -> None:
     warehouse_app.command()(copy)
-    app.add_typer(warehouse_app)
+    app.add_typer(warehouse_app, name="warehouse")
