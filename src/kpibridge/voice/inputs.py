@@ -30,6 +30,7 @@ import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from kpibridge.errors import KpibridgeError
+from kpibridge.voice.parallel import map_chunks
 from kpibridge.voice.sentiment import analyzer
 
 #: Longest text scored as is; longer ones are cut (at a word boundary) and counted.
@@ -172,10 +173,24 @@ def is_english(text: str) -> bool:
     return foreign <= english and not _english_words().isdisjoint(distinct)
 
 
-def prepare_texts(row_ids: Sequence[object] | np.ndarray, texts: Sequence[object]) -> PreparedTexts:
+def _check_chunk(texts: Sequence[str]) -> list[tuple[str, bool, bool, str, str]]:
+    """Cleaned text, HTML removed, cut, verdict ("" or the quarantine reason) and hash."""
+    checked = []
+    for raw in texts:
+        text, had_html, cut = clean_text(raw)
+        verdict = "empty" if not text else "" if is_english(text) else "not English"
+        checked.append((text, had_html, cut, verdict, "" if verdict else text_hash(text)))
+    return checked
+
+
+def prepare_texts(
+    row_ids: Sequence[object] | np.ndarray, texts: Sequence[object], workers: int = 1
+) -> PreparedTexts:
     """Clean and check ``texts`` (one per row id); ``None`` counts as empty.
 
-    Each distinct text is cleaned and checked once (feedback repeats itself a lot).
+    Each distinct text is cleaned and checked once (feedback repeats itself a lot). The checks
+    are cheap per text: moving 200,000 texts to two workers and back cost as much as it saved
+    on this machine (3.8 s against 3.5 s), so one process is the default.
     """
     if len(row_ids) != len(texts):
         raise VoiceInputError(f"{len(row_ids)} row ids for {len(texts)} texts")
@@ -185,24 +200,20 @@ def prepare_texts(row_ids: Sequence[object] | np.ndarray, texts: Sequence[object
         if not isinstance(raw, str):
             first = int(np.flatnonzero(codes == code)[0])
             raise VoiceInputError(f"row {ids[first]}: text must be a string, got {raw!r}")
-    # per distinct text: cleaned text, verdict ("" = keep, else the quarantine reason), flags
-    cleaned: list[str] = []
-    verdict: list[str] = []
-    had_html = np.zeros(len(distinct), dtype=bool)
-    cut = np.zeros(len(distinct), dtype=bool)
-    for code, raw in enumerate(distinct):
-        text, had_html[code], cut[code] = clean_text(raw)
-        cleaned.append(text)
-        verdict.append("empty" if not text else "" if is_english(text) else "not English")
+    # per distinct text: cleaned text, flags, verdict ("" = keep, else the reason), hash
+    checked = map_chunks(_check_chunk, list(distinct), workers, initializer=_english_words)
+    cleaned = [item[0] for item in checked]
+    had_html = np.array([item[1] for item in checked], dtype=bool)
+    cut = np.array([item[2] for item in checked], dtype=bool)
+    verdict = [item[3] for item in checked]
+    distinct_hashes = [item[4] for item in checked]
     verdicts = np.array([*verdict, "empty"], dtype=object)[codes]  # code −1 (null) → empty
     keep = verdicts == ""
     kept_codes = codes[keep]
-    distinct_hashes = [
-        text_hash(text) if not v else "" for text, v in zip(cleaned, verdict, strict=True)
-    ]
-    raw_text = np.array([*(str(raw)[:500] for raw in distinct), ""], dtype=object)[codes]
+    dropped = codes[~keep]
+    raw_text = [str(distinct[code])[:500] if code >= 0 else "" for code in dropped]
     quarantine = pd.DataFrame(
-        {"row_id": ids[~keep], "reason": verdicts[~keep], "text": raw_text[~keep]},
+        {"row_id": ids[~keep], "reason": verdicts[~keep], "text": raw_text},
         columns=["row_id", "reason", "text"],
     )
     valid = codes >= 0

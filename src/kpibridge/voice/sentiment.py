@@ -14,8 +14,6 @@ batches, in worker processes; the scores are exactly those of a one-at-a-time lo
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -23,12 +21,11 @@ import numpy as np
 import pandas as pd
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from kpibridge.voice.parallel import map_chunks
 from kpibridge.voice.vader_fast import FastSentimentIntensityAnalyzer
 
 POSITIVE_AT = 0.05
 NEGATIVE_AT = -0.05
-#: Below this many distinct texts, worker processes cost more than they save.
-_PARALLEL_FROM = 20_000
 
 
 @lru_cache(maxsize=1)
@@ -56,19 +53,10 @@ def score_texts(texts: Sequence[str], workers: int | None = None) -> np.ndarray:
     """
     inverse, unique = pd.factorize(pd.Series(list(texts), dtype=object))
     distinct = [str(text) for text in unique]
-    if workers is None:
-        workers = (os.cpu_count() or 1) if len(distinct) >= _PARALLEL_FROM else 1
-    if workers <= 1 or len(distinct) < 2 * workers:
-        scores = _score_chunk(distinct)
-    else:
-        size = -(-len(distinct) // (workers * 4))
-        chunks = [distinct[start : start + size] for start in range(0, len(distinct), size)]
-        context = multiprocessing.get_context("fork")
-        with context.Pool(workers, initializer=analyzer) as pool:
-            scores = [score for part in pool.map(_score_chunk, chunks) for score in part]
-    return (
-        np.asarray(scores, dtype=np.float64)[inverse.reshape(-1)] if len(texts) else (np.zeros(0))
-    )
+    scores = map_chunks(_score_chunk, distinct, workers, initializer=analyzer)
+    if not len(texts):
+        return np.zeros(0)
+    return np.asarray(scores, dtype=np.float64)[inverse.reshape(-1)]
 
 
 def sentiment_index(compound: np.ndarray) -> float:
