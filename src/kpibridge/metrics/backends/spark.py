@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -64,6 +65,10 @@ def connect_spark(options: dict[str, Any], directory: Path | None) -> BaseBacken
         )
     local = master.startswith("local")
     settings = {**(LOCAL_DEFAULTS if local else {}), **conf}
+    if local and "spark.sql.warehouse.dir" not in settings:
+        # Spark would create ./spark-warehouse wherever the command runs
+        place = directory if directory is not None else Path(tempfile.gettempdir())
+        settings["spark.sql.warehouse.dir"] = str(place / "spark-managed")
     if local:  # else Spark warns that the host name resolves to a loopback address
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     builder = SparkSession.builder.master(master).appName(app_name)
@@ -82,7 +87,16 @@ def connect_spark(options: dict[str, Any], directory: Path | None) -> BaseBacken
 
 def _static(key: str) -> bool:
     """Options that only a new session takes (the rest can change at run time)."""
-    return key.startswith(("spark.driver.", "spark.ui.", "spark.default.", "spark.executor."))
+    return key.startswith(
+        (
+            "spark.driver.",
+            "spark.ui.",
+            "spark.default.",
+            "spark.executor.",
+            "spark.sql.warehouse.dir",
+            "spark.sql.catalogImplementation",
+        )
+    )
 
 
 def register_tables(backend: BaseBackend, directory: Path) -> list[str]:
