@@ -15,7 +15,7 @@ import kpibridge
 from fixtures_demo import build_small_demo, warehouse_path
 from kpibridge.cli.app import app
 from kpibridge.demo.templates import DELIVERY_WORDS
-from kpibridge.services.voice import score_voice, themes_moving_with, themes_report
+from kpibridge.services.voice import nps_trend, score_voice, themes_moving_with, themes_report
 from kpibridge.voice.inputs import VoiceInputError
 
 # Scale 0.2: ≈1,500 reviews and ≈1,000 comments, enough for a theme of a few per cent.
@@ -175,3 +175,27 @@ def test_theme_share_kpi_moves_with_its_own_theme(demo: Path) -> None:
     assert moving[0].theme == "delivery"
     assert moving[0].correlation == pytest.approx(1.0)
     assert all(abs(item.correlation) < 0.9 for item in moving[1:])
+
+
+def test_nps_by_segment_equals_hand_written_sql(demo: Path) -> None:
+    with kpibridge.Workspace.open(demo) as ws:
+        rows = nps_trend(ws, grain="year", by="region")
+    expected = _sql(
+        demo,
+        """
+        SELECT CAST(year(s.responded_at) AS VARCHAR) AS period, c.region,
+               count(s.nps) AS n,
+               100.0 * (count(*) FILTER (WHERE s.nps >= 9) - count(*) FILTER (WHERE s.nps <= 6))
+                   / count(s.nps) AS nps,
+               count(*) FILTER (WHERE s.csat >= 4) / count(s.csat) AS csat
+        FROM surveys AS s JOIN customers AS c USING (customer_id)
+        GROUP BY ALL HAVING count(s.nps) > 0
+        """,
+    ).set_index(["period", "region"])
+    got = {(row["period"], row["region"]): row for row in rows if row["region"] is not None}
+    assert set(got) == set(expected.index)
+    for key, want in expected.iterrows():
+        assert got[key]["nps"]["n"] == want["n"]
+        assert got[key]["nps"]["value"] == pytest.approx(want["nps"])
+        assert got[key]["csat"]["value"] == pytest.approx(want["csat"])
+        assert got[key]["nps"]["low"] < got[key]["nps"]["value"] < got[key]["nps"]["high"]
