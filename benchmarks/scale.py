@@ -12,7 +12,8 @@ that its peak memory (``VmHWM``) is its own:
 3. **PostgreSQL and Spark (local) at scale 10** against DuckDB at scale 10, as ratios. The
    scale-10 data is copied with ``kpibridge warehouse copy`` (timed apart); the Spark
    session is started before the clock (its start is printed apart), the PostgreSQL server is
-   ``$KPIBRIDGE_TEST_POSTGRES_URL`` or the URL ``scripts/postgres.sh`` prints.
+   ``$KPIBRIDGE_TEST_POSTGRES_URL`` or the URL ``scripts/postgres.sh`` prints (the data goes
+   to a database of its own, ``kpibridge_scale_bench``, dropped at the end).
 
 Every run's scorecard values are checked against DuckDB's at the same scale (relative 1e-6):
 a fast wrong answer voids the benchmark (exit 1).
@@ -217,6 +218,7 @@ def copy_to(directory: Path, url: str, name: str) -> tuple[Path, float]:
 
 
 def postgres_url() -> str:
+    """The server's URL: ``$KPIBRIDGE_TEST_POSTGRES_URL``, else what scripts/postgres.sh prints."""
     url = os.environ.get("KPIBRIDGE_TEST_POSTGRES_URL")
     if not url:
         url = subprocess.run(
@@ -226,6 +228,22 @@ def postgres_url() -> str:
             text=True,
         ).stdout.strip()
     return url
+
+
+BENCH_DATABASE = "kpibridge_scale_bench"
+
+
+def bench_database(admin_url: str, *, drop: bool = False) -> str:
+    """A database of its own for the benchmark's tables (created, or dropped when done)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
+        if not drop:
+            admin.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
+    return urlunsplit(urlsplit(admin_url)._replace(path=f"/{BENCH_DATABASE}"))
 
 
 def main() -> int:
@@ -302,8 +320,9 @@ def main() -> int:
         reference = duckdb_runs.get(scale) or run_child(directory, repeat=arguments.repeat)
         print(f"\n## Other engines at scale {scale:g} ({rows:,} rows), against DuckDB\n")
         spark_folder = CACHE / f"demo-scale-{scale:g}-spark-data"
+        admin_url = postgres_url()
         targets = {
-            "postgres": postgres_url(),
+            "postgres": bench_database(admin_url),
             "pyspark": f"pyspark://{spark_folder}?master=local[2]",
         }
         print(
@@ -333,6 +352,7 @@ def main() -> int:
                 f"{result['peak_mb']:>8.0f}" + (f"  VALUES DIFFER: {problems}" if problems else ""),
                 flush=True,
             )
+        bench_database(admin_url, drop=True)
         print(
             "\n(peak MB is this process's: PostgreSQL's server and, for Spark, the JVM child "
             "are not counted)"
