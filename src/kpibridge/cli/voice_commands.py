@@ -59,6 +59,8 @@ def score(
         f"{report.texts:,} texts: {report.newly_scored:,} newly scored, "
         f"{report.from_cache:,} from the cache; {len(report.themes)} themes."
     )
+    if report.texts and not report.themes:
+        console.print("Too few texts to find themes (30 are needed): sentiment only.")
     if report.quarantined:
         parts = ", ".join(f"{count} {reason}" for reason, count in report.quarantined.items())
         console.print(f"Quarantined (table voice_quarantine): {parts}.")
@@ -95,7 +97,10 @@ def themes_command(
             escape(theme.verbatims[0] if theme.verbatims else ""),
         )
     console.print(table)
-    console.print(f"{report.texts:,} texts; {report.unthemed_share:.0%} have no theme.")
+    if report.texts:
+        console.print(f"{report.texts:,} texts; {report.unthemed_share:.0%} have no theme.")
+    else:
+        console.print("No scored texts (in this selection).")
     for item in report.emerging:
         console.print(
             f"Emerging: {escape(item.theme)} since {item.start} "

@@ -159,9 +159,16 @@ def score_voice(
     scores = pd.concat([cache, pd.Series(fresh, index=new_hashes.to_numpy())])
 
     names = {*kept["product"].dropna().unique(), ws.settings.name, ws.settings.name.split()[0]}
-    model = discover_themes(prepared.texts, names, ThemeOptions(seed=seed, k=k))
-    named = name_themes(model.themes, read_pins(ws.root))
-    assigned = model.assign(prepared.texts)
+    options = ThemeOptions(seed=seed, k=k)
+    if len(prepared.texts) >= options.min_texts:
+        model = discover_themes(prepared.texts, names, options)
+        named = name_themes(model.themes, read_pins(ws.root))
+        assigned = model.assign(prepared.texts)
+        theme_index, strength, stability = assigned.theme, assigned.strength, model.stability
+    else:  # too few texts to find themes: every text is unthemed, sentiment still scored
+        named = ()
+        theme_index = np.full(len(prepared.texts), NO_THEME)
+        strength, stability = np.zeros(len(prepared.texts)), {}
     ids = np.array([theme.id for theme in named] + [UNTHEMED], dtype=object)
     voice_texts = pd.DataFrame(
         {
@@ -171,8 +178,8 @@ def score_voice(
             "customer_id": kept["customer_id"],
             "product": kept["product"],
             "sentiment": scores.loc[hashes].to_numpy(dtype=np.float64),
-            "theme": ids[np.where(assigned.theme == NO_THEME, len(named), assigned.theme)],
-            "theme_strength": assigned.strength,
+            "theme": ids[np.where(theme_index == NO_THEME, len(named), theme_index)],
+            "theme_strength": strength,
             "text": prepared.texts,
             "text_hash": prepared.hashes,
         }
@@ -193,7 +200,7 @@ def score_voice(
         quarantined=quarantined,
         cleaned={key: prepared.counts.get(key, 0) for key in ("html", "truncated")},
         themes=[_theme_json(theme) for theme in named],
-        stability=model.stability,
+        stability=stability,
     )
 
 
@@ -288,6 +295,9 @@ _CACHE_SCHEMA = pa.schema([("text_hash", pa.string()), ("sentiment", pa.float64(
 
 
 def _arrow(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
+    """``frame`` as an Arrow table of exactly ``schema`` (NA → null)."""
+    if frame.empty:
+        return schema.empty_table()
     columns = {
         name: pa.array(
             [None if pd.isna(value) else value for value in frame[name]]
@@ -334,7 +344,7 @@ class ThemesReport:
         return {
             "grain": self.grain,
             "texts": self.texts,
-            "unthemed_share": self.unthemed_share,
+            "unthemed_share": _clean(self.unthemed_share),
             "filters": self.filters,
             "themes": [{k: _clean(v) for k, v in asdict(t).items()} for t in self.themes],
             "emerging": [item.to_json() for item in self.emerging],
@@ -345,7 +355,7 @@ def _voice_texts(
     ws: Workspace, since: date | None = None, source: str | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     backend = ws.backend
-    if TEXTS_TABLE not in backend.list_tables():
+    if not {TEXTS_TABLE, THEMES_TABLE} <= set(backend.list_tables()):
         raise KpibridgeError("no scored feedback yet: run `kpibridge voice score` first")
     if source is not None and source not in SOURCES:
         raise UnknownNameError("source", source, SOURCES)
