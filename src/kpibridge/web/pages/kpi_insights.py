@@ -37,7 +37,7 @@ def monitor_panel(
             value_format=kpi.format,
             anomalies=[(a.period.date(), a.value, a.kind) for a in anomalies],
             segments=(
-                [(s.start.date(), s.end.date(), s.mean) for s in segments]
+                [(s.start.date(), s.end.date(), s.mean * _per_step(watched)) for s in segments]
                 if len(segments) > 1
                 else []
             ),
@@ -55,6 +55,12 @@ def monitor_panel(
             "drivers_reason": drivers_reason,
         },
     )
+
+
+def _per_step(watched: KpiWatch) -> float:
+    """Shifts are found on weekly values; a weekly *total* of a daily series is drawn as its
+    daily average, so that the level sits on the line it describes."""
+    return 1 / 7 if watched.step is Grain.DAY and watched.aggregation == "sum" else 1.0
 
 
 def _last_change(live: Live, kpi_id: str) -> tuple[KpiDrivers | None, str | None]:
