@@ -5,12 +5,17 @@ from __future__ import annotations
 import typer
 
 from kpibridge.cli import (
+    audit_commands,
     clv_commands,
     data_commands,
     evidence_commands,
+    governance_commands,
+    import_commands,
     metric_commands,
     monitor_commands,
     round_commands,
+    voice_commands,
+    warehouse_commands,
     web_commands,
     workspace_commands,
 )
@@ -27,9 +32,14 @@ metric_commands.register(app)
 data_commands.register(app)
 round_commands.register(app)
 evidence_commands.register(app)
+voice_commands.register(app)
 monitor_commands.register(app)
 clv_commands.register(app)
 web_commands.register(app)
+warehouse_commands.register(app)
+audit_commands.register(app)
+governance_commands.register(app)
+import_commands.register(app)
 
 
 def main() -> None:
