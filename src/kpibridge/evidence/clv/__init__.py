@@ -14,12 +14,10 @@ From a notebook::
     result.channels                      # customers, clv_total, clv_mean … per channel
     clv_to_cac(result.channels, cac)     # cac: channel → cost per acquired customer
 
-How a service would wire it into the metric engine (not done here): read the raw ``orders``
-and ``customers`` tables through the workspace backend
-(``workspace.backend.table("orders").to_pandas()``), call :func:`clv_from_orders` with the
-workspace's calibration end (``as_of``), and expose ``result.channels["clv_mean"]`` as a
-model-based measure sliced by ``channel``; CLV:CAC divides it by the ``cac`` KPI of the same
-channel and period (:func:`clv_to_cac`). ``CLVResult.to_dict()`` is the JSON form.
+In a workspace, :mod:`kpibridge.services.customer_value` (``kpibridge clv refresh``) runs the
+pipeline on the warehouse's orders and writes one row per customer to ``customer_value``,
+which the ``predicted_clv`` and ``predicted_clv_to_cac`` KPIs read like any other table.
+``CLVResult.to_dict()`` is the JSON form.
 """
 
 from __future__ import annotations
