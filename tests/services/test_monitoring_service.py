@@ -213,3 +213,20 @@ def test_drivers_refuse_what_they_cannot_split(
         pytest.raises(KpibridgeError, match=re.escape(message)),
     ):
         kpi_drivers(ws, *args)
+
+
+def test_a_constant_kpi_is_set_aside_without_failing_the_others(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    root = build_small_demo(tmp_path_factory, "monitoring-constant")
+    (root / "kpis" / "refund_revenue.yaml").write_text(
+        "id: refund_revenue\nname: Revenue of negative orders\ntype: simple\n"
+        "measure: orders.revenue\nfilter: revenue < 0\n",
+        encoding="utf-8",
+    )
+    with Workspace.open(root) as ws:
+        constant, revenue = watch(ws, ["refund_revenue", "revenue"])
+    assert constant.reason == "the series is constant (0): there is no variation to analyse"
+    assert constant.trend is None
+    assert revenue.reason is None
+    assert revenue.trend is not None

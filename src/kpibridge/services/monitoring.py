@@ -27,6 +27,7 @@ from typing import Any
 import pandas as pd
 
 from kpibridge.errors import KpibridgeError
+from kpibridge.evidence.inputs import EvidenceInputError
 from kpibridge.evidence.monitor.anomalies import AnomalyResult
 from kpibridge.evidence.monitor.changepoints import ChangePointResult
 from kpibridge.evidence.monitor.forecast import Aggregation, ForecastResult
@@ -91,47 +92,50 @@ def watch(
     *,
     where: Slice | None = None,
     seed: int = 0,
-    workers: int = 1,
 ) -> list[KpiWatch]:
     """Monitor ``kpis`` (default: every KPI), in the order given, on one slice (``where``,
-    e.g. device = mobile) or the whole. Status stays the scorecard's, which is for the whole."""
+    e.g. device = mobile) or the whole. Status stays the scorecard's, which is for the whole.
+
+    A KPI the statistics cannot take (a constant series, too short after trimming) is listed
+    with the reason instead of failing the others."""
     chosen = _chosen(ws, kpis)
     scorecard = {row.kpi: row for row in build_scorecard(ws.engine, chosen).rows}
     steps = {kpi.id: (Grain.WEEK if _uses_window(ws, kpi.id) else Grain.DAY) for kpi in chosen}
     series, reasons = _series(ws, chosen, steps, where)
     fiscal = ws.settings.fiscal_year_start
+    targets = _forecast_targets([k for k in chosen if k.id in series], series, fiscal)
     results: dict[str, KpiWatch] = {}
-    groups: dict[str, list[KPI]] = {}
     for kpi in chosen:
-        if kpi.id in series:
-            groups.setdefault(_period_alias(kpi.review_every, fiscal), []).append(kpi)
-    for alias, members in groups.items():
-        aggregations = {kpi.id: _aggregation(ws, kpi) for kpi in members}
-        reports = monitor(
-            {kpi.id: series[kpi.id] for kpi in members},
-            targets=_forecast_targets(members, series, fiscal) if where is None else {},
-            directions={kpi.id: kpi.direction for kpi in members},
-            aggregations=aggregations,
-            period=alias,
-            seed=seed,
-            workers=workers,
-        )
-        for kpi, report in zip(members, reports, strict=True):
-            window = aggregations[kpi.id] == "last"
-            results[kpi.id] = KpiWatch(
-                kpi=kpi.id,
-                name=kpi.name,
-                scorecard=scorecard[kpi.id],
-                step=_step_of(series[kpi.id]),
-                aggregation=aggregations[kpi.id],
-                trend=report.trend,
-                anomalies=None if window else report.anomalies,
-                change_points=None if window else report.change_points,
-                forecast=report.forecast,
-                trend_grain=report.trend_grain,
-                notes=_notes(kpi, aggregations[kpi.id], where),
-                values=series[kpi.id],
+        if kpi.id not in series:
+            continue
+        aggregation = _aggregation(ws, kpi)
+        try:
+            (report,) = monitor(
+                {kpi.id: series[kpi.id]},
+                targets={kpi.id: targets[kpi.id]} if where is None and kpi.id in targets else {},
+                directions={kpi.id: kpi.direction},
+                aggregations={kpi.id: aggregation},
+                period=_period_alias(kpi.review_every, fiscal),
+                seed=seed,
             )
+        except EvidenceInputError as error:
+            reasons[kpi.id] = str(error).removeprefix(f"KPI {kpi.id!r}: ")
+            continue
+        window = aggregation == "last"
+        results[kpi.id] = KpiWatch(
+            kpi=kpi.id,
+            name=kpi.name,
+            scorecard=scorecard[kpi.id],
+            step=_step_of(series[kpi.id]),
+            aggregation=aggregation,
+            trend=report.trend,
+            anomalies=None if window else report.anomalies,
+            change_points=None if window else report.change_points,
+            forecast=report.forecast,
+            trend_grain=report.trend_grain,
+            notes=_notes(kpi, aggregation, where),
+            values=series[kpi.id],
+        )
     return [
         results.get(kpi.id)
         or KpiWatch(
