@@ -52,6 +52,18 @@ from kpibridge.workspace.kpi_yaml import join_targets
 LIVE = (ProposalStatus.OPEN.value, ProposalStatus.CHANGES_REQUESTED.value)
 
 
+class ProposalPermissionError(GovernanceError):
+    """The account may not do this to the proposal (a viewer, or no seat): 403 on the web."""
+
+
+class ProposalStateError(GovernanceError):
+    """The proposal's status does not allow this now (decided, sent back): 409 on the web."""
+
+
+class ProposalNotFoundError(GovernanceError):
+    """No proposal with this number: 404 on the web."""
+
+
 @dataclass(frozen=True)
 class SeatState:
     seat: Seat
@@ -146,7 +158,7 @@ class ProposalView:
 
 def require_member(account: Account, doing: str) -> None:
     if not allows(account.role, AccessRole.MEMBER):
-        raise GovernanceError(
+        raise ProposalPermissionError(
             f"{account.username} is a {account.role.value}: viewers may not {doing}"
         )
 
@@ -268,7 +280,7 @@ def decide(
         status = ProposalStatus(proposal.status)
         allowed = LIVE if decision is Decision.COMMENT else (ProposalStatus.OPEN.value,)
         if proposal.status not in allowed:
-            raise GovernanceError(
+            raise ProposalStateError(
                 f"proposal {proposal_id} is {status.value.replace('_', ' ')}: "
                 f"it takes no {decision.value.replace('_', ' ')} now"
             )
@@ -280,7 +292,7 @@ def decide(
         if decision is not Decision.COMMENT:
             held = [s.seat.name for s in view.seats if account.stakeholder in s.seat.holders]
             if not held:
-                raise GovernanceError(
+                raise ProposalPermissionError(
                     f"{account.username} (stakeholder {account.stakeholder or 'none'}) holds "
                     "none of this proposal's seats: "
                     + "; ".join(f"{s.seat.name}: {', '.join(s.seat.holders)}" for s in view.seats)
@@ -360,7 +372,9 @@ def _audit(
 def _proposal(session: Session, proposal_id: int) -> Proposal:
     proposal = session.get(Proposal, proposal_id)
     if proposal is None:
-        raise GovernanceError(f"no proposal {proposal_id}: `kpibridge proposals list` shows them")
+        raise ProposalNotFoundError(
+            f"no proposal {proposal_id}: `kpibridge proposals list` shows them"
+        )
     return proposal
 
 
