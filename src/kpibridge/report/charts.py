@@ -184,3 +184,122 @@ def monitor_chart_spec(
             )
         )
     return alt.layer(*layers).properties(width="container", height=200).to_dict(validate=validate)
+
+
+def interval_chart_spec(
+    rows: Sequence[tuple[str, float | None, float | None, float | None]],
+    *,
+    title: str,
+    value_format: str = "number",
+    validate: bool = False,
+) -> dict[str, Any]:
+    """An estimate per period (``period, value, low, high``) as a line with its interval as
+    a shaded band — NPS with its 95% interval on the customer-voice page. Periods are
+    labels (``2026-10``, ``2026-Q3``) drawn in the order given."""
+    fmt = axis_format(value_format)
+    data = pd.DataFrame(rows, columns=["period", "value", "low", "high"])
+    order = data["period"].tolist()
+    x = alt.X("period:O", title=None, sort=order, axis=alt.Axis(labelAngle=-45))
+    tooltip = [
+        alt.Tooltip("period:N", title="period"),
+        alt.Tooltip("value:Q", format=fmt),
+        alt.Tooltip("low:Q", title="interval from", format=fmt),
+        alt.Tooltip("high:Q", title="interval to", format=fmt),
+    ]
+    base = alt.Chart(data)
+    band = base.mark_area(color="#0969da", opacity=0.15).encode(
+        x=x, y=alt.Y("low:Q", title=title, axis=alt.Axis(format=fmt)), y2="high:Q"
+    )
+    line = base.mark_line(color="#0969da", point=True).encode(
+        x=x, y=alt.Y("value:Q", title=title), tooltip=tooltip
+    )
+    return (
+        alt.layer(band, line).properties(width="container", height=240).to_dict(validate=validate)
+    )
+
+
+def sentiment_chart_spec(
+    rows: Sequence[tuple[str, float | None, int]],
+    *,
+    validate: bool = False,
+) -> dict[str, Any]:
+    """The sentiment index (−100 … 100) per period (``period, index, texts``) as a line
+    over a zero rule, on a fixed scale so that months can be compared at a glance."""
+    data = pd.DataFrame(rows, columns=["period", "sentiment_index", "texts"])
+    order = data["period"].tolist()
+    x = alt.X("period:O", title=None, sort=order, axis=alt.Axis(labelAngle=-45))
+    line = (
+        alt.Chart(data)
+        .mark_line(color="#8250df", point=True)
+        .encode(
+            x=x,
+            y=alt.Y(
+                "sentiment_index:Q", title="sentiment index", scale=alt.Scale(domain=[-100, 100])
+            ),
+            tooltip=[
+                alt.Tooltip("period:N", title="period"),
+                alt.Tooltip("sentiment_index:Q", title="sentiment index", format=".0f"),
+                alt.Tooltip("texts:Q", title="texts"),
+            ],
+        )
+    )
+    zero = alt.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color="#8c959f").encode(y="zero:Q")
+    return (
+        alt.layer(zero, line).properties(width="container", height=200).to_dict(validate=validate)
+    )
+
+
+def impact_chart_spec(
+    rows: Sequence[tuple[date, float | None, float | None]],
+    *,
+    title: str,
+    value_format: str = "number",
+    effective_from: date | None = None,
+    validate: bool = False,
+) -> dict[str, Any]:
+    """A proposal's impact: the KPI per period under the definition in force (``now``) and
+    the proposed one (``proposed``), from rows ``period, before, after``; a vertical rule
+    marks the effective date when it falls inside the window."""
+    fmt = axis_format(value_format)
+    long = pd.DataFrame(
+        [
+            {"period": day.isoformat(), "definition": side, "value": value}
+            for day, before, after in rows
+            for side, value in (("now", before), ("proposed", after))
+            if value is not None
+        ],
+        columns=["period", "definition", "value"],
+    )
+    lines = (
+        alt.Chart(long)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("period:T", title=None),
+            y=alt.Y("value:Q", title=title, axis=alt.Axis(format=fmt), scale=alt.Scale(zero=False)),
+            color=alt.Color(
+                "definition:N",
+                scale=alt.Scale(domain=["now", "proposed"], range=["#57606a", "#0969da"]),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+            strokeDash=alt.StrokeDash(
+                "definition:N",
+                scale=alt.Scale(domain=["now", "proposed"], range=[[4, 3], [1, 0]]),
+                legend=None,
+            ),
+            tooltip=[
+                alt.Tooltip("period:T", title="period"),
+                alt.Tooltip("definition:N"),
+                alt.Tooltip("value:Q", format=fmt),
+            ],
+        )
+    )
+    layers: list[Any] = [lines]
+    periods = [day for day, _, _ in rows]
+    if effective_from is not None and periods and min(periods) <= effective_from <= max(periods):
+        marker = pd.DataFrame({"effective": [effective_from.isoformat()]})
+        layers.append(
+            alt.Chart(marker)
+            .mark_rule(color="#bf8700", strokeDash=[2, 2])
+            .encode(x="effective:T", tooltip=[alt.Tooltip("effective:T", title="effective from")])
+        )
+    return alt.layer(*layers).properties(width="container", height=260).to_dict(validate=validate)
