@@ -23,7 +23,7 @@ import pandas as pd
 
 import kpibridge
 from kpibridge.errors import KpibridgeError
-from kpibridge.metrics.engine import KpiRequest
+from kpibridge.metrics.engine import KpiRequest, MetricEngine
 from kpibridge.metrics.plan import PlanBuilder, Slice
 from kpibridge.model import Grain
 from kpibridge.workspace.loader import load_definition
@@ -31,6 +31,10 @@ from kpibridge.workspace.scaffold import template_path
 
 GRAINS = tuple(Grain)
 SLICE_DIMENSIONS = ("channel", "platform")
+FISCAL_YEAR_START = 4
+"""Quarters and years are also checked with a fiscal year starting in April: the engine then
+shifts, truncates and shifts back with interval arithmetic each engine does its own way."""
+FISCAL_GRAINS = (Grain.QUARTER, Grain.YEAR)
 RELATIVE_TOLERANCE = 1e-9
 
 
@@ -39,10 +43,12 @@ class Case:
     kpi: str
     grain: Grain
     by: tuple[str, ...]
+    fiscal_year_start: int = 1
 
     @property
     def id(self) -> str:
-        return f"{self.kpi}-{self.grain.value}" + "".join(f"-by-{d}" for d in self.by)
+        fiscal = f"-fy{self.fiscal_year_start}" if self.fiscal_year_start != 1 else ""
+        return f"{self.kpi}-{self.grain.value}{fiscal}" + "".join(f"-by-{d}" for d in self.by)
 
     def request(self) -> KpiRequest:
         return KpiRequest(self.kpi, self.grain, self.by)
@@ -61,6 +67,8 @@ def library_cases() -> list[Case]:
             cases.append(Case(kpi, grain, ()))
             if dimension is not None:
                 cases.append(Case(kpi, grain, (dimension,)))
+        for grain in FISCAL_GRAINS:
+            cases.append(Case(kpi, grain, (), FISCAL_YEAR_START))
     return cases
 
 
@@ -92,21 +100,45 @@ def compute_each(ws: kpibridge.Workspace, cases: Sequence[Case]) -> dict[Case, O
     """Each case's frame from :meth:`MetricEngine.compute`, or the error it raised (so that
     one failing KPI is its own failing case)."""
     outcomes: dict[Case, Outcome] = {}
+    engines: dict[int, MetricEngine] = {}
     for case in cases:
         try:
-            outcomes[case] = ws.engine.compute(case.request())
+            outcomes[case] = engine_for(ws, case, engines).compute(case.request())
         except Exception as error:
             outcomes[case] = error
     return outcomes
 
 
+def engine_for(
+    ws: kpibridge.Workspace, case: Case, engines: dict[int, MetricEngine]
+) -> MetricEngine:
+    """The workspace's engine, or one on the same connection with the case's fiscal year."""
+    if case.fiscal_year_start == ws.settings.fiscal_year_start:
+        return ws.engine
+    if case.fiscal_year_start not in engines:
+        engines[case.fiscal_year_start] = MetricEngine(
+            ws.models, ws.kpis, ws.backend, case.fiscal_year_start
+        )
+    return engines[case.fiscal_year_start]
+
+
 def compute_merged(ws: kpibridge.Workspace, cases: Sequence[Case]) -> dict[Case, Outcome]:
-    """Every case at once through ``compute_many`` (the scorecard's path)."""
-    try:
-        results = ws.engine.compute_many([case.request() for case in cases])
-    except Exception as error:
-        return dict.fromkeys(cases, error)
-    return {case: results[case.request()] for case in cases}
+    """Every case at once through ``compute_many`` (the scorecard's path), one call per
+    fiscal year start."""
+    engines: dict[int, MetricEngine] = {}
+    groups: dict[int, list[Case]] = {}
+    for case in cases:
+        groups.setdefault(case.fiscal_year_start, []).append(case)
+    outcomes: dict[Case, Outcome] = {}
+    for members in groups.values():
+        engine = engine_for(ws, members[0], engines)
+        try:
+            results = engine.compute_many([case.request() for case in members])
+        except Exception as error:
+            outcomes.update(dict.fromkeys(members, error))
+            continue
+        outcomes.update({case: results[case.request()] for case in members})
+    return outcomes
 
 
 def normalised(frame: pd.DataFrame, by: tuple[str, ...]) -> pd.DataFrame:
