@@ -1,5 +1,6 @@
 """The same numbers on every tested backend: the whole KPI library at every grain, unsliced and
-sliced, on the small demo loaded into DuckDB, PostgreSQL and Spark.
+sliced (and at quarter and year with an April fiscal year), on the small demo loaded into
+DuckDB, PostgreSQL and Spark.
 
 Two oracles:
 
