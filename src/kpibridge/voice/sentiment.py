@@ -2,9 +2,10 @@
 
 VADER is a rule-based model with a human-rated lexicon: no download, no GPU, and on the
 authors' 4,200 human-rated tweets its compound score correlates r = 0.87 with the mean human
-rating (checked by ``tests/voice/test_voice_sentiment.py``). It is English-only. The scores
-come from ``vader_fast.FastSentimentIntensityAnalyzer``: the published analyzer with repeated
-work removed, checked equal to it.
+rating (checked by ``tests/voice/test_voice_sentiment.py``). It is English-only. Batches are
+scored by ``vader_compound.CompoundScorer`` (the compound score alone, with memos) and single
+texts by ``vader_fast.FastSentimentIntensityAnalyzer``: both give the published analyzer's
+scores, checked equal to it.
 
 The compound score runs from −1 (most negative) to +1; by the authors' convention a text is
 positive at ≥ 0.05 and negative at ≤ −0.05. Scoring is pure Python (roughly 10–40k short
@@ -22,6 +23,7 @@ import pandas as pd
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from kpibridge.voice.parallel import map_chunks
+from kpibridge.voice.vader_compound import CompoundScorer
 from kpibridge.voice.vader_fast import FastSentimentIntensityAnalyzer
 
 POSITIVE_AT = 0.05
@@ -35,14 +37,21 @@ def analyzer() -> SentimentIntensityAnalyzer:
     return FastSentimentIntensityAnalyzer()
 
 
+@lru_cache(maxsize=1)
+def scorer() -> CompoundScorer:
+    """One compound-only scorer per process (``vader_compound.py``: the published compound
+    score with a fraction of the work)."""
+    return CompoundScorer(analyzer())
+
+
 def compound_score(text: str) -> float:
     """VADER's compound score of one text, in [−1, 1]."""
     return float(analyzer().polarity_scores(text)["compound"])
 
 
 def _score_chunk(texts: Sequence[str]) -> list[float]:
-    score = analyzer().polarity_scores
-    return [float(score(text)["compound"]) for text in texts]
+    compound = scorer().compound
+    return [compound(text) for text in texts]
 
 
 def score_texts(texts: Sequence[str], workers: int | None = None) -> np.ndarray:
@@ -53,7 +62,7 @@ def score_texts(texts: Sequence[str], workers: int | None = None) -> np.ndarray:
     """
     inverse, unique = pd.factorize(pd.Series(list(texts), dtype=object))
     distinct = [str(text) for text in unique]
-    scores = map_chunks(_score_chunk, distinct, workers, initializer=analyzer)
+    scores = map_chunks(_score_chunk, distinct, workers, initializer=scorer)
     if not len(texts):
         return np.zeros(0)
     return np.asarray(scores, dtype=np.float64)[inverse.reshape(-1)]
