@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from kpibridge.web.api import goals, health, kpis, rounds, scorecard
+from kpibridge.web.api import goals, health, kpis, proposals, rounds, scorecard, voice
 
 router = APIRouter()
 router.include_router(health.router)
-for module in (kpis, scorecard, goals, rounds):
+for module in (kpis, scorecard, goals, rounds, voice, proposals):
     router.include_router(module.router, prefix="/api/v1")

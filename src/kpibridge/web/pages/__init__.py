@@ -11,16 +11,33 @@ from kpibridge.web.pages import (
     ballot,
     docs,
     goals,
+    kpi_history,
     kpi_insights,
     kpis,
+    proposals,
     round_results,
     rounds,
     scorecard,
+    voice,
 )
 from kpibridge.web.pages.csrf import csrf_protect
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 # rounds before ballot: /rounds/new must match before /rounds/{name}
-PAGES = (auth, scorecard, kpis, kpi_insights, goals, docs, rounds, ballot, round_results, accounts)
+PAGES = (
+    auth,
+    scorecard,
+    kpis,
+    kpi_insights,
+    kpi_history,
+    goals,
+    docs,
+    rounds,
+    ballot,
+    round_results,
+    accounts,
+    voice,
+    proposals,
+)
 for module in PAGES:
     router.include_router(module.router)
