@@ -35,6 +35,7 @@ READ_ROUTES = {
     "/api/v1/kpis/{kpi_id}/evidence": "api",
     "/api/v1/scorecard": "api",
     "/api/v1/goals": "api",
+    "/review": "page",
 }
 """Routes every signed-in role may read; ``page`` redirects anonymous people to sign in."""
 PUBLIC_ROUTES = {"/login", "/logout", "/healthz"}

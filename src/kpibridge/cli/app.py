@@ -13,6 +13,7 @@ from kpibridge.cli import (
     import_commands,
     metric_commands,
     monitor_commands,
+    report_commands,
     round_commands,
     voice_commands,
     warehouse_commands,
@@ -40,6 +41,7 @@ warehouse_commands.register(app)
 audit_commands.register(app)
 governance_commands.register(app)
 import_commands.register(app)
+report_commands.register(app)
 
 
 def main() -> None:

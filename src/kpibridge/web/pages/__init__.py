@@ -15,6 +15,7 @@ from kpibridge.web.pages import (
     kpi_insights,
     kpis,
     proposals,
+    review,
     round_results,
     rounds,
     scorecard,
@@ -38,6 +39,7 @@ PAGES = (
     accounts,
     voice,
     proposals,
+    review,
 )
 for module in PAGES:
     router.include_router(module.router)

@@ -1,0 +1,83 @@
+"""``report``: the review pack for a KPI review meeting, as HTML or PDF."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from kpibridge.cli.errors import user_errors
+from kpibridge.cli.options import WorkspaceOption
+from kpibridge.cli.render import make_console
+from kpibridge.cli.web_commands import DatabaseOption
+from kpibridge.errors import KpibridgeError
+from kpibridge.services.review_pack import build_review_pack
+from kpibridge.services.review_render import write_review
+from kpibridge.services.workspace import Workspace
+from kpibridge.store import Store
+from kpibridge.store.database import database_url
+
+console = make_console()
+
+
+@user_errors
+def report(
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="File to write: review.html or review.pdf.")
+    ],
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Judge the periods complete on this date (YYYY-MM-DD)."),
+    ] = None,
+    round_name: Annotated[
+        str | None,
+        typer.Option("--round", help="The alignment round to report (default: the last)."),
+    ] = None,
+    workspace: WorkspaceOption = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Write the review pack: scorecard, off-track KPIs with drivers and forecast, anomalies,
+    evidence on contested KPIs, customer voice, wins, open proposals, the last round."""
+    if out.suffix.lower() not in (".html", ".htm", ".pdf"):
+        raise KpibridgeError(f"--out {out}: write a .html or a .pdf file")
+    if not out.parent.is_dir():
+        raise KpibridgeError(f"--out {out}: the folder {out.parent} does not exist")
+    with Workspace.open(workspace) as ws:
+        store = existing_store(ws, database)
+        try:
+            pack = build_review_pack(ws, store, as_of=_date(as_of), round_name=round_name)
+            write_review(ws, pack, out)
+        finally:
+            if store is not None:
+                store.close()
+    counts = ", ".join(f"{n} {status}" for status, n in pack.counts().items() if n)
+    console.print(f"wrote [bold]{escape(str(out))}[/bold]: {len(pack.rows)} KPIs ({counts})")
+    for section, reason in pack.missing.items():
+        console.print(f"  [yellow]{section}[/yellow]: {escape(reason)}")
+
+
+def existing_store(ws: Workspace, url: str | None) -> Store | None:
+    """The app store, or None when it is a SQLite file not created yet (a report reads; it
+    does not create a store to find it empty)."""
+    parsed = database_url(ws.settings.app_store, ws.root, url)
+    if parsed.get_backend_name() == "sqlite":
+        path = parsed.database
+        if not path or path == ":memory:" or not Path(path).is_file():
+            return None
+    return Store.open(parsed)
+
+
+def _date(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise KpibridgeError(f"--as-of {text!r} is not a date: write YYYY-MM-DD") from None
+
+
+def register(parent: typer.Typer) -> None:
+    parent.command()(report)
