@@ -11,6 +11,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from web_gov_helpers import GOV_READ_ROUTES, PROPOSAL_ROUTES
 from web_helpers import login
 from web_round_helpers import ROUND_ROUTES
 
@@ -35,6 +36,7 @@ READ_ROUTES = {
     "/api/v1/kpis/{kpi_id}/evidence": "api",
     "/api/v1/scorecard": "api",
     "/api/v1/goals": "api",
+    **GOV_READ_ROUTES,
     "/review": "page",
 }
 """Routes every signed-in role may read; ``page`` redirects anonymous people to sign in."""
@@ -68,7 +70,11 @@ def route_paths(routes: Iterable[Any], prefix: str = "") -> Iterator[str]:
 
 
 def test_every_route_is_in_the_table(web_app: FastAPI) -> None:
-    assert set(route_paths(web_app.routes)) == set(READ_ROUTES) | PUBLIC_ROUTES | ROUND_ROUTES
+    proposal_routes = {path for _, path in PROPOSAL_ROUTES}
+    assert (
+        set(route_paths(web_app.routes))
+        == set(READ_ROUTES) | PUBLIC_ROUTES | ROUND_ROUTES | proposal_routes
+    )
 
 
 @pytest.mark.parametrize(("path", "kind"), READ_ROUTES.items())

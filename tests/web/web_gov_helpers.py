@@ -1,0 +1,127 @@
+"""Helpers of the voice and governance web tests: their routes and who may use them, and an
+app on its own copy of the demo workspace where KPI changes can be proposed.
+
+Under the demo's default decision rights a KPI's seats are its owner, its goal's owner and
+``role:analytics``. The role users of ``web_helpers`` are admin = ceo, facilitator =
+analytics-lead (holds the analytics seat of every KPI), member = cmo, viewer = nobody; this
+app adds ``growth`` (member, head-of-growth: owner of cac and of its goal) and ``brand``
+(member, brand-manager: owner of share_of_voice, whose goal the cmo owns).
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from ruamel.yaml import YAML
+from web_helpers import PASSWORD, add_role_users, login
+
+from kpibridge.model.access import AccessRole
+from kpibridge.model.governance import Restatement
+from kpibridge.services.accounts import add_user
+from kpibridge.services.governance_apply import apply_workspace
+from kpibridge.services.versions import acting_account
+from kpibridge.web import WebSettings, create_app
+
+GOV_READ_ROUTES = {
+    "/voice": "page",
+    "/kpis/{kpi_id}/themes": "page",
+    "/kpis/{kpi_id}/history": "page",
+    "/proposals": "page",
+    "/api/v1/voice/nps": "api",
+    "/api/v1/voice/sentiment": "api",
+    "/api/v1/voice/themes": "api",
+    "/api/v1/kpis/{kpi_id}/themes": "api",
+    "/api/v1/kpis/{kpi_id}/history": "api",
+    "/api/v1/proposals": "api",
+}
+"""Every signed-in role reads these, with or without proposals in the store."""
+PROPOSAL_ROUTES = {
+    ("GET", "/proposals/{proposal_id}"): "viewer",
+    ("GET", "/api/v1/proposals/{proposal_id}"): "viewer",
+    ("POST", "/proposals/{proposal_id}/decisions"): "member + seat (comments: member)",
+    ("POST", "/api/v1/proposals/{proposal_id}/decisions"): "member + seat (comments: member)",
+}
+"""Routes about one proposal (tested in test_web_proposals_pages.py)."""
+GOV_ROUTES = set(GOV_READ_ROUTES) | {path for _, path in PROPOSAL_ROUTES}
+EXTRA_USERS = {"growth": "head-of-growth", "brand": "brand-manager"}
+
+
+def build_governance_app(demo: Path, folder: Path) -> FastAPI:
+    """An app on a copy of ``demo`` (so that its YAML can be edited) with the role users,
+    the extra members, and the KPI library applied by the admin as version 1."""
+    root = folder / "workspace"
+    shutil.copytree(demo, root)
+    app = create_app(
+        WebSettings(
+            workspace=root,
+            database_url=f"sqlite:///{folder / 'app.db'}",
+            secret_key="test-secret",
+            login_attempts_per_ip=100_000,
+        )
+    )
+    app.state.tokens = add_role_users(app)
+    context = app.state.context
+    stakeholders = context.live.workspace.stakeholders
+    for username, stakeholder in EXTRA_USERS.items():
+        add_user(context.store, username, PASSWORD, AccessRole.MEMBER, stakeholder, stakeholders)
+    apply_as(app, "admin", "the library as agreed")
+    return app
+
+
+def apply_as(
+    app: FastAPI,
+    username: str,
+    message: str,
+    *,
+    only: str | None = None,
+    effective: date = date(2026, 1, 1),
+    restatement: Restatement = Restatement.RESTATE,
+) -> Any:
+    context = app.state.context
+    return apply_workspace(
+        context.live.workspace.definition,
+        context.store,
+        acting_account(context.store, username),
+        message=message,
+        effective_from=effective,
+        restatement=restatement,
+        only=only,
+    )
+
+
+def edit_kpi(app: FastAPI, kpi: str, **changes: Any) -> None:
+    """Change top-level fields of ``kpis/KPI.yaml`` (round-trip YAML: comments kept)."""
+    path = Path(app.state.context.live.root) / "kpis" / f"{kpi}.yaml"
+    yaml = YAML(typ="rt")
+    document = yaml.load(path.read_text(encoding="utf-8"))
+    for key, value in changes.items():
+        document[key] = value
+    with path.open("w", encoding="utf-8") as handle:
+        yaml.dump(document, handle)
+
+
+def propose(app: FastAPI, username: str, kpi: str, message: str, **changes: Any) -> int:
+    """Edit ``kpi`` and propose the edit as ``username``; returns the proposal's number."""
+    edit_kpi(app, kpi, **changes)
+    result = apply_as(app, username, message, only=kpi)
+    assert not result.direct
+    (applied,) = result.applied
+    return int(applied.outcome.split()[1])
+
+
+def signed_in(app: FastAPI, username: str) -> TestClient:
+    client = TestClient(app)
+    assert login(client, username).status_code == 303
+    return client
+
+
+def post_form(client: TestClient, path: str, data: dict[str, str], *, csrf: bool = True) -> Any:
+    token = client.cookies.get("kpibridge_csrf") or ""
+    return client.post(
+        path, data={**data, **({"csrf_token": token} if csrf else {})}, follow_redirects=False
+    )
