@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up (if needed) and run the whole test suite, the linter and the layer contract.
 # The web tests need Debian's chromium (installed here when missing) and a PostgreSQL server
-# (scripts/postgres.sh installs and starts one; its URL goes to $KPIBRIDGE_TEST_POSTGRES_URL).
+# (scripts/postgres.sh installs and starts one; its URL goes to $KPIBRIDGE_TEST_POSTGRES_URL);
+# the Spark tests need Java 17 (installed here when missing) and PySpark (scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -10,6 +11,12 @@ if [ ! -x /usr/bin/chromium ]; then
   SUDO=""; if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
   $SUDO apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >&2
+fi
+if ! command -v java >/dev/null; then
+  echo "installing Java 17 with apt (Spark tests: PySpark runs on it)" >&2
+  SUDO=""; if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
+  $SUDO apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq openjdk-17-jre-headless >&2
 fi
 KPIBRIDGE_TEST_POSTGRES_URL=${KPIBRIDGE_TEST_POSTGRES_URL:-$(bash scripts/postgres.sh)}
 export KPIBRIDGE_TEST_POSTGRES_URL
