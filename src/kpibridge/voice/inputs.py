@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,10 +28,12 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from kpibridge.errors import KpibridgeError
 from kpibridge.voice.parallel import map_chunks
+from kpibridge.voice.screen import screen_texts, whole_words
 from kpibridge.voice.sentiment import analyzer
 
 #: Longest text scored as is; longer ones are cut (at a word boundary) and counted.
@@ -108,6 +111,10 @@ _FOREIGN = frozenset(
 )
 
 
+_STOP_WORDS_PATTERN = whole_words(ENGLISH_STOP_WORDS)
+_FOREIGN_PATTERN = whole_words(_FOREIGN)
+
+
 @lru_cache(maxsize=1)
 def _english_words() -> frozenset[str]:
     lexicon = (word for word in analyzer().lexicon if word.isalpha())
@@ -183,6 +190,35 @@ def _check_chunk(texts: Sequence[str]) -> list[tuple[str, bool, bool, str, str]]
     return checked
 
 
+def _check_distinct(
+    texts: list[str], workers: int
+) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """Per text: cleaned text, HTML removed, cut, verdict ("" = keep, else the reason).
+
+    Plain ASCII texts are checked over the whole column (``screen.py``: the same verdicts);
+    the rest one by one with ``clean_text`` and ``is_english``.
+    """
+    screened = screen_texts(
+        pa.array(texts, type=pa.large_string()),
+        _STOP_WORDS_PATTERN,
+        _FOREIGN_PATTERN,
+        MAX_CHARACTERS,
+        workers=os.cpu_count() or 1,
+    )
+    cleaned: list[str] = screened.cleaned.to_pylist()
+    had_html = np.zeros(len(texts), dtype=bool)
+    cut = np.zeros(len(texts), dtype=bool)
+    verdict = np.where(screened.empty, "empty", np.where(screened.english, "", "not English"))
+    verdict = verdict.astype(object)
+    undecided = np.flatnonzero(~screened.decided)
+    rest = map_chunks(
+        _check_chunk, [texts[i] for i in undecided], workers, initializer=_english_words
+    )
+    for i, (text, html_removed, was_cut, reason, _) in zip(undecided, rest, strict=True):
+        cleaned[i], had_html[i], cut[i], verdict[i] = text, html_removed, was_cut, reason
+    return cleaned, had_html, cut, verdict
+
+
 def prepare_texts(
     row_ids: Sequence[object] | np.ndarray, texts: Sequence[object], workers: int = 1
 ) -> PreparedTexts:
@@ -200,14 +236,11 @@ def prepare_texts(
         if not isinstance(raw, str):
             first = int(np.flatnonzero(codes == code)[0])
             raise VoiceInputError(f"row {ids[first]}: text must be a string, got {raw!r}")
-    # per distinct text: cleaned text, flags, verdict ("" = keep, else the reason), hash
-    checked = map_chunks(_check_chunk, list(distinct), workers, initializer=_english_words)
-    cleaned = [item[0] for item in checked]
-    had_html = np.array([item[1] for item in checked], dtype=bool)
-    cut = np.array([item[2] for item in checked], dtype=bool)
-    verdict = [item[3] for item in checked]
-    distinct_hashes = [item[4] for item in checked]
-    verdicts = np.array([*verdict, "empty"], dtype=object)[codes]  # code −1 (null) → empty
+    cleaned, had_html, cut, verdict = _check_distinct(list(distinct), workers)
+    distinct_hashes = [
+        text_hash(text) if not reason else "" for text, reason in zip(cleaned, verdict, strict=True)
+    ]
+    verdicts = np.append(verdict, "empty")[codes]  # code −1 (null) → empty
     keep = verdicts == ""
     kept_codes = codes[keep]
     dropped = codes[~keep]
