@@ -10,8 +10,11 @@ app adds ``growth`` (member, head-of-growth: owner of cac and of its goal) and `
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from datetime import date
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -125,3 +128,55 @@ def post_form(client: TestClient, path: str, data: dict[str, str], *, csrf: bool
     return client.post(
         path, data={**data, **({"csrf_token": token} if csrf else {})}, follow_redirects=False
     )
+
+
+class _Rows(HTMLParser):
+    """Cell texts of every ``<tr>`` that carries the attribute ``data-KEY``."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.key = f"data-{key}"
+        self.rows: dict[str, list[str]] = {}
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "tr" and self.key in found:
+            self._row = self.rows.setdefault(str(found[self.key]), [])
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._row is not None and self._cell is not None:
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "tr":
+            self._row = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def table_rows(html: str, key: str) -> dict[str, list[str]]:
+    """``{value of data-KEY: [cell text, …]}`` for the rows of the page that carry it."""
+    parser = _Rows(key)
+    parser.feed(html)
+    return parser.rows
+
+
+def chart_in(html: str, figure_id: str) -> dict[str, Any]:
+    """The Vega-Lite spec inside ``<figure id=FIGURE_ID>``."""
+    match = re.search(
+        rf'<figure[^>]*id="{figure_id}".*?<script type="application/json">(.*?)</script>',
+        html,
+        re.DOTALL,
+    )
+    assert match, f"no chart in figure #{figure_id}"
+    spec: dict[str, Any] = json.loads(match.group(1))
+    return spec
+
+
+def chart_rows(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    return [row for dataset in spec.get("datasets", {}).values() for row in dataset]
