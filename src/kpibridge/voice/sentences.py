@@ -13,8 +13,10 @@ one sentence.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,6 +30,8 @@ _STOCK_PHRASE_MIN_TEXTS = 100
 _NUMBER = r"\d+"
 _SENTENCE_END = r"([.!?…])\s+"
 _LINES = r"\n+"
+#: Texts per slice split in a thread.
+_SLICE = 50_000
 
 
 def name_pattern(names: Iterable[str]) -> str | None:
@@ -51,9 +55,9 @@ class SentenceTable:
     rarity: np.ndarray
 
 
-def split_sentences(texts: Sequence[str], names: str | None = None) -> SentenceTable:
-    """Split ``texts`` into lower-cased sentences with ``names`` and numbers masked."""
-    column = pc.utf8_lower(pa.array(list(texts), type=pa.large_string()))
+def _split(column: pa.Array, names: str | None) -> tuple[pa.Array, np.ndarray]:
+    """Lower-cased, masked sentences of ``column`` and the position of each one's text."""
+    column = pc.utf8_lower(column)
     if names is not None:
         column = pc.replace_substring_regex(column, pattern=names, replacement=" ")
     # then numbers: "arrived 3 days late" and "arrived 9 days late" are one sentence
@@ -61,7 +65,20 @@ def split_sentences(texts: Sequence[str], names: str | None = None) -> SentenceT
     column = pc.replace_substring_regex(column, pattern=_SENTENCE_END, replacement="\\1\n")
     pieces = pc.split_pattern_regex(column, pattern=_LINES)
     sentences = pc.utf8_trim_whitespace(pc.list_flatten(pieces))
-    parents = pc.list_parent_indices(pieces).to_numpy()
+    return sentences, pc.list_parent_indices(pieces).to_numpy().astype(np.int64)
+
+
+def split_sentences(texts: Sequence[str], names: str | None = None) -> SentenceTable:
+    """Split ``texts`` into lower-cased sentences with ``names`` and numbers masked."""
+    column = pa.array(list(texts), type=pa.large_string())
+    # text by text, so slices of the column are split in threads (Arrow releases the GIL)
+    starts = range(0, max(1, len(column)), _SLICE)
+    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+        split = list(pool.map(lambda start: _split(column.slice(start, _SLICE), names), starts))
+    sentences = pa.concat_arrays([part for part, _ in split])
+    parents = np.concatenate(
+        [indices + start for (_, indices), start in zip(split, starts, strict=True)]
+    )
     keep = pc.not_equal(sentences, "").to_numpy(zero_copy_only=False)
     encoded = pc.dictionary_encode(sentences.filter(pa.array(keep)))
     dictionary = encoded.dictionary
@@ -73,7 +90,10 @@ def split_sentences(texts: Sequence[str], names: str | None = None) -> SentenceT
     distinct = dictionary.take(pa.array(order)).to_pylist()
     text_index = parents[keep].astype(np.int64)
     # sentence-level inverse document frequency: in how many texts does each sentence occur?
-    pair_keys = np.unique(text_index * max(1, len(distinct)) + codes)
+    pair_keys = np.sort(text_index * max(1, len(distinct)) + codes)  # np.unique, faster:
+    pair_keys = (
+        pair_keys[np.r_[True, pair_keys[1:] != pair_keys[:-1]]] if len(pair_keys) else pair_keys
+    )
     pair_text, pair_sentence = np.divmod(pair_keys, max(1, len(distinct)))
     in_texts = np.bincount(pair_sentence, minlength=len(distinct))
     rarity = np.log((1.0 + len(texts)) / (1.0 + in_texts)) + 1.0
