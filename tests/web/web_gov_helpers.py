@@ -25,7 +25,7 @@ from web_helpers import PASSWORD, add_role_users, login
 
 from kpibridge.model.access import AccessRole
 from kpibridge.model.governance import Restatement
-from kpibridge.services.accounts import add_user
+from kpibridge.services.accounts import add_user, create_token
 from kpibridge.services.governance_apply import apply_workspace
 from kpibridge.services.versions import acting_account
 from kpibridge.web import WebSettings, create_app
@@ -72,6 +72,7 @@ def build_governance_app(demo: Path, folder: Path) -> FastAPI:
     stakeholders = context.live.workspace.stakeholders
     for username, stakeholder in EXTRA_USERS.items():
         add_user(context.store, username, PASSWORD, AccessRole.MEMBER, stakeholder, stakeholders)
+        app.state.tokens[username] = create_token(context.store, username, "tests")[0]
     apply_as(app, "admin", "the library as agreed")
     return app
 
