@@ -48,6 +48,11 @@ def test_status_and_contribution_bars_draw_one_bar_per_row() -> None:
     drawn = ET.fromstring(vega_lite_to_svg(spec))
     texts = {t.text for t in drawn.iter(f"{SVG}text")}
     assert {"email", "paid"} <= texts
+    # colour by goodness: a rise is green for revenue, red for a cost (lower is better)
+    for higher, rise in ((True, "#1a7f37"), (False, "#cf222e")):
+        spec = contributions_spec([("email", 1.5)], title="change", higher_is_better=higher)
+        bars = ET.fromstring(vega_lite_to_svg(spec)).iter(f"{SVG}path")
+        assert [b.attrib["fill"] for b in bars if "fill" in b.attrib] == [rise]
 
 
 def test_no_browser_names_what_to_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -43,12 +43,15 @@ def contributions_spec(
     *,
     title: str,
     value_format: str = "number",
+    higher_is_better: bool = True,
     validate: bool = False,
 ) -> dict[str, Any]:
     """Each segment's contribution to a change (``segment, contribution``), largest effect
-    first; red pulls the KPI down, green pushes it up (in value, not in goodness)."""
+    first; green where the segment moved the KPI the way its direction wants, red where it
+    moved it the other way."""
     frame = pd.DataFrame(segments, columns=["segment", "contribution"])
-    frame = frame.assign(sign=frame["contribution"].map(lambda v: "up" if v >= 0 else "down"))
+    good = frame["contribution"] >= 0 if higher_is_better else frame["contribution"] <= 0
+    frame = frame.assign(sign=good.map({True: "better", False: "worse"}))
     order = frame.reindex(frame["contribution"].abs().sort_values(ascending=False).index)
     chart = (
         alt.Chart(frame)
@@ -59,7 +62,7 @@ def contributions_spec(
             color=alt.Color(
                 "sign:N",
                 scale=alt.Scale(
-                    domain=["up", "down"],
+                    domain=["better", "worse"],
                     range=[STATUS_COLOURS["on track"], STATUS_COLOURS["off track"]],
                 ),
                 legend=None,

@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from kpibridge.errors import KpibridgeError
+from kpibridge.model import Direction
 from kpibridge.report.charts import STATUS_COLOURS, kpi_chart_spec, monitor_chart_spec
 from kpibridge.report.formatting import format_change, format_difference, format_value
 from kpibridge.report.pdf import html_to_pdf
@@ -93,6 +94,9 @@ def _charts(ws: Workspace, pack: ReviewPack) -> dict[str, Markup]:
                     [(s.segment, s.contribution) for s in item.drivers.result.segments],
                     title=f"contribution to the change, by {item.drivers.dimension}",
                     value_format=item.row.format,
+                    higher_is_better=(
+                        ws.kpis[item.row.kpi].direction is Direction.HIGHER_IS_BETTER
+                    ),
                 )
             )
     for found in pack.anomalies:
