@@ -30,6 +30,8 @@ _STOCK_PHRASE_MIN_TEXTS = 100
 _NUMBER = r"\d+"
 _SENTENCE_END = r"([.!?…])\s+"
 _LINES = r"\n+"
+#: What ``name_pattern`` makes of names: the alternatives inside.
+_NAMES_INNER = re.compile(r"\\b\(\?:(.*)\)\\b", re.DOTALL)
 #: Texts per slice split in a thread.
 _SLICE = 50_000
 
@@ -57,15 +59,61 @@ class SentenceTable:
 
 def _split(column: pa.Array, names: str | None) -> tuple[pa.Array, np.ndarray]:
     """Lower-cased, masked sentences of ``column`` and the position of each one's text."""
-    column = pc.utf8_lower(column)
-    if names is not None:
-        column = pc.replace_substring_regex(column, pattern=names, replacement=" ")
-    # then numbers: "arrived 3 days late" and "arrived 9 days late" are one sentence
-    column = pc.replace_substring_regex(column, pattern=_NUMBER, replacement="0")
+    column = _mask(column, names)
     column = pc.replace_substring_regex(column, pattern=_SENTENCE_END, replacement="\\1\n")
     pieces = pc.split_pattern_regex(column, pattern=_LINES)
     sentences = pc.utf8_trim_whitespace(pc.list_flatten(pieces))
     return sentences, pc.list_parent_indices(pieces).to_numpy().astype(np.int64)
+
+
+def _mask(column: pa.Array, names: str | None) -> pa.Array:
+    column = pc.utf8_lower(column)
+    if names is not None:
+        column = pc.replace_substring_regex(column, pattern=names, replacement=" ")
+    # then numbers: "arrived 3 days late" and "arrived 9 days late" are one sentence
+    return pc.replace_substring_regex(column, pattern=_NUMBER, replacement="0")
+
+
+def _split_then_mask(column: pa.Array, names: str | None) -> tuple[pa.Array, np.ndarray]:
+    """``_split``, but each distinct raw sentence lower-cased and masked once.
+
+    The same sentences as ``_split`` when masking cannot move a sentence end: lower-casing
+    and numbers never touch ``.!?…`` or white space, and a name (without those characters)
+    changes a sentence end only if it follows one directly ("great.Acme" becomes "great. ",
+    a new end) — the caller sends such texts to ``_split``. A name's word boundaries are the
+    same in its sentence as in its text (a sentence starts and ends at white space).
+    """
+    column = pc.replace_substring_regex(column, pattern=_SENTENCE_END, replacement="\\1\n")
+    pieces = pc.split_pattern_regex(column, pattern=_LINES)
+    encoded = pc.dictionary_encode(pc.list_flatten(pieces))
+    masked = pc.utf8_trim_whitespace(_mask(encoded.dictionary, names))
+    return masked.take(encoded.indices), pc.list_parent_indices(pieces).to_numpy()
+
+
+def _split_slice(column: pa.Array, names: str | None) -> tuple[pa.Array, np.ndarray]:
+    """``_split`` of ``column``; most texts the faster way (``_split_then_mask``)."""
+    inner = _NAMES_INNER.fullmatch(names or "")
+    if names is not None and (inner is None or any(c in inner[1] for c in ".!?…\n")):
+        return _split(column, names)  # names that could hold a sentence end
+    if names is None:
+        risky = np.zeros(len(column), dtype=bool)
+    else:
+        after_end = pc.match_substring_regex(pc.utf8_lower(column), pattern=f"[.!?…]{names}")
+        risky = np.asarray(pc.fill_null(after_end, False).to_numpy(zero_copy_only=False))
+    parts = []
+    for rows, split in (
+        (np.flatnonzero(~risky), _split_then_mask),
+        (np.flatnonzero(risky), _split),
+    ):
+        if len(rows):
+            sentences, parents = split(column.take(pa.array(rows)), names)
+            parts.append((sentences, rows[parents]))
+    if not parts:
+        return _split(column, names)
+    return (
+        pa.concat_arrays([sentences for sentences, _ in parts]),
+        np.concatenate([parents for _, parents in parts]).astype(np.int64),
+    )
 
 
 def split_sentences(texts: Sequence[str], names: str | None = None) -> SentenceTable:
@@ -74,7 +122,9 @@ def split_sentences(texts: Sequence[str], names: str | None = None) -> SentenceT
     # text by text, so slices of the column are split in threads (Arrow releases the GIL)
     starts = range(0, max(1, len(column)), _SLICE)
     with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-        split = list(pool.map(lambda start: _split(column.slice(start, _SLICE), names), starts))
+        split = list(
+            pool.map(lambda start: _split_slice(column.slice(start, _SLICE), names), starts)
+        )
     sentences = pa.concat_arrays([part for part, _ in split])
     parents = np.concatenate(
         [indices + start for (_, indices), start in zip(split, starts, strict=True)]
