@@ -71,7 +71,7 @@ def test_report_refuses_other_file_kinds(demo_root: Path, tmp_path: Path) -> Non
         app, ["report", "--out", str(tmp_path / "review.docx"), "-w", str(demo_root)]
     )
     assert result.exit_code == 1
-    assert "write a .html or a .pdf file" in result.output
+    assert "write a .html, .pdf or .json file" in " ".join(result.output.split())
     assert not (tmp_path / "review.docx").exists()
 
 

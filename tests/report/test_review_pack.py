@@ -5,6 +5,7 @@ comparisons written here, sections without data say why, and the HTML stands alo
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections.abc import Iterable, Iterator
@@ -35,7 +36,7 @@ from kpibridge.services.review_pack import (
     last_round_name,
     refresh_proposals,
 )
-from kpibridge.services.review_render import render_review_html
+from kpibridge.services.review_render import render_review_html, write_review
 from kpibridge.services.rounds import analyze_round
 from kpibridge.services.scorecard import ScorecardRow, target_for
 from kpibridge.services.versions import acting_account
@@ -249,6 +250,21 @@ def test_html_is_self_contained_with_every_section(built: Built) -> None:
     for item in built.pack.off_track:
         assert item.row.name in html
     assert "aim higher" in html  # the open proposal's rationale
+
+
+def test_json_twin_has_every_section_and_no_nan(built: Built, tmp_path: Path) -> None:
+    out = tmp_path / "review.json"
+    write_review(built.ws, built.pack, out)
+    data = json.loads(out.read_text(encoding="utf-8"))  # written with allow_nan=False
+    assert {key for key, _ in SECTIONS} <= set(data)
+    assert [item["kpi"] for item in data["off_track"]] == [i.row.kpi for i in built.pack.off_track]
+    assert data["counts"] == built.pack.counts()
+    assert [p["id"] for p in data["proposals"]] == [p["id"] for p in built.pack.proposals]
+    selected = analyze_round(built.ws, "kpis-2027").recommendation.selected
+    assert data["round"]["selected"] == list(selected)
+    assert [w["kpi"] for w in data["wins"] if w["newly"]] == [
+        w.row.kpi for w in built.pack.wins if w.newly
+    ]
 
 
 @pytest.fixture(scope="module")

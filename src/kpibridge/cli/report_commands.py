@@ -15,7 +15,7 @@ from kpibridge.cli.render import make_console
 from kpibridge.cli.web_commands import DatabaseOption
 from kpibridge.errors import KpibridgeError
 from kpibridge.services.review_pack import build_review_pack
-from kpibridge.services.review_render import write_review
+from kpibridge.services.review_render import REVIEW_SUFFIXES, write_review
 from kpibridge.services.workspace import Workspace
 from kpibridge.store import Store
 from kpibridge.store.database import database_url
@@ -26,7 +26,8 @@ console = make_console()
 @user_errors
 def report(
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="File to write: review.html or review.pdf.")
+        Path,
+        typer.Option("--out", "-o", help="review.html, review.pdf or review.json."),
     ],
     as_of: Annotated[
         str | None,
@@ -41,8 +42,8 @@ def report(
 ) -> None:
     """Write the review pack: scorecard, off-track KPIs with drivers and forecast, anomalies,
     evidence on contested KPIs, customer voice, wins, open proposals, the last round."""
-    if out.suffix.lower() not in (".html", ".htm", ".pdf"):
-        raise KpibridgeError(f"--out {out}: write a .html or a .pdf file")
+    if out.suffix.lower() not in REVIEW_SUFFIXES:
+        raise KpibridgeError(f"--out {out}: write a .html, .pdf or .json file")
     if not out.parent.is_dir():
         raise KpibridgeError(f"--out {out}: the folder {out.parent} does not exist")
     with Workspace.open(workspace) as ws:

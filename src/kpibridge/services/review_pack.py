@@ -23,9 +23,11 @@ carries the reason in :attr:`ReviewPack.missing`, and renderers print it in the 
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pandas as pd
 
@@ -158,6 +160,79 @@ class ReviewPack:
         """KPIs per status, in the order of :class:`Status`."""
         rows = self.rows
         return {s.value: sum(1 for r in rows if r.status is s) for s in Status}
+
+    def to_json(self) -> dict[str, Any]:
+        """The pack as JSON-ready data (``kpibridge report --out review.json``): each section
+        in the JSON form of the service it comes from."""
+        round_result = self.round
+        return {
+            "workspace": self.workspace,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "generated_at": self.generated_at.isoformat(),
+            "counts": self.counts(),
+            "scorecard": self.scorecard.as_record(),
+            "off_track": [
+                {
+                    **item.row.as_record(),
+                    "drivers": item.drivers.to_dict() if item.drivers else None,
+                    "drivers_reason": item.drivers_reason,
+                    "forecast": item.forecast.to_dict() if item.forecast else None,
+                    "forecast_reason": item.forecast_reason,
+                }
+                for item in self.off_track
+            ],
+            "anomalies": [
+                {
+                    "kpi": found.row.kpi,
+                    "since": found.since.isoformat(),
+                    "anomalies": [anomaly.to_dict() for anomaly in found.anomalies],
+                }
+                for found in self.anomalies
+            ],
+            "evidence": [
+                {
+                    **item.candidate.to_json(),
+                    "tested": item.tested,
+                    "leads_it": [_lead(r) for r in item.leads_it],
+                    "it_leads": [_lead(r) for r in item.it_leads],
+                    "reason": item.reason,
+                }
+                for item in self.evidence
+            ],
+            "voice": self.voice.to_json() if self.voice else None,
+            "wins": [{**win.row.as_record(), "newly": win.newly} for win in self.wins],
+            "proposals": list(self.proposals),
+            "round": (
+                {
+                    "name": round_result.name,
+                    "question": round_result.analysis.question,
+                    "selected": list(round_result.selected),
+                    "reasons": list(round_result.analysis.recommendation.reasons),
+                    "dissent": round_result.dissent,
+                }
+                if round_result
+                else None
+            ),
+            "missing": dict(self.missing),
+            "notes": list(self.notes),
+        }
+
+
+def _lead(result: LeadLagResult) -> dict[str, Any]:
+    """The headline of a lead-lag result (the full one is ``kpibridge evidence``'s)."""
+    return {
+        "driver": result.driver,
+        "outcome": result.outcome,
+        "direction": result.direction,
+        "best_lag": result.best_lag,
+        "correlation": _finite(result.correlation),
+        "q_value": _finite(result.q_value),
+        "verdict": result.verdict,
+    }
+
+
+def _finite(value: float) -> float | None:
+    return None if math.isnan(value) else float(value)
 
 
 def build_review_pack(

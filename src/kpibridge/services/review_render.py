@@ -8,6 +8,7 @@ document is the web app's ``/review`` page and what ``kpibridge report`` writes.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from kpibridge.services.kpi_detail import target_band
 from kpibridge.services.review_pack import SECTIONS, KpiAnomalies, OffTrack, ReviewPack
 from kpibridge.services.workspace import Workspace
 
+REVIEW_SUFFIXES = (".html", ".htm", ".pdf", ".json")
 TEMPLATES = Path(__file__).resolve().parents[1] / "report" / "templates"
 MONITOR_STEPS = 120
 """Steps of the watched series drawn around anomalies (four months of days)."""
@@ -52,10 +54,13 @@ def render_review_html(ws: Workspace, pack: ReviewPack, *, home: str | None = No
 
 def write_review(ws: Workspace, pack: ReviewPack, out: Path) -> None:
     """Write the pack to ``out``: HTML for ``.html``/``.htm``, PDF (headless Chromium) for
-    ``.pdf``."""
+    ``.pdf``, the JSON twin for ``.json``."""
     suffix = out.suffix.lower()
-    if suffix not in (".html", ".htm", ".pdf"):
-        raise KpibridgeError(f"--out {out}: write a .html or a .pdf file")
+    if suffix not in REVIEW_SUFFIXES:
+        raise KpibridgeError(f"--out {out}: write a .html, .pdf or .json file")
+    if suffix == ".json":
+        out.write_text(json.dumps(pack.to_json(), indent=2, allow_nan=False), encoding="utf-8")
+        return
     html = render_review_html(ws, pack)
     if suffix == ".pdf":
         html_to_pdf(html, out)
