@@ -199,7 +199,7 @@ def interval_chart_spec(
     fmt = axis_format(value_format)
     data = pd.DataFrame(rows, columns=["period", "value", "low", "high"])
     order = data["period"].tolist()
-    x = alt.X("period:O", title=None, sort=order, axis=alt.Axis(labelAngle=-45))
+    x = alt.X("period:O", title=None, sort=order, axis=alt.Axis(labelAngle=-45, labelOverlap=True))
     tooltip = [
         alt.Tooltip("period:N", title="period"),
         alt.Tooltip("value:Q", format=fmt),
@@ -227,7 +227,7 @@ def sentiment_chart_spec(
     over a zero rule, on a fixed scale so that months can be compared at a glance."""
     data = pd.DataFrame(rows, columns=["period", "sentiment_index", "texts"])
     order = data["period"].tolist()
-    x = alt.X("period:O", title=None, sort=order, axis=alt.Axis(labelAngle=-45))
+    x = alt.X("period:O", title=None, sort=order, axis=alt.Axis(labelAngle=-45, labelOverlap=True))
     line = (
         alt.Chart(data)
         .mark_line(color="#8250df", point=True)
