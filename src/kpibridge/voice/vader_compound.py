@@ -43,6 +43,8 @@ _PUNCTUATION = string.punctuation
 _IDIOM_WORDS = frozenset(
     word for key in (*SPECIAL_CASES, *BOOSTER_DICT) if " " in key for word in key.split(" ")
 )
+#: The words of a text (``SentiText.words_and_emoticons``) or their lower case.
+Words = tuple[str, ...]
 #: The token memo is cleared when it grows past this many entries (bounded memory).
 _MAX_MEMO = 1_000_000
 
@@ -97,10 +99,11 @@ class CompoundScorer:
         text = text.strip() if text.isascii() else self._without_emoji(text)
         memo = self._tokens
         entries = [memo.get(token) or self._token(token) for token in text.split()]
-        words = [entry[0] for entry in entries]
-        lower = [entry[1] for entry in entries]
+        if not entries:
+            return 0.0  # no words: no sentiments, compound 0.0
+        words, lower, upper = zip(*entries, strict=True)
         count = len(words)
-        capitals = sum(1 for entry in entries if entry[2])
+        capitals = sum(upper)
         is_cap_diff = 0 < count - capitals < count  # allcap_differential
         lexicon = self._lexicon
         valences = self._valences
@@ -113,16 +116,14 @@ class CompoundScorer:
             if word in BOOSTER_DICT or (i < count - 1 and word == "kind" and lower[i + 1] == "of"):
                 continue
             # the valence reads the words from i − 3 to i + 2 (and whether i > 0, 1, 2)
-            key = (tuple(words[max(0, i - 3) : i + 3]), min(i, 3), is_cap_diff)
+            key = (words[max(0, i - 3) : i + 3], min(i, 3), is_cap_diff)
             valence = valences.get(key)
             if valence is None:
-                valence = self._valence(i, words, lower, entries[i][2], is_cap_diff)
+                valence = self._valence(i, words, lower, upper[i], is_cap_diff)
                 valences[key] = valence
             sentiments[i] = valence
         if "but" in lower:
             sentiments = SentimentIntensityAnalyzer._but_check(words, sentiments)
-        if not sentiments:
-            return 0.0
         sum_s = float(sum(sentiments))
         punct_emph_amplifier = self._analyzer._punctuation_emphasis(text)
         if sum_s > 0:
@@ -132,7 +133,7 @@ class CompoundScorer:
         return float(round(normalize(sum_s), 4))
 
     def _valence(
-        self, i: int, words: list[str], lower: list[str], is_upper: bool, is_cap_diff: bool
+        self, i: int, words: Words, lower: Words, is_upper: bool, is_cap_diff: bool
     ) -> float:
         """``sentiment_valence`` of the lexicon word at ``i``, step by step as published."""
         lexicon = self._lexicon
@@ -181,7 +182,7 @@ class CompoundScorer:
             valence = valence * N_SCALAR
         return valence
 
-    def _negation_check(self, valence: float, lower: list[str], start_i: int, i: int) -> float:
+    def _negation_check(self, valence: float, lower: Words, start_i: int, i: int) -> float:
         if start_i == 0 and self._is_negation(lower[i - 1]):
             valence = valence * N_SCALAR
         if start_i == 1:
@@ -203,7 +204,7 @@ class CompoundScorer:
         return valence
 
 
-def _special_idioms_check(valence: float, lower: list[str], i: int) -> float:
+def _special_idioms_check(valence: float, lower: Words, i: int) -> float:
     """``SentimentIntensityAnalyzer._special_idioms_check`` on the lower-cased words (called
     with ``i`` ≥ 3)."""
     # each sequence looked up below holds one of these neighbouring pairs: if no pair is made
