@@ -4,6 +4,7 @@ errors when the browser is missing or the file kind is unknown."""
 
 from __future__ import annotations
 
+import doctest
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -20,6 +21,7 @@ from kpibridge.report.charts import kpi_chart_spec
 from kpibridge.report.pdf import CHROMIUM_ENV, find_chromium, html_to_pdf
 from kpibridge.report.review_charts import contributions_spec, status_counts_spec
 from kpibridge.report.svg import vega_lite_to_svg
+from kpibridge.services import review_render
 from kpibridge.services.review_pack import SECTIONS
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -53,6 +55,10 @@ def test_status_and_contribution_bars_draw_one_bar_per_row() -> None:
         spec = contributions_spec([("email", 1.5)], title="change", higher_is_better=higher)
         bars = ET.fromstring(vega_lite_to_svg(spec)).iter(f"{SVG}path")
         assert [b.attrib["fill"] for b in bars if "fill" in b.attrib] == [rise]
+
+
+def test_doctests() -> None:
+    assert doctest.testmod(review_render).failed == 0
 
 
 def test_no_browser_names_what_to_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -36,7 +36,7 @@ from kpibridge.services.review_pack import (
     last_round_name,
     refresh_proposals,
 )
-from kpibridge.services.review_render import render_review_html, write_review
+from kpibridge.services.review_render import inline_code, render_review_html, write_review
 from kpibridge.services.rounds import analyze_round
 from kpibridge.services.scorecard import ScorecardRow, target_for
 from kpibridge.services.versions import acting_account
@@ -288,7 +288,8 @@ def test_sections_without_data_say_why(bare_root: Path) -> None:
     assert pack.evidence == ()
     assert "kpibridge voice score" in pack.missing["voice"]
     for reason in pack.missing.values():
-        assert reason.replace("`", "&#96;") in html or reason in html
+        assert str(inline_code(reason)) in html
+    assert "<code>kpibridge voice score</code>" in html
     for _, heading in SECTIONS:
         assert f"<h2>{heading}</h2>" in html.replace("&amp;", "&")
 

@@ -9,12 +9,13 @@ document is the web app's ``/review`` page and what ``kpibridge report`` writes.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from kpibridge.errors import KpibridgeError
 from kpibridge.model import Direction
@@ -81,7 +82,17 @@ def _environment() -> Environment:
     env.filters["difference"] = format_difference
     env.filters["status_class"] = lambda status: "status-" + str(status).replace(" ", "-")
     env.filters["percent"] = lambda share: "—" if share is None else f"{share * 100:.0f}%"
+    env.filters["code"] = inline_code
     return env
+
+
+def inline_code(text: str) -> Markup:
+    """Escaped text whose ```command``` spans become ``<code>`` (the reasons name commands).
+
+    >>> str(inline_code("run `kpibridge voice score` <now>"))
+    'run <code>kpibridge voice score</code> &lt;now&gt;'
+    """
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
 
 
 def _svg(spec: dict[str, Any]) -> Markup:
