@@ -81,6 +81,25 @@ def test_report_refuses_other_file_kinds(demo_root: Path, tmp_path: Path) -> Non
     assert not (tmp_path / "review.docx").exists()
 
 
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--as-of", "June"], "--as-of 'June' is not a date: write YYYY-MM-DD"),
+        (["--round", "kpis-2072"], "kpis-2027"),  # the closest name is suggested
+        (["--out", "/no/such/folder/review.html"], "the folder /no/such/folder does not exist"),
+    ],
+)
+def test_report_input_errors_are_one_clear_line(
+    demo_root: Path, tmp_path: Path, options: list[str], message: str
+) -> None:
+    arguments = ["report", "--out", str(tmp_path / "review.html"), "-w", str(demo_root)]
+    result = CliRunner().invoke(app, arguments + options)
+    assert result.exit_code == 1
+    assert message in " ".join(result.output.split())
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "review.html").exists()
+
+
 def test_report_html_from_the_command_line(demo_root: Path, tmp_path: Path) -> None:
     out = tmp_path / "review.html"
     result = CliRunner().invoke(app, ["report", "--out", str(out), "-w", str(demo_root)])

@@ -247,6 +247,7 @@ def build_review_pack(
     ``round_name`` picks the round (default: the last, see :func:`last_round_name`)."""
     missing: dict[str, str] = {}
     notes: list[str] = []
+    round_result = _round(ws, round_name, missing)  # first: an unknown name fails at once
     scorecard = build_scorecard(ws.engine, list(ws.kpis.values()), as_of)
     view = scorecard_by_goal(scorecard, ws.goals, ScorecardFilter())
     watched = _watch(ws, missing)
@@ -260,7 +261,6 @@ def build_review_pack(
         for row in scorecard.rows
         if row.status is Status.OFF_TRACK
     )
-    round_result = _round(ws, round_name, missing)
     evidence = _evidence(ws, round_result, missing, notes)
     voice = _voice(ws, missing)
     proposals = _proposals(store, missing)
