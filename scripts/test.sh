@@ -18,6 +18,12 @@ if ! command -v java >/dev/null; then
   $SUDO apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq openjdk-17-jre-headless >&2
 fi
+if ! command -v pdftotext >/dev/null; then
+  echo "installing poppler-utils with apt (review pack PDF test)" >&2
+  SUDO=""; if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
+  $SUDO apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq poppler-utils >&2
+fi
 KPIBRIDGE_TEST_POSTGRES_URL=${KPIBRIDGE_TEST_POSTGRES_URL:-$(bash scripts/postgres.sh)}
 export KPIBRIDGE_TEST_POSTGRES_URL
 .venv/bin/ruff check .
