@@ -19,6 +19,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from web_gov_helpers import (
+    PROPOSAL_ROUTES,
     apply_as,
     build_governance_app,
     chart_in,
@@ -342,3 +343,30 @@ def test_anonymous_people_are_sent_to_sign_in(gov_app: FastAPI, cac_proposal: in
         )
         assert api.status_code == 401
         assert decisions(gov_app, cac_proposal) == []
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(PROPOSAL_ROUTES))
+def test_every_proposal_route_needs_a_sign_in(
+    gov_app: FastAPI, cac_proposal: int, method: str, path: str
+) -> None:
+    """Anonymous callers, even with a valid CSRF token: pages send them to sign in, the API
+    answers 401; nothing is recorded."""
+    with TestClient(gov_app) as client:
+        client.get("/login")
+        token = client.cookies.get("kpibridge_csrf") or ""
+        url = path.replace("{proposal_id}", str(cac_proposal))
+        if method == "GET":
+            response = client.get(url, follow_redirects=False)
+        elif url.startswith("/api/"):
+            response = client.post(
+                url, json={"decision": "comment", "comment": "hi"}, headers={"X-CSRF-Token": token}
+            )
+        else:
+            response = post_form(client, url, {"decision": "comment", "comment": "hi"})
+    if url.startswith("/api/"):
+        assert response.status_code == 401
+        assert response.json()["error"]["code"] == "not_authenticated"
+    else:
+        assert response.status_code == 303
+        assert response.headers["location"].startswith("/login?next=")
+    assert decisions(gov_app, cac_proposal) == []
