@@ -14,7 +14,7 @@ from kpibridge.errors import UnknownNameError
 from kpibridge.model.governance import Decision, ProposalStatus
 from kpibridge.services.proposals import decide, list_proposals, show_proposal
 from kpibridge.web.deps import Context, Live, Viewer
-from kpibridge.web.pages.kpi_history import kpi_history
+from kpibridge.web.kpi_panels import kpi_history
 from kpibridge.web.proposal_access import (
     cached_impact,
     governance,

@@ -10,7 +10,7 @@ from fastapi import APIRouter
 
 from kpibridge.services.voice import nps_trend, sentiment_trend, themes_report
 from kpibridge.web.deps import Live, Viewer
-from kpibridge.web.pages.voice import moving_themes
+from kpibridge.web.kpi_panels import moving_themes
 
 router = APIRouter(tags=["voice"])
 

@@ -10,20 +10,18 @@ from typing import Any, Literal
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from kpibridge.errors import KpibridgeError, UnknownNameError
-from kpibridge.model import Nature
+from kpibridge.errors import KpibridgeError
 from kpibridge.report.charts import interval_chart_spec, sentiment_chart_spec
 from kpibridge.services.live import LiveWorkspace
 from kpibridge.services.voice import (
-    ThemeMovement,
     ThemesReport,
     nps_trend,
     sentiment_trend,
-    themes_moving_with,
     themes_report,
 )
 from kpibridge.services.workspace import Workspace
 from kpibridge.web.deps import Context, Live, Viewer
+from kpibridge.web.kpi_panels import moving_themes
 
 router = APIRouter()
 
@@ -93,23 +91,6 @@ def voice_page(
             "workspace_name": live.workspace.settings.name,
         },
     )
-
-
-def moving_themes(live: LiveWorkspace, kpi_id: str) -> tuple[list[ThemeMovement], str | None]:
-    """The themes that moved with ``kpi_id`` month over month, or why there are none."""
-    kpis = live.workspace.kpis
-    if kpi_id not in kpis:
-        raise UnknownNameError("KPI", kpi_id, list(kpis))
-    if kpis[kpi_id].nature is not Nature.QUANTITATIVE:
-        return [], "themes are set beside quantitative KPIs only"
-
-    def compute(ws: Workspace) -> tuple[list[ThemeMovement], str | None]:
-        try:
-            return themes_moving_with(ws, kpi_id), None
-        except KpibridgeError as error:
-            return [], str(error)
-
-    return live.remember(("themes-moving", kpi_id), compute)
 
 
 @router.get("/kpis/{kpi_id}/themes", response_class=HTMLResponse)
