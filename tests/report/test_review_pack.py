@@ -305,6 +305,13 @@ def test_as_of_judges_earlier_periods(built: Built) -> None:
     for item in pack.off_track:
         if item.drivers is not None:
             assert item.drivers.after_period == item.row.period_label
-    assert any("monitor" in note for note in pack.notes)
+    # the monitor saw the data only up to as_of: no anomaly and no watched step after it
+    for item in pack.anomalies:
+        assert all(anomaly.period.date() <= as_of for anomaly in item.anomalies)
+        assert item.watched.values is not None
+        assert item.watched.values.index.max().date() <= as_of
+    for item in pack.off_track:
+        if item.forecast is not None:
+            assert item.forecast.period_start.date() <= as_of + timedelta(days=92)
     assert pack.as_of == as_of
     assert isinstance(pack.as_of, date)

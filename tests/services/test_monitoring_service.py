@@ -230,3 +230,18 @@ def test_a_constant_kpi_is_set_aside_without_failing_the_others(
     assert constant.trend is None
     assert revenue.reason is None
     assert revenue.trend is not None
+
+
+def test_as_of_watches_the_data_as_it_was(demo_root: Path) -> None:
+    as_of = date(2025, 6, 18)  # a Wednesday, the day after the planted spike
+    with Workspace.open(demo_root) as ws:
+        revenue, buyers = watch(ws, ["revenue", "buyers_ttm"], as_of=as_of)
+    assert revenue.values is not None
+    assert revenue.values.index.max() == pd.Timestamp(as_of)
+    assert revenue.scorecard.period_label == "2025-05"
+    assert revenue.anomalies is not None
+    assert pd.Timestamp(effects.ANOMALY_DAY) in revenue.anomalies.periods
+    assert revenue.forecast is not None
+    assert revenue.forecast.period_start == pd.Timestamp("2025-06-01")
+    assert buyers.values is not None
+    assert buyers.values.index.max() == pd.Timestamp("2025-06-09")  # the last whole week

@@ -91,17 +91,20 @@ def watch(
     kpis: Sequence[str] | None = None,
     *,
     where: Slice | None = None,
+    as_of: date | None = None,
     seed: int = 0,
 ) -> list[KpiWatch]:
     """Monitor ``kpis`` (default: every KPI), in the order given, on one slice (``where``,
     e.g. device = mobile) or the whole. Status stays the scorecard's, which is for the whole.
+    ``as_of`` watches the data as it was up to that day (the scorecard, the series, the
+    forecast), as a review of a past period needs.
 
     A KPI the statistics cannot take (a constant series, too short after trimming) is listed
     with the reason instead of failing the others."""
     chosen = _chosen(ws, kpis)
-    scorecard = {row.kpi: row for row in build_scorecard(ws.engine, chosen).rows}
+    scorecard = {row.kpi: row for row in build_scorecard(ws.engine, chosen, as_of).rows}
     steps = {kpi.id: (Grain.WEEK if _uses_window(ws, kpi.id) else Grain.DAY) for kpi in chosen}
-    series, reasons = _series(ws, chosen, steps, where)
+    series, reasons = _series(ws, chosen, steps, where, as_of)
     fiscal = ws.settings.fiscal_year_start
     targets = _forecast_targets([k for k in chosen if k.id in series], series, fiscal)
     results: dict[str, KpiWatch] = {}
@@ -207,7 +210,11 @@ def _aggregation(ws: Workspace, kpi: KPI) -> Aggregation:
 
 
 def _series(
-    ws: Workspace, kpis: list[KPI], steps: dict[str, Grain], where: Slice | None
+    ws: Workspace,
+    kpis: list[KPI],
+    steps: dict[str, Grain],
+    where: Slice | None,
+    as_of: date | None = None,
 ) -> tuple[dict[str, pd.Series], dict[str, str]]:
     """One gap-free series per KPI (daily, else weekly), and the reason for every KPI left out."""
     series: dict[str, pd.Series] = {}
@@ -220,7 +227,10 @@ def _series(
                 del pending[kpi_id]
     by = (where.dimension,) if where is not None else ()
     while pending:
-        requests = {kpi_id: KpiRequest(kpi_id, grain, by) for kpi_id, grain in pending.items()}
+        requests = {
+            kpi_id: KpiRequest(kpi_id, grain, by, end=_last_whole_step(as_of, grain))
+            for kpi_id, grain in pending.items()
+        }
         frames = ws.engine.compute_many(list(requests.values()))
         retry: dict[str, Grain] = {}
         for kpi_id, request in requests.items():
@@ -241,6 +251,15 @@ def _series(
                 reasons[kpi_id] = problem
         pending = retry
     return series, reasons
+
+
+def _last_whole_step(as_of: date | None, grain: Grain) -> date | None:
+    """The last day whose step (a day, or a Monday-to-Sunday week) ends on or before
+    ``as_of``: a week still running on that day is left out, not read half-way."""
+    if as_of is None or grain is Grain.DAY:
+        return as_of
+    sunday = as_of - timedelta(days=(as_of.weekday() + 1) % 7)
+    return sunday
 
 
 def _gap_free(frame: pd.DataFrame, grain: Grain, additive: bool) -> tuple[pd.Series, str | None]:

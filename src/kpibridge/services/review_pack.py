@@ -250,12 +250,7 @@ def build_review_pack(
     round_result = _round(ws, round_name, missing)  # first: an unknown name fails at once
     scorecard = build_scorecard(ws.engine, list(ws.kpis.values()), as_of)
     view = scorecard_by_goal(scorecard, ws.goals, ScorecardFilter())
-    watched = _watch(ws, missing)
-    if as_of is not None and watched:
-        notes.append(
-            "anomalies and forecasts come from the monitor, which reads the data to its end, "
-            f"not only up to {as_of.isoformat()}"
-        )
+    watched = _watch(ws, missing, as_of)
     off_track = tuple(
         _off_track(ws, row, watched.get(row.kpi), as_of)
         for row in scorecard.rows
@@ -305,9 +300,9 @@ def period_end(row: ScorecardRow) -> date | None:
     return add_periods(row.period, 1, row.grain) - timedelta(days=1)
 
 
-def _watch(ws: Workspace, missing: dict[str, str]) -> dict[str, KpiWatch]:
+def _watch(ws: Workspace, missing: dict[str, str], as_of: date | None) -> dict[str, KpiWatch]:
     try:
-        return {item.kpi: item for item in watch(ws)}
+        return {item.kpi: item for item in watch(ws, as_of=as_of)}
     except KpibridgeError as error:
         missing["anomalies"] = f"the monitor could not run: {error}"
         return {}
