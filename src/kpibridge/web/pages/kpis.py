@@ -6,6 +6,7 @@ from datetime import date
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
 
 from kpibridge.errors import UnknownNameError
 from kpibridge.model import Grain
@@ -13,6 +14,7 @@ from kpibridge.report.charts import kpi_chart_spec
 from kpibridge.services.accounts import Account
 from kpibridge.services.kpi_detail import KpiDetail, kpi_detail, kpi_series
 from kpibridge.services.live import LiveWorkspace
+from kpibridge.services.workspace import Workspace
 from kpibridge.web.context import AppContext
 from kpibridge.web.deps import Context, Live, Viewer
 
@@ -74,10 +76,27 @@ def _render(
             band=series.band,
         ),
     )
-    template = "partials/kpi_chart.html" if request.headers.get("HX-Request") else "kpi.html"
+
+    def chart_html(_ws: Workspace) -> Markup:
+        """The chart figure (the page's heaviest part) rendered once per selection and data
+        version; it does not depend on who asks."""
+        partial = context.templates.env.get_template("partials/kpi_chart.html")
+        return Markup(
+            partial.render(
+                kpi=detail.kpi,
+                grain=chosen_grain,
+                by=dimension,
+                chart=chart,
+                points=len(series.values),
+            )
+        )
+
+    figure = live.remember(("chart-html", *key), chart_html)
+    if request.headers.get("HX-Request"):
+        return HTMLResponse(figure)
     return context.templates.TemplateResponse(
         request,
-        template,
+        "kpi.html",
         {
             "account": account,
             "detail": detail,
@@ -87,8 +106,7 @@ def _render(
             "by": dimension,
             "start": start,
             "end": end,
-            "chart": chart,
-            "points": len(series.values),
+            "chart_html": figure,
             "workspace_name": live.workspace.settings.name,
         },
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
 
 from kpibridge.report.charts import sparkline_spec
 from kpibridge.services.scorecard import Scorecard
@@ -39,16 +40,29 @@ def scorecard_page(
         }
 
     view = scorecard_by_goal(scorecard, live.workspace.goals, chosen)
-    template = "partials/scorecard_groups.html" if request.headers.get("HX-Request") else (
-        "scorecard.html"
-    )
+
+    def groups(_ws: Workspace) -> Markup:
+        """The KPI tables, the heavy part of the page, rendered once per filter and data
+        version: they do not depend on who asks (the page around them does)."""
+        partial = context.templates.env.get_template("partials/scorecard_groups.html")
+        return Markup(
+            partial.render(
+                view=view,
+                sparklines=live.remember(("sparklines",), sparklines),
+                stakeholders=live.workspace.stakeholders,
+            )
+        )
+
+    groups_html = live.remember(("scorecard-groups", chosen), groups)
+    if request.headers.get("HX-Request"):
+        return HTMLResponse(groups_html)
     return context.templates.TemplateResponse(
         request,
-        template,
+        "scorecard.html",
         {
             "account": account,
             "view": view,
-            "sparklines": live.remember(("sparklines",), sparklines),
+            "groups_html": groups_html,
             "stakeholders": live.workspace.stakeholders,
             "workspace_name": live.workspace.settings.name,
         },
