@@ -48,7 +48,7 @@ from kpibridge.voice.inputs import (
 )
 from kpibridge.voice.nps import Estimate, csat, csat_change, nps, nps_change
 from kpibridge.voice.pins import NamedTheme, Pin, name_themes, parse_pins
-from kpibridge.voice.sentiment import score_texts, sentiment_index
+from kpibridge.voice.sentiment import sentiment_index, start_scoring
 from kpibridge.voice.themes import NO_THEME, ThemeOptions, discover_themes
 
 logger = logging.getLogger(__name__)
@@ -154,21 +154,27 @@ def score_voice(
     new = ~hashes.isin(cache.index)
     new_hashes = hashes[new].drop_duplicates()
     texts = pd.Series(prepared.texts)
-    fresh = score_texts(texts[new_hashes.index].tolist(), workers=workers)
+    # VADER in worker processes while this process finds and assigns the themes
+    pending = start_scoring(texts[new_hashes.index].tolist(), workers=workers)
+
+    try:
+        names = {*kept["product"].dropna().unique(), ws.settings.name, ws.settings.name.split()[0]}
+        options = ThemeOptions(seed=seed, k=k)
+        if len(prepared.texts) >= options.min_texts:
+            model = discover_themes(prepared.texts, names, options)
+            named = name_themes(model.themes, read_pins(ws.root))
+            assigned = model.assign(prepared.texts)
+            theme_index, strength, stability = assigned.theme, assigned.strength, model.stability
+        else:  # too few texts to find themes: every text is unthemed, sentiment still scored
+            named = ()
+            theme_index = np.full(len(prepared.texts), NO_THEME)
+            strength, stability = np.zeros(len(prepared.texts)), {}
+    except BaseException:
+        pending()  # end the workers before the error goes up
+        raise
+    fresh = pending()
     new_cache = pd.DataFrame({"text_hash": new_hashes.to_numpy(), "sentiment": fresh})
     scores = pd.concat([cache, pd.Series(fresh, index=new_hashes.to_numpy())])
-
-    names = {*kept["product"].dropna().unique(), ws.settings.name, ws.settings.name.split()[0]}
-    options = ThemeOptions(seed=seed, k=k)
-    if len(prepared.texts) >= options.min_texts:
-        model = discover_themes(prepared.texts, names, options)
-        named = name_themes(model.themes, read_pins(ws.root))
-        assigned = model.assign(prepared.texts)
-        theme_index, strength, stability = assigned.theme, assigned.strength, model.stability
-    else:  # too few texts to find themes: every text is unthemed, sentiment still scored
-        named = ()
-        theme_index = np.full(len(prepared.texts), NO_THEME)
-        strength, stability = np.zeros(len(prepared.texts)), {}
     ids = np.array([theme.id for theme in named] + [UNTHEMED], dtype=object)
     voice_texts = pd.DataFrame(
         {

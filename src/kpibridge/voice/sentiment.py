@@ -15,14 +15,14 @@ batches, in worker processes; the scores are exactly those of a one-at-a-time lo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from kpibridge.voice.parallel import map_chunks
+from kpibridge.voice.parallel import start_map_chunks
 from kpibridge.voice.vader_compound import CompoundScorer
 from kpibridge.voice.vader_fast import FastSentimentIntensityAnalyzer
 
@@ -60,12 +60,24 @@ def score_texts(texts: Sequence[str], workers: int | None = None) -> np.ndarray:
     ``workers`` processes share the work (default: every core when there are at least
     20,000 distinct texts, else one).
     """
+    return start_scoring(texts, workers)()
+
+
+def start_scoring(texts: Sequence[str], workers: int | None = None) -> Callable[[], np.ndarray]:
+    """``score_texts`` started in worker processes; returns a function that waits for the
+    scores. Meanwhile the caller can fit and assign themes: with two cores, VADER and the
+    themes then run side by side instead of one after the other."""
     inverse, unique = pd.factorize(pd.Series(list(texts), dtype=object))
     distinct = [str(text) for text in unique]
-    scores = map_chunks(_score_chunk, distinct, workers, initializer=scorer)
-    if not len(texts):
-        return np.zeros(0)
-    return np.asarray(scores, dtype=np.float64)[inverse.reshape(-1)]
+    wait = start_map_chunks(_score_chunk, distinct, workers, initializer=scorer)
+
+    def scores() -> np.ndarray:
+        found = wait()
+        if not len(texts):
+            return np.zeros(0)
+        return np.asarray(found, dtype=np.float64)[inverse.reshape(-1)]
+
+    return scores
 
 
 def sentiment_index(compound: np.ndarray) -> float:
