@@ -224,9 +224,10 @@ def prepare_texts(
 ) -> PreparedTexts:
     """Clean and check ``texts`` (one per row id); ``None`` counts as empty.
 
-    Each distinct text is cleaned and checked once (feedback repeats itself a lot). The checks
-    are cheap per text: moving 200,000 texts to two workers and back cost as much as it saved
-    on this machine (3.8 s against 3.5 s), so one process is the default.
+    Each distinct text is cleaned and checked once (feedback repeats itself a lot). Plain
+    ASCII texts are checked over the whole column in threads (``screen.py``); ``workers``
+    processes check the rest one by one (one by default: moving texts to workers and back
+    costs about as much as it saves).
     """
     if len(row_ids) != len(texts):
         raise VoiceInputError(f"{len(row_ids)} row ids for {len(texts)} texts")
