@@ -113,8 +113,12 @@ def test_accounts_round_trip(store: Store) -> None:
     assert found.role is AccessRole.ADMIN
     assert account_for_token(store, token + "x") is None
     with store.engine.connect() as connection:
-        stored = connection.execute(text("SELECT token_hash, password_hash FROM api_tokens "
-                                         "JOIN users ON users.id = api_tokens.user_id")).one()
+        stored = connection.execute(
+            text(
+                "SELECT token_hash, password_hash FROM api_tokens "
+                "JOIN users ON users.id = api_tokens.user_id"
+            )
+        ).one()
     assert token not in stored[0]
     assert stored[1].startswith("$argon2id$")
 

@@ -28,9 +28,7 @@ def demo_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def make_app(
-    demo_root: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[AppFactory]:
+def make_app(demo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppFactory]:
     """Build an app on the demo workspace with its own fresh SQLite store."""
     built: list[FastAPI] = []
 

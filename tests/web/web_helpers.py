@@ -19,6 +19,7 @@ ROLE_USERS = {
 }
 """One user per access role; the username is the role's name."""
 
+
 def add_role_users(app: FastAPI) -> dict[str, str]:
     """Create the users of ``ROLE_USERS``; return an API token per username."""
     context = app.state.context

@@ -277,9 +277,11 @@ def analyze(round_: RoundInput) -> RoundAnalysis:
     if len(reactors) >= MIN_REACTORS_FOR_GROUPS:
         groups.append(_reaction_groups(reactors, ids, roles, names, round_.seed))
 
-    views, disagreements = by_department(
-        support, [b.participant for b in rankers], ids, roles
-    ) if rankers else ([], [])
+    views, disagreements = (
+        by_department(support, [b.participant for b in rankers], ids, roles)
+        if rankers
+        else ([], [])
+    )
 
     criteria = criteria_analysis(
         round_.criteria,
@@ -332,9 +334,7 @@ def analyze(round_: RoundInput) -> RoundAnalysis:
     return replace(analysis, summary=tuple(summarize(analysis)))
 
 
-def _profile(
-    ids: tuple[str, ...], ballots: Sequence[Ballot], people: Mapping[str, Any]
-) -> Profile:
+def _profile(ids: tuple[str, ...], ballots: Sequence[Ballot], people: Mapping[str, Any]) -> Profile:
     weights = tuple(
         float(people[b.participant].weight or 1.0) if b.participant in people else 1.0
         for b in ballots

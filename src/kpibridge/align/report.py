@@ -41,8 +41,12 @@ def to_markdown(analysis: RoundAnalysis) -> str:
     out += ["", data["methods"]["note"], ""]
     if data["unweighted"]:
         order = data["unweighted"]["kemeny"]["order"]
-        out += ["Without stakeholder weights (Kemeny-Young): "
-                + ", ".join(names[c] for c in order) + ".", ""]
+        out += [
+            "Without stakeholder weights (Kemeny-Young): "
+            + ", ".join(names[c] for c in order)
+            + ".",
+            "",
+        ]
     ties = [t for m in methods for t in data["consensus"][m]["tie_breaks"]]
     if ties:
         out += ["Ties broken:", ""] + [f"* {t}" for t in ties] + [""]
@@ -77,8 +81,11 @@ def to_markdown(analysis: RoundAnalysis) -> str:
         out += _table(
             ["Role", "People", "Top priorities"],
             [
-                [v["role"], str(len(v["participants"])),
-                 ", ".join(names[c] for c in v["priorities"])]
+                [
+                    v["role"],
+                    str(len(v["participants"])),
+                    ", ".join(names[c] for c in v["priorities"]),
+                ]
                 for v in data["departments"]
             ],
         )

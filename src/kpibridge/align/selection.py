@@ -46,8 +46,7 @@ def combined_scores(
             scores[candidate.id] = candidate.consensus
         else:
             scores[candidate.id] = (
-                consensus_weight * candidate.consensus
-                + (1 - consensus_weight) * candidate.criteria
+                consensus_weight * candidate.consensus + (1 - consensus_weight) * candidate.criteria
             )
     return scores
 
@@ -77,8 +76,11 @@ def recommend(
         if candidate.goal:
             goals.setdefault(candidate.goal, []).append(n)
     qualitative = [n for n, c in enumerate(candidates) if c.qualitative]
-    pairs = [sorted(index[c] for c in pair) for pair in near_duplicates
-             if len(pair) == 2 and all(c in index for c in pair)]
+    pairs = [
+        sorted(index[c] for c in pair)
+        for pair in near_duplicates
+        if len(pair) == 2 and all(c in index for c in pair)
+    ]
 
     reasons: list[str] = []
     goal_rows = list(goals.values())
@@ -156,19 +158,32 @@ def _explain(
         candidate = by_id[added]
         why = []
         if candidate.goal and not any(by_id[o].goal == candidate.goal for o in unconstrained):
-            why.append(f"it is the best candidate for the goal {candidate.goal}, which the "
-                       "top scores alone leave uncovered")
+            why.append(
+                f"it is the best candidate for the goal {candidate.goal}, which the "
+                "top scores alone leave uncovered"
+            )
         if candidate.qualitative and not any(by_id[o].qualitative for o in unconstrained):
             why.append("the set needs one qualitative KPI beside the numbers")
         because = " and ".join(why) or "it fits the constraints better"
         reasons.append(f"{candidate.name} is in: {because}.")
     for dropped in [c for c in unconstrained if c not in selected]:
-        partner = next((other for pair in near_duplicates if dropped in pair
-                        for other in pair if other != dropped and other in selected), None)
+        partner = next(
+            (
+                other
+                for pair in near_duplicates
+                if dropped in pair
+                for other in pair
+                if other != dropped and other in selected
+            ),
+            None,
+        )
         if partner:
-            reasons.append(f"{by_id[dropped].name} is out: it nearly duplicates "
-                           f"{by_id[partner].name}, which is in.")
+            reasons.append(
+                f"{by_id[dropped].name} is out: it nearly duplicates "
+                f"{by_id[partner].name}, which is in."
+            )
         else:
-            reasons.append(f"{by_id[dropped].name} is out: its seat went to a KPI the "
-                           "constraints require.")
+            reasons.append(
+                f"{by_id[dropped].name} is out: its seat went to a KPI the constraints require."
+            )
     return reasons

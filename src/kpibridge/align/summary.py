@@ -87,6 +87,7 @@ def _criteria(analysis: RoundAnalysis) -> list[str]:
     ]
     for person in criteria.inconsistent:
         if person.ahp is not None:
-            lines.append(f"{person.participant}'s judgments are inconsistent: "
-                         f"{person.ahp.explanation}")
+            lines.append(
+                f"{person.participant}'s judgments are inconsistent: {person.ahp.explanation}"
+            )
     return lines

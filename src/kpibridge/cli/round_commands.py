@@ -19,8 +19,9 @@ from kpibridge.services.rounds import analyze_round, list_rounds
 from kpibridge.services.workspace import Workspace
 
 console = make_console()
-app = typer.Typer(help="Alignment rounds: rank, score and weigh KPIs together.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Alignment rounds: rank, score and weigh KPIs together.", no_args_is_help=True
+)
 
 
 class ResultFormat(StrEnum):
@@ -38,8 +39,17 @@ def list_command(workspace: WorkspaceOption = None) -> None:
     if not listings:
         console.print("No rounds yet: add one as rounds/NAME.yaml (see docs/alignment.md).")
         return
-    table = Table("round", "question", "candidates", "participants", "audience", "ballots",
-                  "select", "deadline", "problems")
+    table = Table(
+        "round",
+        "question",
+        "candidates",
+        "participants",
+        "audience",
+        "ballots",
+        "select",
+        "deadline",
+        "problems",
+    )
     for item in listings:
         table.add_row(
             escape(item.name),

@@ -15,22 +15,44 @@ from typing import Any
 
 from kpibridge.demo.rng import stream
 
-AUDIENCE = (("marketing", 14), ("brand", 8), ("customer-voice", 6), ("sales", 12),
-            ("finance", 8))
+AUDIENCE = (("marketing", 14), ("brand", 8), ("customer-voice", 6), ("sales", 12), ("finance", 8))
 """Departments and how many of their people react."""
 
-CAMP = {"marketing": "brand", "brand": "brand", "customer-voice": "brand",
-        "sales": "efficiency", "finance": "efficiency"}
+CAMP = {
+    "marketing": "brand",
+    "brand": "brand",
+    "customer-voice": "brand",
+    "sales": "efficiency",
+    "finance": "efficiency",
+}
 
 LEANINGS: dict[str, dict[str, float]] = {
     # probability of agreeing (the rest disagree), by camp; unlisted candidates are 0.5
-    "brand": {"brand_awareness": 0.9, "share_of_voice": 0.85, "engagement_rate": 0.8,
-              "nps": 0.9, "historical_clv": 0.8, "cac": 0.2, "roas": 0.15,
-              "mql_to_sql": 0.25, "clv_to_cac": 0.8, "repeat_purchase_rate": 0.85},
-    "efficiency": {"brand_awareness": 0.1, "share_of_voice": 0.15, "engagement_rate": 0.2,
-                   "nps": 0.4, "cac": 0.9, "roas": 0.85, "marketing_roi": 0.9,
-                   "conversion_rate": 0.85, "mql_to_sql": 0.85, "clv_to_cac": 0.85,
-                   "repeat_purchase_rate": 0.75},
+    "brand": {
+        "brand_awareness": 0.9,
+        "share_of_voice": 0.85,
+        "engagement_rate": 0.8,
+        "nps": 0.9,
+        "historical_clv": 0.8,
+        "cac": 0.2,
+        "roas": 0.15,
+        "mql_to_sql": 0.25,
+        "clv_to_cac": 0.8,
+        "repeat_purchase_rate": 0.85,
+    },
+    "efficiency": {
+        "brand_awareness": 0.1,
+        "share_of_voice": 0.15,
+        "engagement_rate": 0.2,
+        "nps": 0.4,
+        "cac": 0.9,
+        "roas": 0.85,
+        "marketing_roi": 0.9,
+        "conversion_rate": 0.85,
+        "mql_to_sql": 0.85,
+        "clv_to_cac": 0.85,
+        "repeat_purchase_rate": 0.75,
+    },
 }
 SEEN = 0.8
 """Share of candidates each member is shown."""

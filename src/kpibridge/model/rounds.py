@@ -62,8 +62,9 @@ class Ballot(Strict):
 
     participant: str
     ranking: tuple[Tier, ...] = Field(
-        default=(), description="Best first; a list inside the list is a tie; unlisted "
-        "candidates count as tied below every listed one."
+        default=(),
+        description="Best first; a list inside the list is a tie; unlisted "
+        "candidates count as tied below every listed one.",
     )
     scores: dict[str, dict[str, int]] = Field(
         default_factory=dict, description="candidate → criterion → 1..5"

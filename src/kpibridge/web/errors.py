@@ -66,7 +66,9 @@ def install(app: FastAPI) -> None:
     async def not_authenticated(request: Request, error: NotAuthenticatedError) -> Response:
         if wants_json(request):
             return error_response(
-                request, 401, str(error) or "sign in or send a bearer token",
+                request,
+                401,
+                str(error) or "sign in or send a bearer token",
                 {"WWW-Authenticate": "Bearer"},
             )
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
