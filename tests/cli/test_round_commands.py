@@ -14,7 +14,12 @@ from test_cli import assert_user_error, flat, invoke
 from typer.testing import CliRunner
 
 from kpibridge import Workspace
+from kpibridge.model.rounds import Ballot
+from kpibridge.services.round_results import stored_round_analysis
 from kpibridge.services.rounds import analyze_round
+from kpibridge.services.stored_rounds import get_round, import_workspace_rounds, submit_ballot
+from kpibridge.store import Store
+from kpibridge.store.database import database_url
 
 
 def test_round_list_shows_the_demo_round(runner: CliRunner, demo_root: Path) -> None:
@@ -67,3 +72,45 @@ def test_round_results_refuses_a_broken_round(
     assert_user_error(result, "rounds/kpis-2027.yaml", "unknown participant 'cfoo'")
     listing = invoke(runner, "round", "list", "-w", root)
     assert listing.exit_code == 0
+
+
+def test_round_results_reads_web_ballots_from_the_app_store(
+    runner: CliRunner, demo_root: Path, tmp_path: Path
+) -> None:
+    root = Path(shutil.copytree(demo_root, tmp_path / "workspace"))
+    with Workspace.open(root) as ws:
+        store = Store.open(database_url(ws.settings.app_store, ws.root))
+        try:
+            import_workspace_rounds(store, ws)
+            stored = get_round(store, "kpis-2027")
+            participant = stored.round.participants[0]
+            reversed_ranking = list(stored.round.candidates)[::-1]
+            submit_ballot(
+                store,
+                "kpis-2027",
+                Ballot(participant=participant, ranking=reversed_ranking),
+                actor="test",
+                participant=participant,
+            )
+            expected = stored_round_analysis(ws, get_round(store, "kpis-2027"), anonymous=False)
+        finally:
+            store.close()
+        from_file = analyze_round(ws, "kpis-2027")
+    result = invoke(runner, "round", "results", "kpis-2027", "--format", "json", "-w", root)
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)
+    assert found == json.loads(json.dumps(expected.to_json(), ensure_ascii=False))
+    assert found != json.loads(json.dumps(from_file.to_json(), ensure_ascii=False))
+    table = invoke(runner, "round", "results", "kpis-2027", "-w", root)
+    assert "Ballots from the app store (web ballots)" in flat(table.output)
+
+
+def test_round_results_without_an_app_store_reads_the_file(
+    runner: CliRunner, demo_root: Path, tmp_path: Path
+) -> None:
+    root = Path(shutil.copytree(demo_root, tmp_path / "workspace"))
+    shutil.rmtree(root / ".kpibridge", ignore_errors=True)
+    result = invoke(runner, "round", "results", "kpis-2027", "-w", root)
+    assert result.exit_code == 0, result.output
+    assert "Ballots from rounds/kpis-2027.yaml" in flat(result.output)
+    assert not (root / ".kpibridge" / "app.db").exists()  # reading created no store

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from kpibridge.cli.app_store import existing_store
 from kpibridge.cli.errors import user_errors
 from kpibridge.cli.options import WorkspaceOption
 from kpibridge.cli.render import make_console
@@ -17,8 +18,6 @@ from kpibridge.errors import KpibridgeError
 from kpibridge.services.review_pack import build_review_pack
 from kpibridge.services.review_render import REVIEW_SUFFIXES, write_review
 from kpibridge.services.workspace import Workspace
-from kpibridge.store import Store
-from kpibridge.store.database import database_url
 
 console = make_console()
 
@@ -58,17 +57,6 @@ def report(
     console.print(f"wrote [bold]{escape(str(out))}[/bold]: {len(pack.rows)} KPIs ({counts})")
     for section, reason in pack.missing.items():
         console.print(f"  [yellow]{section}[/yellow]: {escape(reason)}")
-
-
-def existing_store(ws: Workspace, url: str | None) -> Store | None:
-    """The app store, or None when it is a SQLite file not created yet (a report reads; it
-    does not create a store to find it empty)."""
-    parsed = database_url(ws.settings.app_store, ws.root, url)
-    if parsed.get_backend_name() == "sqlite":
-        path = parsed.database
-        if not path or path == ":memory:" or not Path(path).is_file():
-            return None
-    return Store.open(parsed)
 
 
 def _date(text: str | None) -> date | None:

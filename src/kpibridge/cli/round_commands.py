@@ -12,10 +12,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from kpibridge.align.report import to_markdown
+from kpibridge.cli.app_store import existing_store
 from kpibridge.cli.errors import user_errors
 from kpibridge.cli.options import WorkspaceOption
 from kpibridge.cli.render import make_console
+from kpibridge.cli.web_commands import DatabaseOption
+from kpibridge.services.round_results import stored_round_analysis
 from kpibridge.services.rounds import analyze_round, list_rounds
+from kpibridge.services.stored_rounds import StoredRound, get_round, list_stored_rounds
 from kpibridge.services.workspace import Workspace
 
 console = make_console()
@@ -74,16 +78,40 @@ def results(
         typer.Option("--format", "-f", help="Output format.", case_sensitive=False),
     ] = ResultFormat.TABLE,
     workspace: WorkspaceOption = None,
+    database: DatabaseOption = None,
 ) -> None:
-    """Analyse a round: consensus, agreement, groups, common ground, recommendation, dissent."""
+    """Analyse a round: consensus, agreement, groups, common ground, recommendation, dissent.
+
+    A round run in the web app is analysed with the ballots in the app store (the live one of
+    each participant); otherwise the round file rounds/NAME.yaml."""
     with Workspace.open(workspace) as ws:
-        analysis = analyze_round(ws, name)
+        stored = _stored_round(ws, name, database)
+        analysis = (
+            stored_round_analysis(ws, stored, anonymous=False)
+            if stored is not None
+            else analyze_round(ws, name)
+        )
+    if output is ResultFormat.TABLE:
+        source = "the app store (web ballots)" if stored is not None else f"rounds/{name}.yaml"
+        console.print(f"[dim]Ballots from {escape(source)}.[/dim]")
     if output is ResultFormat.JSON:
         typer.echo(json.dumps(analysis.to_json(), indent=2, ensure_ascii=False))
     elif output is ResultFormat.MARKDOWN:
         typer.echo(to_markdown(analysis))
     else:
         console.print(Markdown(to_markdown(analysis)))
+
+
+def _stored_round(ws: Workspace, name: str, database: str | None) -> StoredRound | None:
+    store = existing_store(ws, database)
+    if store is None:
+        return None
+    try:
+        if name not in {item.name for item in list_stored_rounds(store)}:
+            return None
+        return get_round(store, name)
+    finally:
+        store.close()
 
 
 def register(parent: typer.Typer) -> None:
