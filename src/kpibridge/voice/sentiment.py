@@ -3,9 +3,9 @@
 VADER is a rule-based model with a human-rated lexicon: no download, no GPU, and on the
 authors' 4,200 human-rated tweets its compound score correlates r = 0.87 with the mean human
 rating (checked by ``tests/voice/test_voice_sentiment.py``). It is English-only. Batches are
-scored by ``vader_compound.CompoundScorer`` (the compound score alone, with memos) and single
-texts by ``vader_fast.FastSentimentIntensityAnalyzer``: both give the published analyzer's
-scores, checked equal to it.
+scored by ``vader_compound.CompoundScorer`` (the compound score alone, with memos), checked
+equal to the published analyzer; ``compound_score`` of one text is the published analyzer
+itself, the reference the batches are tested against.
 
 The compound score runs from −1 (most negative) to +1; by the authors' convention a text is
 positive at ≥ 0.05 and negative at ≤ −0.05. Scoring is pure Python (roughly 10–40k short
@@ -24,7 +24,6 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from kpibridge.voice.parallel import start_map_chunks
 from kpibridge.voice.vader_compound import CompoundScorer
-from kpibridge.voice.vader_fast import FastSentimentIntensityAnalyzer
 
 POSITIVE_AT = 0.05
 NEGATIVE_AT = -0.05
@@ -32,9 +31,8 @@ NEGATIVE_AT = -0.05
 
 @lru_cache(maxsize=1)
 def analyzer() -> SentimentIntensityAnalyzer:
-    """One analyzer per process (loading the lexicon takes ~0.1 s): VADER with the same
-    scores and about half the work (``vader_fast.py``)."""
-    return FastSentimentIntensityAnalyzer()
+    """One published analyzer per process (loading the lexicon takes ~0.1 s)."""
+    return SentimentIntensityAnalyzer()
 
 
 @lru_cache(maxsize=1)
