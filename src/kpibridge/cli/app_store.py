@@ -1,7 +1,10 @@
-"""The app store as the read-only commands need it: opened only when it already exists."""
+"""The app store as the commands open it: for a change (migrated, created when missing) or
+for reading (only when it already exists)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from kpibridge.services.workspace import Workspace
@@ -18,3 +21,13 @@ def existing_store(ws: Workspace, url: str | None) -> Store | None:
         if not path or path == ":memory:" or not Path(path).is_file():
             return None
     return Store.open(parsed)
+
+
+@contextmanager
+def opened_store(ws: Workspace, url: str | None) -> Iterator[Store]:
+    """The workspace's app store (or the one at ``url``), migrated, closed on leaving."""
+    store = Store.open(database_url(ws.settings.app_store, ws.root, url))
+    try:
+        yield store
+    finally:
+        store.close()

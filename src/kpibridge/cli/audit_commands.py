@@ -11,10 +11,11 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from kpibridge.cli.app_store import opened_store
 from kpibridge.cli.errors import user_errors
 from kpibridge.cli.options import FormatOption, WorkspaceOption
 from kpibridge.cli.render import OutputFormat, make_console
-from kpibridge.cli.web_commands import DatabaseOption, open_store
+from kpibridge.cli.web_commands import DatabaseOption
 from kpibridge.services.audit_trail import parse_since, read_log, verify_log
 from kpibridge.services.workspace import Workspace
 
@@ -34,12 +35,8 @@ def verify_command(
     database: DatabaseOption = None,
 ) -> None:
     """Check the hash chain; exit code 1 and the first broken row if it was tampered with."""
-    with Workspace.open(workspace) as ws:
-        store = open_store(ws, database)
-        try:
-            result = verify_log(store, anchor=anchor)
-        finally:
-            store.close()
+    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+        result = verify_log(store, anchor=anchor)
     if output is OutputFormat.JSON:
         typer.echo(json.dumps(result.to_json(), indent=2))
     elif result.ok:
@@ -66,12 +63,8 @@ def log_command(
 ) -> None:
     """Read the audit log, oldest first."""
     start = parse_since(since) if since else None
-    with Workspace.open(workspace) as ws:
-        store = open_store(ws, database)
-        try:
-            entries = read_log(store, kpi=kpi, since=start)
-        finally:
-            store.close()
+    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+        entries = read_log(store, kpi=kpi, since=start)
     if output is OutputFormat.JSON:
         typer.echo(json.dumps([entry.to_json() for entry in entries], indent=2, ensure_ascii=False))
         return

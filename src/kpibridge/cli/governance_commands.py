@@ -15,10 +15,11 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from kpibridge.cli.app_store import opened_store
 from kpibridge.cli.errors import user_errors
 from kpibridge.cli.options import FormatOption, WorkspaceOption
 from kpibridge.cli.render import OutputFormat, make_console
-from kpibridge.cli.web_commands import DatabaseOption, open_store
+from kpibridge.cli.web_commands import DatabaseOption
 from kpibridge.errors import GovernanceError
 from kpibridge.model.governance import Decision, ProposalStatus, Restatement, ReviewDecision
 from kpibridge.services.governance_apply import apply_workspace
@@ -64,19 +65,15 @@ def apply(
     database: DatabaseOption = None,
 ) -> None:
     """Turn workspace YAML edits into KPI versions (admins) or change proposals."""
-    with Workspace.open(workspace) as ws:
-        store = open_store(ws, database)
-        try:
-            result = apply_workspace(
-                ws.definition,
-                store,
-                acting_account(store, actor),
-                message=message,
-                effective_from=_date(effective),
-                restatement=restatement,
-            )
-        finally:
-            store.close()
+    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+        result = apply_workspace(
+            ws.definition,
+            store,
+            acting_account(store, actor),
+            message=message,
+            effective_from=_date(effective),
+            restatement=restatement,
+        )
     if output is OutputFormat.JSON:
         typer.echo(json.dumps(result.to_json(), indent=2))
         return
@@ -101,22 +98,18 @@ def propose(
     database: DatabaseOption = None,
 ) -> None:
     """Propose one KPI's change as written in its YAML (always a proposal, even for admins)."""
-    with Workspace.open(workspace) as ws:
-        store = open_store(ws, database)
-        try:
-            result = apply_workspace(
-                ws.definition,
-                store,
-                acting_account(store, actor),
-                message=message,
-                effective_from=_date(effective),
-                restatement=restatement,
-                only=kpi,
-                retire=retire,
-                force_proposal=True,
-            )
-        finally:
-            store.close()
+    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+        result = apply_workspace(
+            ws.definition,
+            store,
+            acting_account(store, actor),
+            message=message,
+            effective_from=_date(effective),
+            restatement=restatement,
+            only=kpi,
+            retire=retire,
+            force_proposal=True,
+        )
     for item in result.applied:
         console.print(
             f"{escape(item.kpi_id)}: {item.kind.value.replace('_', ' ')} → {item.outcome}"
@@ -126,12 +119,8 @@ def propose(
 @user_errors
 def export(workspace: WorkspaceOption = None, database: DatabaseOption = None) -> None:
     """Write the latest KPI versions of the app store back to kpis/*.yaml (comments kept)."""
-    with Workspace.open(workspace) as ws:
-        store = open_store(ws, database)
-        try:
-            report = export_workspace(ws.definition, store)
-        finally:
-            store.close()
+    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+        report = export_workspace(ws.definition, store)
     for label, items in (
         ("updated", report.updated),
         ("created", report.created),
@@ -159,12 +148,8 @@ def list_command(
     database: DatabaseOption = None,
 ) -> None:
     """List proposals, newest first."""
-    with Workspace.open(workspace) as ws:
-        store = open_store(ws, database)
-        try:
-            records = list_proposals(store, status=status, kpi=kpi)
-        finally:
-            store.close()
+    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+        records = list_proposals(store, status=status, kpi=kpi)
     if output is OutputFormat.JSON:
         typer.echo(json.dumps(records, indent=2, ensure_ascii=False))
         return
@@ -202,11 +187,8 @@ def show_command(
 ) -> None:
     """A proposal: its change in words and YAML, impact preview, approvals and decisions."""
     with Workspace.open(workspace) as ws:
-        store = open_store(ws, database)
-        try:
+        with opened_store(ws, database) as store:
             view = show_proposal(store, proposal_id, ws.definition, load_governance(ws.definition))
-        finally:
-            store.close()
         preview = impact_preview(ws, view) if impact else None
     if output is OutputFormat.JSON:
         record = view.to_json()
@@ -228,14 +210,11 @@ def compare_command(
 ) -> None:
     """Competing proposals for one KPI side by side: changes and impact on each period."""
     with Workspace.open(workspace) as ws:
-        store = open_store(ws, database)
-        try:
+        with opened_store(ws, database) as store:
             governance = load_governance(ws.definition)
             views = [
                 show_proposal(store, number, ws.definition, governance) for number in proposal_ids
             ]
-        finally:
-            store.close()
         comparison = compare_proposals(ws, views)
     if output is OutputFormat.JSON:
         typer.echo(json.dumps(comparison.to_json(), indent=2, ensure_ascii=False))
@@ -278,20 +257,16 @@ def _decision_command(decision: Decision) -> None:
         workspace: WorkspaceOption = None,
         database: DatabaseOption = None,
     ) -> None:
-        with Workspace.open(workspace) as ws:
-            store = open_store(ws, database)
-            try:
-                view = decide(
-                    store,
-                    proposal_id,
-                    acting_account(store, actor),
-                    decision,
-                    comment,
-                    ws.definition,
-                    load_governance(ws.definition),
-                )
-            finally:
-                store.close()
+        with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+            view = decide(
+                store,
+                proposal_id,
+                acting_account(store, actor),
+                decision,
+                comment,
+                ws.definition,
+                load_governance(ws.definition),
+            )
         console.print(
             f"proposal {view.id} ({escape(view.kpi_id)}): {decision.value} recorded; "
             f"now {view.status.value.replace('_', ' ')}"
@@ -335,15 +310,11 @@ def versions(
 ) -> None:
     """A KPI's definition and target versions: who, when, why, effective from when (with
     --values: its recent values, each computed with the versions in force for its period)."""
-    with Workspace.open(workspace) as ws:
-        store = open_store(ws, database)
-        try:
-            entries = version_history(store, kpi)
-            governed = (
-                governed_values(ws, store, kpi, as_of=_date(as_of, "--as-of")) if values else None
-            )
-        finally:
-            store.close()
+    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+        entries = version_history(store, kpi)
+        governed = (
+            governed_values(ws, store, kpi, as_of=_date(as_of, "--as-of")) if values else None
+        )
     if output is OutputFormat.JSON:
         typer.echo(
             json.dumps(
@@ -392,14 +363,10 @@ def reviews_list(
     database: DatabaseOption = None,
 ) -> None:
     """KPIs due or overdue for review by their cadence (review_every)."""
-    with Workspace.open(workspace) as ws:
-        store = open_store(ws, database)
-        try:
-            listing = reviews_due(
-                ws.definition, store, as_of=_date(as_of, "--as-of"), include_upcoming=upcoming
-            )
-        finally:
-            store.close()
+    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+        listing = reviews_due(
+            ws.definition, store, as_of=_date(as_of, "--as-of"), include_upcoming=upcoming
+        )
     if output is OutputFormat.JSON:
         typer.echo(json.dumps([item.to_json() for item in listing], indent=2))
         return
@@ -441,22 +408,18 @@ def reviews_record(
     database: DatabaseOption = None,
 ) -> None:
     """Record a review: attendees, the decision and what was learned."""
-    with Workspace.open(workspace) as ws:
-        store = open_store(ws, database)
-        try:
-            recorded = record_review(
-                ws.definition,
-                store,
-                acting_account(store, actor),
-                kpi,
-                decision=decision,
-                notes=notes,
-                attendees=list(attendee or []),
-                reviewed_on=_date(on, "--on"),
-                proposal_id=proposal,
-            )
-        finally:
-            store.close()
+    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+        recorded = record_review(
+            ws.definition,
+            store,
+            acting_account(store, actor),
+            kpi,
+            decision=decision,
+            notes=notes,
+            attendees=list(attendee or []),
+            reviewed_on=_date(on, "--on"),
+            proposal_id=proposal,
+        )
     console.print(
         f"review {recorded.id} of {escape(recorded.kpi_id)} recorded "
         f"({recorded.decision.value}); next due {recorded.next_due}"

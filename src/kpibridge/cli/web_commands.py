@@ -11,6 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from kpibridge.cli.app_store import opened_store
 from kpibridge.cli.errors import user_errors
 from kpibridge.cli.options import WorkspaceOption
 from kpibridge.cli.render import make_console
@@ -18,7 +19,6 @@ from kpibridge.errors import AccountError
 from kpibridge.model.access import AccessRole
 from kpibridge.services.accounts import add_user, create_token, list_users, parse_role, set_role
 from kpibridge.services.workspace import Workspace, resolve_root
-from kpibridge.store import Store, database_url
 
 console = make_console()
 PASSWORD_ENV = "KPIBRIDGE_PASSWORD"
@@ -35,10 +35,6 @@ DatabaseOption = Annotated[
 
 user_app = typer.Typer(help="Web app accounts: add, list, change roles.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens for automation.", no_args_is_help=True)
-
-
-def open_store(ws: Workspace, url: str | None) -> Store:
-    return Store.open(database_url(ws.settings.app_store, ws.root, url))
 
 
 @user_errors
@@ -76,12 +72,8 @@ def user_add(
     """Add a user; the password is asked for (or read from $KPIBRIDGE_PASSWORD)."""
     access = parse_role(role)
     password = os.environ.get(PASSWORD_ENV) or _ask_password()
-    with Workspace.open(workspace) as ws:
-        store = open_store(ws, database)
-        try:
-            account = add_user(store, username, password, access, stakeholder, ws.stakeholders)
-        finally:
-            store.close()
+    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+        account = add_user(store, username, password, access, stakeholder, ws.stakeholders)
     console.print(f"added [bold]{escape(account.username)}[/bold] as {account.role.value}")
 
 
@@ -89,12 +81,8 @@ def user_add(
 @user_errors
 def user_list(workspace: WorkspaceOption = None, database: DatabaseOption = None) -> None:
     """List users with their role and stakeholder."""
-    with Workspace.open(workspace) as ws:
-        store = open_store(ws, database)
-        try:
-            accounts = list_users(store)
-        finally:
-            store.close()
+    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+        accounts = list_users(store)
     table = Table()
     for column in ("username", "role", "stakeholder"):
         table.add_column(column)
@@ -113,12 +101,8 @@ def user_set_role(
 ) -> None:
     """Change a user's role (takes effect on their next request)."""
     access: AccessRole = parse_role(role)
-    with Workspace.open(workspace) as ws:
-        store = open_store(ws, database)
-        try:
-            account = set_role(store, username, access)
-        finally:
-            store.close()
+    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+        account = set_role(store, username, access)
     console.print(f"{escape(account.username)} is now {account.role.value}")
 
 
@@ -131,12 +115,8 @@ def token_create(
     database: DatabaseOption = None,
 ) -> None:
     """Create an API token with the user's permissions; it is printed once, keep it safe."""
-    with Workspace.open(workspace) as ws:
-        store = open_store(ws, database)
-        try:
-            token, account = create_token(store, username, name)
-        finally:
-            store.close()
+    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+        token, account = create_token(store, username, name)
     console.file.write(token + "\n")
     typer.echo(
         f"token for {account.username} ({account.role.value}); "
