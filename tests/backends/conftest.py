@@ -17,7 +17,6 @@ Each backend's workspace stays open for the session: a Spark session costs secon
 
 from __future__ import annotations
 
-import os
 import secrets
 import shutil
 from collections.abc import Iterator
@@ -30,8 +29,7 @@ from typer.testing import CliRunner
 import kpibridge
 from fixtures_demo import build_small_demo
 from kpibridge.cli.app import app
-
-POSTGRES_ENV = "KPIBRIDGE_TEST_POSTGRES_URL"
+from postgres_databases import postgres_url
 
 BACKENDS = (
     pytest.param("duckdb", id="duckdb"),
@@ -46,22 +44,12 @@ def parity_demo_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_small_demo(tmp_path_factory, "parity")
 
 
-def postgres_admin_url() -> str:
-    url = os.environ.get(POSTGRES_ENV)
-    if not url:
-        pytest.fail(
-            f"${POSTGRES_ENV} is not set: run the tests with `bash scripts/test.sh`, or start the "
-            f"server with `bash scripts/postgres.sh` and export {POSTGRES_ENV}=<the URL it prints>"
-        )
-    return url
-
-
 @pytest.fixture(scope="session")
 def parity_postgres_url() -> Iterator[str]:
     """A new database on the test server for this session's parity data, dropped afterwards."""
     import psycopg
 
-    admin_url = postgres_admin_url()
+    admin_url = postgres_url()
     name = f"kpibridge_parity_{secrets.token_hex(4)}"
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')

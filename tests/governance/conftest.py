@@ -4,36 +4,19 @@ PostgreSQL cases fail, never skip)."""
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from kpibridge.store import Store
-
-POSTGRES_ENV = "KPIBRIDGE_TEST_POSTGRES_URL"
+from postgres_databases import fresh_postgres_database
 
 
 @pytest.fixture
 def postgres_database() -> Iterator[str]:
-    url = os.environ.get(POSTGRES_ENV)
-    if not url:
-        pytest.fail(f"${POSTGRES_ENV} is not set: start `bash scripts/postgres.sh` and export it")
-    admin_url = make_url(url).set(drivername="postgresql+psycopg")
-    name = f"kpibridge_gov_{secrets.token_hex(4)}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_postgres_database("kpibridge_gov") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

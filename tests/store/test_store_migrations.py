@@ -4,8 +4,6 @@ $KPIBRIDGE_TEST_POSTGRES_URL). Without that variable the PostgreSQL cases fail, 
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,8 +11,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, text
 
 from kpibridge.errors import AccountError, UnknownNameError
 from kpibridge.model.access import AccessRole
@@ -28,34 +25,14 @@ from kpibridge.services.accounts import (
 )
 from kpibridge.store import Base, Store, database_url
 from kpibridge.store.database import alembic_config
-
-POSTGRES_ENV = "KPIBRIDGE_TEST_POSTGRES_URL"
-
-
-def postgres_url() -> str:
-    url = os.environ.get(POSTGRES_ENV)
-    if not url:
-        pytest.fail(
-            f"${POSTGRES_ENV} is not set: run the tests with `bash scripts/test.sh`, or start the "
-            f"server with `bash scripts/postgres.sh` and export {POSTGRES_ENV}=<the URL it prints>"
-        )
-    return url
+from postgres_databases import fresh_postgres_database
 
 
 @pytest.fixture
 def fresh_postgres() -> Iterator[str]:
     """A new, empty database on the test server, dropped afterwards."""
-    admin_url = make_url(postgres_url()).set(drivername="postgresql+psycopg")
-    name = f"kpibridge_test_{secrets.token_hex(4)}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_postgres_database() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

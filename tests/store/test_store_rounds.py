@@ -5,17 +5,14 @@ concurrent submissions store every acknowledged ballot exactly once."""
 
 from __future__ import annotations
 
-import secrets
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
-from test_store_migrations import postgres_url
 
 from kpibridge.errors import KpibridgeError
 from kpibridge.model.rounds import Ballot, Round
@@ -23,6 +20,7 @@ from kpibridge.services import stored_rounds
 from kpibridge.services.stored_rounds import RoundStateError
 from kpibridge.store import Store
 from kpibridge.store.rounds_schema import BallotRecord, RoundRecord
+from postgres_databases import fresh_postgres_database
 
 ROUND_TABLES = {"rounds", "round_candidates", "round_criteria", "round_participants", "ballots"}
 PEOPLE = tuple(f"p{i:02d}" for i in range(50))
@@ -30,17 +28,8 @@ PEOPLE = tuple(f"p{i:02d}" for i in range(50))
 
 @pytest.fixture
 def postgres_database() -> Iterator[str]:
-    admin_url = make_url(postgres_url()).set(drivername="postgresql+psycopg")
-    name = f"kpibridge_rounds_{secrets.token_hex(4)}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_postgres_database("kpibridge_rounds") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

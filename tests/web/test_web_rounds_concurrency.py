@@ -17,12 +17,12 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import text
-from web_round_helpers import fresh_postgres_database
 
 from kpibridge.model.access import AccessRole
 from kpibridge.services.accounts import add_user, create_token
 from kpibridge.services.stored_rounds import create_round, parse_round
 from kpibridge.web import WebSettings, create_app
+from postgres_databases import fresh_postgres_database
 
 VOTERS = [f"voter-{i:02d}" for i in range(50)]
 CANDIDATES = ["cac", "roas", "nps", "conversion_rate", "brand_awareness"]

@@ -3,16 +3,9 @@ opened in a fresh app."""
 
 from __future__ import annotations
 
-import os
-import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-import pytest
 from fastapi import FastAPI
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from kpibridge.services.stored_rounds import create_round, parse_round
 
@@ -63,26 +56,3 @@ def open_small_round(app: FastAPI, **changes: Any) -> str:
     spec = parse_round({**SMALL_ROUND, **changes})
     create_round(context.store, context.live.workspace, spec, actor="facilitator")
     return spec.id
-
-
-POSTGRES_ENV = "KPIBRIDGE_TEST_POSTGRES_URL"
-
-
-@contextmanager
-def fresh_postgres_database() -> Iterator[str]:
-    """A new, empty database on the test server of scripts/postgres.sh, dropped afterwards.
-    Without ``$KPIBRIDGE_TEST_POSTGRES_URL`` the test fails (it never skips)."""
-    url = os.environ.get(POSTGRES_ENV)
-    if not url:
-        pytest.fail(f"${POSTGRES_ENV} is not set: run `bash scripts/test.sh`")
-    admin_url = make_url(url).set(drivername="postgresql+psycopg")
-    name = f"kpibridge_web_{secrets.token_hex(4)}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
