@@ -22,6 +22,8 @@ if ! pg_lsclusters -h | awk '{print $1" "$2}' | grep -qx "$VERSION $CLUSTER"; th
   $SUDO pg_conftool "$VERSION" "$CLUSTER" set fsync off >&2
   $SUDO pg_conftool "$VERSION" "$CLUSTER" set synchronous_commit off >&2
   $SUDO pg_conftool "$VERSION" "$CLUSTER" set full_page_writes off >&2
+  # Throw-away test databases: an autovacuum worker on one blocks DROP DATABASE ... WITH (FORCE).
+  $SUDO pg_conftool "$VERSION" "$CLUSTER" set autovacuum off >&2
 fi
 PORT=$(pg_lsclusters -h | awk -v v="$VERSION" -v c="$CLUSTER" '$1==v && $2==c {print $3}')
 if ! $SUDO pg_ctlcluster "$VERSION" "$CLUSTER" status >/dev/null 2>&1; then
@@ -32,6 +34,9 @@ psql_admin() { $SUDO runuser -u postgres -- psql -p "$PORT" -v ON_ERROR_STOP=1 -
 if [ "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = 'kpibridge'")" != 1 ]; then
   psql_admin -c "CREATE ROLE kpibridge LOGIN CREATEDB PASSWORD 'kpibridge'" >&2
 fi
+# The tests drop their throw-away databases WITH (FORCE), which must be allowed to end any
+# backend still attached (an autovacuum worker runs as no role, so only this grant covers it).
+psql_admin -c "GRANT pg_signal_backend TO kpibridge" >&2
 if [ "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = 'kpibridge'")" != 1 ]; then
   psql_admin -c "CREATE DATABASE kpibridge OWNER kpibridge" >&2
 fi
