@@ -24,6 +24,7 @@ if ! command -v pdftotext >/dev/null; then
   $SUDO apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq poppler-utils >&2
 fi
+bash scripts/metricflow_examples.sh
 KPIBRIDGE_TEST_POSTGRES_URL=${KPIBRIDGE_TEST_POSTGRES_URL:-$(bash scripts/postgres.sh)}
 export KPIBRIDGE_TEST_POSTGRES_URL
 .venv/bin/ruff check .
