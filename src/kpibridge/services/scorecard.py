@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -35,6 +36,11 @@ class ScorecardRow:
     target: float | None
     status: Status
     history: tuple[tuple[date, float | None], ...] = field(default=())
+    definition_version: int | None = None
+    """The definition version in force for ``period`` (None: the KPI is not versioned in
+    the app store, or there is none; the workspace YAML defines it)."""
+    target_version: int | None = None
+    """The target version in force for ``period`` (None: not versioned)."""
 
     def as_record(self) -> dict[str, object]:
         """Plain JSON-ready form (dates as ``YYYY-MM-DD``)."""
@@ -54,6 +60,8 @@ class ScorecardRow:
             "status": self.status.value,
             "format": self.format,
             "unit": self.unit,
+            "definition_version": self.definition_version,
+            "target_version": self.target_version,
         }
 
 
@@ -68,13 +76,29 @@ class Scorecard:
 
 def build_scorecard(engine: MetricEngine, kpis: list[KPI], as_of: date | None = None) -> Scorecard:
     """Compute every KPI at its review grain with one warehouse query per merged query."""
-    fiscal = engine.fiscal_year_start
     before = engine.query_log.count
+    windows = scorecard_windows(engine, kpis, as_of)
+    frames = engine.compute_many([w for w in windows.values() if w is not None])
+    fiscal = engine.fiscal_year_start
+    rows = []
+    for kpi in kpis:
+        request = windows[kpi.id]
+        values = period_values(frames[request]) if request is not None else {}
+        rows.append(scorecard_row(kpi, request.end if request else None, values, fiscal))
+    return Scorecard(tuple(rows), engine.query_log.count - before)
+
+
+def scorecard_windows(
+    engine: MetricEngine, kpis: list[KPI], as_of: date | None = None
+) -> dict[str, KpiRequest | None]:
+    """Each KPI's scorecard window: its last :data:`HISTORY_PERIODS` periods at its review
+    grain, ending with the latest complete one (``end``); None when it has no data. One
+    warehouse query for the data extents of every model involved."""
+    fiscal = engine.fiscal_year_start
     extents = engine.data_extent(
         (model, column) for kpi in kpis for model, column in _time_columns(engine, kpi)
     )
-    requests: dict[str, KpiRequest] = {}
-    latest: dict[str, date | None] = {}
+    windows: dict[str, KpiRequest | None] = {}
     for kpi in kpis:
         last_days = [extents.get(pair) for pair in _time_columns(engine, kpi)]
         known = [d for d in last_days if d is not None]
@@ -82,23 +106,25 @@ def build_scorecard(engine: MetricEngine, kpis: list[KPI], as_of: date | None = 
         if as_of is not None and last_day is not None:
             last_day = min(last_day, as_of)
         period = _latest_complete(last_day, kpi.review_every, fiscal)
-        latest[kpi.id] = period
-        if period is not None:
-            requests[kpi.id] = KpiRequest(
+        windows[kpi.id] = (
+            KpiRequest(
                 kpi.id,
                 kpi.review_every,
                 start=add_periods(period, -(HISTORY_PERIODS - 1), kpi.review_every),
                 end=period,
             )
-    frames = engine.compute_many(list(requests.values()))
-    rows = []
-    for kpi in kpis:
-        request = requests.get(kpi.id)
-        frame = (
-            frames[request] if request is not None else pd.DataFrame(columns=["period", "value"])
+            if period is not None
+            else None
         )
-        rows.append(_row(kpi, latest[kpi.id], frame, fiscal))
-    return Scorecard(tuple(rows), engine.query_log.count - before)
+    return windows
+
+
+def period_values(frame: pd.DataFrame) -> dict[date, float | None]:
+    """A computed KPI frame (``period``, ``value``) as period → value (NaN as None)."""
+    return {
+        pd.Timestamp(p).date(): _number(v)
+        for p, v in zip(frame["period"], frame["value"], strict=True)
+    }
 
 
 def _time_columns(engine: MetricEngine, kpi: KPI) -> list[tuple[str, str]]:
@@ -132,15 +158,24 @@ def target_for(kpi: KPI, period: date, fiscal: int) -> Target | None:
     return standing
 
 
-def _row(kpi: KPI, period: date | None, frame: pd.DataFrame, fiscal: int) -> ScorecardRow:
-    values = {
-        pd.Timestamp(p).date(): _number(v)
-        for p, v in zip(frame["period"], frame["value"], strict=True)
-    }
+def scorecard_row(
+    kpi: KPI,
+    period: date | None,
+    values: dict[date, float | None],
+    fiscal: int,
+    *,
+    judge: Callable[[date], tuple[KPI, Target | None]] | None = None,
+    versions: tuple[int | None, int | None] = (None, None),
+) -> ScorecardRow:
+    """The row of ``kpi`` for ``period`` from its values per period. ``judge`` gives the KPI
+    and target that ``period`` is judged by (default: ``kpi`` and its own targets);
+    ``versions`` are the (definition, target) versions stamped on the row."""
     value = values.get(period) if period else None
     previous = values.get(add_periods(period, -1, kpi.review_every)) if period else None
     change = (value - previous) / abs(previous) if value is not None and previous else None
-    target = target_for(kpi, period, fiscal) if period else None
+    judged, target = kpi, None
+    if period is not None:
+        judged, target = judge(period) if judge else (kpi, target_for(kpi, period, fiscal))
     return ScorecardRow(
         kpi=kpi.id,
         name=kpi.name,
@@ -156,8 +191,10 @@ def _row(kpi: KPI, period: date | None, frame: pd.DataFrame, fiscal: int) -> Sco
         previous=previous,
         change=change,
         target=target.value if target else None,
-        status=status(value, target, kpi.direction),
+        status=status(value, target, judged.direction),
         history=tuple(sorted(values.items())),
+        definition_version=versions[0],
+        target_version=versions[1],
     )
 
 
