@@ -4,6 +4,10 @@ Seats come from ``governance.yaml`` (see ``model/governance.py``): the KPI's own
 its goal's or the nearest ancestor goal's, else the default (owner + goal owner + analytics).
 ``owner`` and ``goal_owner`` are read from the KPI as it is now (for a new KPI: as proposed),
 so the people who hold the KPI today decide on its change.
+
+The seats are computed once, when a proposal is made or revised, and frozen on it
+(``services/proposals.py``): a later edit of ``governance.yaml`` or of the stakeholders does
+not move the goalposts of a proposal already under review.
 """
 
 from __future__ import annotations
@@ -27,6 +31,11 @@ class Seat:
 
     def to_json(self) -> dict[str, object]:
         return {"seat": self.name, "holders": list(self.holders)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Seat:
+        """The seat as :meth:`to_json` wrote it (frozen on a proposal)."""
+        return cls(str(data["seat"]), tuple(str(holder) for holder in data["holders"]))
 
 
 def seats_for(

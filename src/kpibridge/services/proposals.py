@@ -10,7 +10,11 @@ Rules (docs/governance.md):
   longer count);
 * a proposal is approved when every seat has an approval on its current revision and at
   least one approval comes from someone other than its author (four eyes); its versions are
-  then written in the same transaction, unless the KPI changed since it was proposed.
+  then written in the same transaction, unless the KPI changed since it was proposed;
+* the seats are frozen on the proposal when it is made and on every revision, so that a later
+  edit of ``governance.yaml`` does not change who decides. A proposal made before migration
+  0005 has none frozen: its seats are computed from ``governance.yaml`` as it is when read
+  (``seats_frozen`` false) and frozen the first time anyone acts on it.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from kpibridge.model.governance import (
 from kpibridge.services.accounts import Account
 from kpibridge.services.decision_rights import Seat, seats_for
 from kpibridge.services.proposal_diff import diff_words, diff_yaml
+from kpibridge.services.proposal_round_links import RoundLink, links_of_proposal
 from kpibridge.services.versions import (
     Change,
     latest_definitions,
@@ -116,6 +121,10 @@ class ProposalView:
     decisions: tuple[DecisionView, ...]
     independent_approval: bool
     """Whether someone other than the author approved the current revision (four eyes)."""
+    seats_frozen: bool = True
+    """False for a proposal made before seats were frozen (computed from governance.yaml now)."""
+    rounds: tuple[RoundLink, ...] = ()
+    """The alignment rounds this proposal was put to, oldest first."""
 
     @property
     def words(self) -> list[str]:
@@ -151,6 +160,8 @@ class ProposalView:
             "before": self.before,
             "after": self.after,
             "seats": [state.to_json() for state in self.seats],
+            "seats_frozen": self.seats_frozen,
+            "rounds": [link.to_json() for link in self.rounds],
             "missing_approvals": list(self.missing),
             "decisions": [decision.to_json() for decision in self.decisions],
         }
@@ -179,7 +190,7 @@ def open_or_revise(
     require_member(account, "propose changes")
     if not rationale.strip():
         raise GovernanceError("a proposal needs its rationale: give --message 'why'")
-    _seats(session, change.kpi_id, change.definition, definition, governance)
+    seats = _seats(session, change.kpi_id, change.definition, definition, governance)
     mine = session.scalar(
         select(Proposal).where(
             Proposal.kpi_id == change.kpi_id,
@@ -196,6 +207,7 @@ def open_or_revise(
         "rationale": rationale,
         "effective_from": effective_from,
         "restatement": restatement.value,
+        "seats": [seat.to_json() for seat in seats],
     }
     if mine is not None:
         for key, value in fields.items():
@@ -204,7 +216,13 @@ def open_or_revise(
         mine.status = ProposalStatus.OPEN.value
         mine.updated_at = datetime.now(UTC)
         session.flush()
-        _audit(session, mine, account, "proposal.revise", {"revision": mine.revision})
+        _audit(
+            session,
+            mine,
+            account,
+            "proposal.revise",
+            {"revision": mine.revision, "seats": fields["seats"]},
+        )
         return mine, False
     proposal = Proposal(
         kpi_id=change.kpi_id,
@@ -224,6 +242,7 @@ def open_or_revise(
             "kind": change.kind.value,
             "effective_from": effective_from.isoformat(),
             "restatement": restatement.value,
+            "seats": fields["seats"],
         },
     )
     return proposal, True
@@ -289,6 +308,7 @@ def decide(
         if decision in (Decision.REJECT, Decision.REQUEST_CHANGES) and not comment.strip():
             raise GovernanceError(f"say why: {decision.value.replace('_', ' ')} needs --comment")
         view = _view(session, proposal, definition, governance)
+        freeze_legacy_seats(session, proposal, view, actor=account.username)
         if decision is not Decision.COMMENT:
             held = [s.seat.name for s in view.seats if account.stakeholder in s.seat.holders]
             if not held:
@@ -334,6 +354,29 @@ def decide(
                 _set_status(session, proposal, account, ProposalStatus.APPROVED)
         session.expire(proposal)
         return _view(session, proposal, definition, governance)
+
+
+def freeze_legacy_seats(
+    session: Session, proposal: Proposal, view: ProposalView, *, actor: str
+) -> None:
+    """Freeze the seats of a proposal made before migration 0005 (none frozen) as ``view``
+    computed them from governance.yaml now: the first action on it fixes who decides."""
+    if proposal.seats is not None:
+        return
+    proposal.seats = [state.seat.to_json() for state in view.seats]
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="proposal.seats_frozen",
+        entity="kpi",
+        entity_id=proposal.kpi_id,
+        detail={
+            "proposal": proposal.id,
+            "seats": proposal.seats,
+            "rule": "made before seats were frozen: frozen at its first action",
+        },
+    )
 
 
 def _change(proposal: Proposal) -> Change:
@@ -421,6 +464,16 @@ def _seats(
     return seats_for(kpi_id, content or {}, definition, governance)
 
 
+def proposal_view(
+    session: Session,
+    proposal: Proposal,
+    definition: WorkspaceDefinition,
+    governance: GovernanceSettings,
+) -> ProposalView:
+    """The view of ``proposal`` inside the caller's transaction."""
+    return _view(session, proposal, definition, governance)
+
+
 def _view(
     session: Session,
     proposal: Proposal,
@@ -428,7 +481,12 @@ def _view(
     governance: GovernanceSettings,
 ) -> ProposalView:
     before, after = _before_after(session, proposal)
-    seats = seats_for(proposal.kpi_id, before or after or {}, definition, governance)
+    frozen = proposal.seats is not None
+    seats = (
+        tuple(Seat.from_json(item) for item in proposal.seats or ())
+        if frozen
+        else seats_for(proposal.kpi_id, before or after or {}, definition, governance)
+    )
     decisions = tuple(
         DecisionView(
             d.username, d.stakeholder_id, Decision(d.decision), d.comment, d.revision, d.at
@@ -462,4 +520,6 @@ def _view(
         seats=states,
         decisions=decisions,
         independent_approval=any(d.username != proposal.author for d in approvals),
+        seats_frozen=frozen,
+        rounds=links_of_proposal(session, proposal.id),
     )

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, selectinload
 from kpibridge.errors import KpibridgeError, UnknownNameError, closest_names
 from kpibridge.model.people import Role
 from kpibridge.model.rounds import AudienceMember, Ballot, Proposal, Round
+from kpibridge.services.proposal_round_links import record_adoption
 from kpibridge.services.workspace import Workspace
 from kpibridge.store import Store, audit
 from kpibridge.store.rounds_schema import (
@@ -163,30 +164,36 @@ def live_ballot(store: Store, name: str, participant: str) -> Ballot | None:
 
 def create_round(store: Store, ws: Workspace, spec: Round, *, actor: str) -> StoredRound:
     """Store a new open round; raises KpibridgeError naming every problem of ``spec``."""
+    with store.transaction() as session:
+        return _stored(session, insert_new_round(session, ws, spec, actor=actor))
+
+
+def insert_new_round(session: Session, ws: Workspace, spec: Round, *, actor: str) -> RoundRecord:
+    """:func:`create_round` inside the caller's transaction (so that what else the caller
+    records — links to proposals — commits with the round or not at all)."""
     problems = round_problems(spec, ws)
     if spec.ballots:
         problems.append("a new round starts without ballots")
     if problems:
         raise KpibridgeError(f"round {spec.id!r}: " + "; ".join(problems))
-    with store.transaction() as session:
-        if session.scalar(select(RoundRecord.id).where(RoundRecord.name == spec.id)) is not None:
-            raise KpibridgeError(f"a round named {spec.id!r} exists already: choose another name")
-        record = _insert(session, spec, source="web", created_by=actor)
-        audit.record(
-            session,
-            actor=actor,
-            action="round.create",
-            entity="round",
-            entity_id=spec.id,
-            detail={
-                "question": spec.question,
-                "candidates": list(spec.all_candidates()),
-                "participants": list(spec.participants),
-                "select": spec.select,
-            },
-        )
-        session.flush()
-        return _stored(session, record)
+    if session.scalar(select(RoundRecord.id).where(RoundRecord.name == spec.id)) is not None:
+        raise KpibridgeError(f"a round named {spec.id!r} exists already: choose another name")
+    record = _insert(session, spec, source="web", created_by=actor)
+    audit.record(
+        session,
+        actor=actor,
+        action="round.create",
+        entity="round",
+        entity_id=spec.id,
+        detail={
+            "question": spec.question,
+            "candidates": list(spec.all_candidates()),
+            "participants": list(spec.participants),
+            "select": spec.select,
+        },
+    )
+    session.flush()
+    return record
 
 
 def import_workspace_rounds(store: Store, ws: Workspace) -> list[str]:
@@ -375,6 +382,8 @@ def adopt_round(store: Store, name: str, selected: Sequence[str], *, actor: str)
             entity_id=name,
             detail={"adopted": chosen},
         )
+        # a round of competing change proposals: the winner gets a comment, not an approval
+        record_adoption(session, record, chosen, actor=actor)
         session.flush()
         return _stored(session, record)
 

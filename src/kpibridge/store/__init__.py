@@ -7,6 +7,7 @@ kpibridge. It knows nothing of services, web or CLI.
 
 from kpibridge.store import (
     governance_schema,  # noqa: F401  (registers governance tables)
+    proposal_rounds_schema,  # noqa: F401  (registers the proposal ↔ round links)
     rounds_schema,  # noqa: F401  (registers the round tables on Base)
 )
 from kpibridge.store.audit_schema import AuditRow

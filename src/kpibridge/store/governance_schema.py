@@ -85,6 +85,9 @@ class Proposal(Base):
     effective_from: Mapped[date] = mapped_column(Date)
     restatement: Mapped[str] = mapped_column(String(16))
     revision: Mapped[int] = mapped_column(Integer, default=1)
+    seats: Mapped[list[Any] | None] = mapped_column(JSON)
+    """The seats frozen when the proposal was made or last revised (``[{"seat", "holders"}]``,
+    migration 0005); NULL for a proposal made before 0005 until someone acts on it."""
 
     decisions: Mapped[list[ProposalDecision]] = relationship(
         back_populates="proposal", cascade="all, delete-orphan", order_by="ProposalDecision.id"
