@@ -22,7 +22,7 @@ joined (kpibridge does not join across models); a ``model: ref('x')`` becomes ta
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,27 +32,19 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
-from kpibridge.errors import FormulaError
-from kpibridge.metrics.formula import parse_formula
-from kpibridge.model import KPI, SemanticModel
+from kpibridge.metrics.formula import parse_formula, references
+from kpibridge.model import KPI, Grain, Window
+from kpibridge.workspace.dbt_filters import translate_filter
+from kpibridge.workspace.dbt_models import (
+    MappedMeasure,
+    MappedModel,
+    description,
+    map_semantic_model,
+)
+from kpibridge.workspace.dbt_sql import sql_to_formula
 
 SKIPPED_FOLDERS = {"target", "dbt_packages", "dbt_modules", "logs", ".venv", "node_modules"}
-AGGREGATIONS = {
-    "sum": "sum",
-    "count": "count",
-    "count_distinct": "count_distinct",
-    "average": "avg",
-    "avg": "avg",
-    "min": "min",
-    "max": "max",
-}
 _KPI: TypeAdapter[Any] = TypeAdapter(KPI)
-_JINJA = re.compile(r"\{\{\s*(Dimension|TimeDimension|Entity|Metric)\s*\(([^)]*)\)\s*\}\}")
-_REF = re.compile(r"""^\s*ref\(\s*['"]([^'"]+)['"]\s*\)\s*$""")
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_DATE_TRUNC = re.compile(
-    r"""^\s*date_trunc\(\s*'\w+'\s*,\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)\s*$""", re.IGNORECASE
-)
 
 
 @dataclass(frozen=True, order=True)
@@ -94,48 +86,127 @@ class _Node:
 
 
 def read_dbt_project(path: Path) -> DbtImport:
-    """Read every ``semantic_models:`` and ``metrics:`` list under ``path``."""
+    """Read every semantic model, metric, saved query and project configuration under
+    ``path``: dbt's ``semantic_models:`` / ``metrics:`` lists and MetricFlow's one-per-document
+    ``semantic_model:`` / ``metric:`` form (``---``-separated documents)."""
     result = DbtImport()
-    semantic_models: list[_Node] = []
-    metrics: list[_Node] = []
+    found = _Found()
     for file in _yaml_files(path):
-        relative = file.relative_to(path).as_posix()
-        try:
-            document = YAML(typ="rt", pure=True).load(file.read_text(encoding="utf-8"))
-        except (YAMLError, UnicodeDecodeError) as error:
-            result.unmapped.append(Unmapped(relative, 0, "file", f"cannot read it: {error}"))
+        _read_file(file, file.relative_to(path).as_posix(), result, found)
+    models: dict[str, MappedModel] = {}
+    measures: dict[str, MappedMeasure] = {}
+    for item in found.semantic_models:
+        mapped = map_semantic_model(item.node, _gap(result, item.file))
+        if mapped is None:
             continue
+        name = str(item.node.get("name"))
+        models[name] = mapped
+        measures.update(mapped.measures)
+        result.models[name] = mapped.content
+        result.sources[f"model:{name}"] = f"{item.file}:{item.line()}"
+    for item in found.semantic_models:  # measures with create_metric: true become simple KPIs
+        for measure in item.node.get("measures") or []:
+            name = str(measure.get("name"))
+            if measure.get("create_metric") and name in measures:
+                kpi = {"id": name, "name": str(measure.get("label") or name), "type": "simple"}
+                kpi.update({"measure": measures[name].reference, **description(measure)})
+                _add_kpi(result, _Node(item.file, measure), kpi)
+    context = _Context(models, measures, {str(m.node.get("name")): m.node for m in found.metrics})
+    for item in found.metrics:
+        _metric(item, result, context)
+    for item in found.saved_queries:
+        result.unmapped.append(
+            Unmapped(
+                item.file,
+                item.line(),
+                f"saved query {item.node.get('name')}",
+                "saved queries (stored query presets) have no kpibridge equivalent; the "
+                "metrics they use are imported as KPIs",
+            )
+        )
+    for item in found.configurations:
+        _configuration(item, result)
+    _drop_dangling(result)
+    result.unmapped = sorted(set(result.unmapped))  # one note per item, however often it arose
+    return result
+
+
+@dataclass
+class _Found:
+    semantic_models: list[_Node] = field(default_factory=list)
+    metrics: list[_Node] = field(default_factory=list)
+    saved_queries: list[_Node] = field(default_factory=list)
+    configurations: list[_Node] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Context:
+    models: dict[str, MappedModel]
+    measures: dict[str, MappedMeasure]
+    metrics: dict[str, CommentedMap]
+    """Every dbt metric by name, imported or not (to see through ratio inputs)."""
+
+
+_KEYS = (
+    ("semantic_models", "semantic_model", "semantic_models"),
+    ("metrics", "metric", "metrics"),
+    ("saved_queries", "saved_query", "saved_queries"),
+)
+
+
+def _read_file(file: Path, relative: str, result: DbtImport, found: _Found) -> None:
+    try:
+        documents = list(YAML(typ="rt", pure=True).load_all(file.read_text(encoding="utf-8")))
+    except (YAMLError, UnicodeDecodeError) as error:
+        result.unmapped.append(Unmapped(relative, 0, "file", f"cannot read it: {error}"))
+        return
+    for document in documents:
         if not isinstance(document, CommentedMap):
             continue
-        for key, bucket in (("semantic_models", semantic_models), ("metrics", metrics)):
-            items = document.get(key)
+        for plural, singular, bucket in _KEYS:
+            items = document.get(plural)
+            target: list[_Node] = getattr(found, bucket)
             if isinstance(items, CommentedSeq):
-                bucket += [
+                target += [
                     _Node(relative, item) for item in items if isinstance(item, CommentedMap)
                 ]
-    measures: dict[str, str] = {}
-    for item in semantic_models:
-        _semantic_model(item, result, measures)
-    for item in semantic_models:  # measures with create_metric: true become simple KPIs
-        for measure in item.node.get("measures") or []:
-            if measure.get("create_metric") and measure.get("name") in measures:
-                name = str(measure["name"])
-                _add_kpi(
-                    result,
-                    _Node(item.file, measure),
-                    {
-                        "id": name,
-                        "name": str(measure.get("label") or name),
-                        "type": "simple",
-                        "measure": measures[name],
-                        **_description(measure),
-                    },
+            if isinstance(document.get(singular), CommentedMap):
+                target.append(_Node(relative, document[singular]))
+        if isinstance(document.get("project_configuration"), CommentedMap):
+            found.configurations.append(_Node(relative, document["project_configuration"]))
+
+
+def _gap(result: DbtImport, file: str) -> Callable[[CommentedMap, str, str, bool], None]:
+    def report(node: CommentedMap, item: str, reason: str, dropped: bool) -> None:
+        result.unmapped.append(Unmapped(file, int(node.lc.line) + 1, item, reason, dropped))
+
+    return report
+
+
+def _configuration(item: _Node, result: DbtImport) -> None:
+    """Time spines are MetricFlow's calendar tables; kpibridge builds its periods itself."""
+    for key in ("time_spine_table_configurations", "time_spines"):
+        for spine in item.node.get(key) or []:
+            relation = spine.get("node_relation") or {}
+            table = spine.get("location") or relation.get("alias") or "?"
+            result.unmapped.append(
+                Unmapped(
+                    item.file,
+                    int(spine.lc.line) + 1,
+                    f"project configuration: time spine {table}",
+                    "not needed: kpibridge builds its own calendar of periods",
                 )
-    for item in metrics:
-        _metric(item, result, measures)
-    _drop_dangling(result)
-    result.unmapped.sort()
-    return result
+            )
+    for key in item.node:
+        if key not in ("time_spine_table_configurations", "time_spines"):
+            result.unmapped.append(
+                Unmapped(
+                    item.file,
+                    item.line(str(key)),
+                    f"project configuration: {key}",
+                    "no kpibridge equivalent",
+                )
+            )
 
 
 def _yaml_files(path: Path) -> Iterator[Path]:
@@ -144,236 +215,260 @@ def _yaml_files(path: Path) -> Iterator[Path]:
             yield file
 
 
-def _semantic_model(item: _Node, result: DbtImport, measures: dict[str, str]) -> None:
-    node, name = item.node, str(item.node.get("name", ""))
-    where = f"semantic model {name}"
-
-    def gap(key: str | None, what: str, reason: str, dropped: bool = True) -> None:
-        result.unmapped.append(Unmapped(item.file, item.line(key), what, reason, dropped))
-
-    reference = _REF.match(str(node.get("model", "")))
-    if reference is None:
-        gap("model", where, f"model {node.get('model')!r} is not ref('name')")
-        return
-    time_dimensions: dict[str, str] = {}
-    dimensions: list[dict[str, Any]] = []
-    for dimension in node.get("dimensions") or []:
-        dim_name, expr = str(dimension.get("name")), dimension.get("expr")
-        column = _column(expr, dim_name)
-        if dimension.get("type") == "time":
-            if column is None:
-                gap(
-                    "dimensions",
-                    f"{where}: time dimension {dim_name}",
-                    f"its expr {expr!r} is not a column (or date_trunc of one)",
-                )
-            else:
-                time_dimensions[dim_name] = column
-            continue
-        if expr is not None and not _formula_ok(str(expr)):
-            gap(
-                "dimensions",
-                f"{where}: dimension {dim_name}",
-                f"its SQL {str(expr).strip()!r} is not a kpibridge formula",
-            )
-            continue
-        entry: dict[str, Any] = {"name": dim_name}
-        if expr is not None and str(expr) != dim_name:
-            entry["expr"] = str(expr).strip()
-        if dimension.get("description"):
-            entry["description"] = str(dimension["description"]).strip()
-        dimensions.append(entry)
-    default_time = (node.get("defaults") or {}).get("agg_time_dimension")
-    entities: dict[str, str] = {}
-    for entity in node.get("entities") or []:
-        entities[str(entity.get("name"))] = str(entity.get("expr") or entity.get("name"))
-    foreign = [str(e.get("name")) for e in node.get("entities") or [] if e.get("type") == "foreign"]
-    if foreign:
-        gap(
-            "entities",
-            f"{where}: foreign entities {', '.join(foreign)}",
-            "kept as keys; kpibridge does not join across models",
-            dropped=False,
-        )
-    model_measures: dict[str, dict[str, Any]] = {}
-    for measure in node.get("measures") or []:
-        measure_name = str(measure.get("name"))
-        what = f"{where}: measure {measure_name}"
-        agg = str(measure.get("agg", ""))
-        if agg not in AGGREGATIONS:
-            gap("measures", what, f"aggregation {agg!r} has no kpibridge equivalent")
-            continue
-        if measure.get("non_additive_dimension") is not None:
-            gap("measures", what, "non_additive_dimension (semi-additive) is not supported")
-            continue
-        expr = measure.get("expr")
-        entry = {"agg": AGGREGATIONS[agg]}
-        if agg == "sum" and str(expr).strip() == "1":
-            entry = {"agg": "count"}  # MetricFlow's way of counting rows
-        elif expr is not None or agg != "count":
-            text = str(expr if expr is not None else measure_name).strip()
-            if not _formula_ok(text):
-                gap("measures", what, f"its SQL {text!r} is not a kpibridge formula")
-                continue
-            entry["expr"] = text
-        time = measure.get("agg_time_dimension")
-        if time is not None and str(time) != default_time:
-            if str(time) not in time_dimensions:
-                gap("measures", what, f"agg_time_dimension {time!r} is not a time dimension")
-                continue
-            entry["time"] = time_dimensions[str(time)]
-        if measure.get("description"):
-            entry["description"] = str(measure["description"]).strip()
-        model_measures[measure_name] = entry
-        measures[measure_name] = f"{name}.{measure_name}"
-    if default_time is None or str(default_time) not in time_dimensions:
-        gap(
-            "defaults",
-            where,
-            "no usable defaults.agg_time_dimension: kpibridge needs a time column for every model",
-        )
-        for measure_name in model_measures:
-            measures.pop(measure_name, None)
-        return
-    model = {
-        "name": name,
-        "table": reference.group(1),
-        **_description(node),
-        "time": time_dimensions[str(default_time)],
-        "entities": entities,
-        "dimensions": dimensions,
-        "measures": model_measures,
-    }
-    try:
-        SemanticModel.model_validate(model)
-    except ValidationError as error:
-        gap(None, where, f"not a valid kpibridge model: {error.errors()[0]['msg']}")
-        return
-    result.models[name] = model
-    result.sources[f"model:{name}"] = f"{item.file}:{item.line()}"
-
-
-def _metric(item: _Node, result: DbtImport, measures: dict[str, str]) -> None:
+def _metric(item: _Node, result: DbtImport, context: _Context) -> None:
     node = item.node
     name, kind = str(node.get("name")), str(node.get("type", "")).lower()
-    params = node.get("type_params") or {}
+    params = node.get("type_params") or CommentedMap()
     what = f"metric {name}"
 
     def gap(reason: str, key: str | None = "type_params", dropped: bool = True) -> None:
         result.unmapped.append(Unmapped(item.file, item.line(key), what, reason, dropped))
 
     ignored = sorted(set(_keys(params)) & {"fill_nulls_with", "join_to_timespine"})
-    if ignored or node.get("join_to_timespine") is not None:
+    if ignored:
         gap(
-            f"{', '.join(ignored or ['join_to_timespine'])} ignored: kpibridge leaves periods "
-            "without data empty",
+            f"{', '.join(ignored)} ignored: kpibridge leaves periods without data empty",
+            dropped=False,
+        )
+    if node.get("time_granularity") is not None:
+        gap(
+            f"time_granularity {node['time_granularity']!r} (the default grain) ignored: "
+            "kpibridge takes the grain from each request",
+            "time_granularity",
             dropped=False,
         )
     kpi: dict[str, Any] = {
         "id": name,
         "name": str(node.get("label") or name),
-        **_description(node),
+        **description(node),
         "type": kind,
     }
-    if node.get("filter") is not None:
-        text, problem = _filter(str(node["filter"]))
-        if problem:
-            gap(f"filter: {problem}", "filter")
-            return
-        kpi["filter"] = text
-    if kind == "simple":
-        measure, problem = _measure_input(params.get("measure"), measures)
-        if problem:
-            gap(problem)
-            return
-        kpi["measure"] = measure
-    elif kind == "ratio":
-        for side in ("numerator", "denominator"):
-            value = params.get(side)
-            if isinstance(value, CommentedMap):
-                if value.get("filter") is not None:
-                    gap(f"a filter on the {side} alone is not supported")
-                    return
-                value = value.get("name")
-            kpi[side] = str(value)
-    elif kind == "derived":
-        expr = str(params.get("expr", ""))
-        for metric_input in params.get("metrics") or []:
-            input_name = str(metric_input.get("name"))
-            alias = metric_input.get("alias")
-            replacement = input_name
-            if metric_input.get("filter") is not None:
-                gap(f"a filter on input {input_name} is not supported")
-                return
-            if metric_input.get("offset_to_grain") is not None:
-                gap(f"offset_to_grain on input {input_name} is not supported")
-                return
-            window = metric_input.get("offset_window")
-            if window is not None:
-                if str(window).strip().lower() not in ("1 year", "1 years"):
-                    gap(f"offset_window {window!r} on {input_name}: only '1 year' maps (year_ago)")
-                    return
-                replacement = f"year_ago({input_name})"
-            if alias:
-                expr = re.sub(rf"\b{re.escape(str(alias))}\b", replacement, expr)
-            elif replacement != input_name:
-                expr = re.sub(rf"\b{re.escape(input_name)}\b", replacement, expr)
-        if not _formula_ok(expr):
-            gap(f"expr {expr!r} is not a kpibridge formula")
-            return
-        kpi["expr"] = expr
-    elif kind == "cumulative":
-        settings = {**params, **(params.get("cumulative_type_params") or {})}
-        measure, problem = _measure_input(params.get("measure"), measures)
-        if problem:
-            gap(problem)
-            return
-        kpi["measure"] = measure
-        if settings.get("window"):
-            kpi["window"] = str(settings["window"])
-        elif settings.get("grain_to_date"):
-            kpi["grain_to_date"] = str(settings["grain_to_date"])
-        else:
-            gap(
-                "a cumulative metric over all of time (no window, no grain_to_date) "
-                "is not supported"
-            )
-            return
-        if settings.get("period_agg") not in (None, "first"):
-            gap(
-                f"period_agg {settings['period_agg']!r} ignored (kpibridge reports the "
-                "period's value)",
-                dropped=False,
-            )
-    elif kind == "conversion":
-        conversion = params.get("conversion_type_params") or {}
-        if conversion.get("constant_properties"):
-            gap(
-                "constant_properties (matching base and conversion on a property) are not supported"
-            )
-            return
-        if not conversion.get("window"):
-            gap("a conversion metric without a window is not supported")
-            return
-        base, problem = _measure_input(conversion.get("base_measure"), measures)
-        converted, other = _measure_input(conversion.get("conversion_measure"), measures)
-        if problem or other:
-            gap(problem or other or "")
-            return
-        calculation = str(conversion.get("calculation", "conversion_rate"))
-        kpi.update(
-            {
-                "entity": str(conversion.get("entity")),
-                "base": base,
-                "conversion": converted,
-                "window": str(conversion["window"]),
-                "calculation": "count" if calculation == "conversions" else "rate",
-            }
-        )
-    else:
-        gap(f"metric type {kind!r} is unknown", "type")
+    try:
+        match kind:
+            case "simple" | "cumulative":
+                _measure_metric(node, params, kpi, context, gap)
+            case "ratio":
+                _ratio(node, params, kpi, context, gap)
+            case "derived":
+                _derived(node, params, kpi)
+            case "conversion":
+                _conversion(node, params, kpi, context)
+            case _:
+                raise _UnmappableError(f"metric type {kind!r} is unknown", "type")
+    except _UnmappableError as error:
+        gap(str(error), error.key)
         return
     _add_kpi(result, item, kpi)
+
+
+class _UnmappableError(Exception):
+    """Why a metric cannot be imported, and which key of it to point at."""
+
+    def __init__(self, reason: str, key: str = "type_params") -> None:
+        super().__init__(reason)
+        self.key = key
+
+
+def _measure_metric(
+    node: CommentedMap,
+    params: CommentedMap,
+    kpi: dict[str, Any],
+    context: _Context,
+    gap: Callable[..., None],
+) -> None:
+    """Simple and cumulative metrics: one measure, its filter and the metric's, and for a
+    cumulative metric its window or grain to date."""
+    value = params.get("measure")
+    name = value.get("name") if isinstance(value, CommentedMap) else value
+    if name is None:
+        raise _UnmappableError("no measure given")
+    measure = context.measures.get(str(name))
+    if measure is None:
+        raise _UnmappableError(f"measure {str(name)!r} was not imported")
+    kpi["measure"] = measure.reference
+    filters = [
+        text
+        for text in (
+            value.get("filter") if isinstance(value, CommentedMap) else None,
+            node.get("filter"),
+        )
+        if text is not None
+    ]
+    if filters:
+        formulas = []
+        for text in filters:
+            formula, notes = _translate(text, context.models[measure.model], measure.time_column)
+            formulas.append(formula)
+            for note in notes:
+                gap(note, "filter", dropped=False)
+        kpi["filter"] = (
+            formulas[0] if len(formulas) == 1 else " and ".join(f"({f})" for f in formulas)
+        )
+    if kpi["type"] == "simple":
+        return
+    settings = {**params, **(params.get("cumulative_type_params") or {})}
+    if settings.get("window"):
+        window = str(settings["window"])
+        try:
+            Window.parse(window)
+        except ValueError:
+            raise _UnmappableError(
+                f"window {window!r} is not a kpibridge window (a whole number of days, weeks, "
+                "months, quarters or years)"
+            ) from None
+        kpi["window"] = window
+    elif settings.get("grain_to_date"):
+        grain = str(settings["grain_to_date"]).lower()
+        if grain not in {g.value for g in Grain}:
+            raise _UnmappableError(f"grain_to_date {grain!r}: kpibridge grains are day to year")
+        kpi["grain_to_date"] = grain
+    else:
+        raise _UnmappableError(
+            "a cumulative metric over all of time (no window, no grain_to_date) is not supported"
+        )
+    period_agg = str(settings.get("period_agg") or "first").lower()
+    if period_agg != "last":
+        gap(
+            f"period_agg {period_agg!r}{' (the default)' if 'period_agg' not in settings else ''}"
+            ": at a grain coarser than a day kpibridge reports the value at the period's end, "
+            "as period_agg 'last' does; the same at day grain",
+            dropped=False,
+        )
+
+
+def _ratio(
+    node: CommentedMap,
+    params: CommentedMap,
+    kpi: dict[str, Any],
+    context: _Context,
+    gap: Callable[..., None],
+) -> None:
+    sides: dict[str, str] = {}
+    for side in ("numerator", "denominator"):
+        value = params.get(side)
+        if isinstance(value, CommentedMap):
+            if value.get("filter") is not None:
+                raise _UnmappableError(f"a filter on the {side} alone is not supported")
+            value = value.get("name")
+        sides[side] = str(value)
+    kpi.update(sides)
+    if node.get("filter") is None:
+        return
+    # kpibridge filters a ratio on its measures: see through inputs that are plain simple metrics
+    formulas: set[str] = set()
+    for side, metric_name in sides.items():
+        metric = context.metrics.get(metric_name)
+        params_of = (metric.get("type_params") or {}) if metric is not None else {}
+        value = params_of.get("measure")
+        measure_name = value.get("name") if isinstance(value, CommentedMap) else value
+        measure = context.measures.get(str(measure_name))
+        if (
+            metric is None
+            or str(metric.get("type", "")).lower() != "simple"
+            or metric.get("filter") is not None
+            or (isinstance(value, CommentedMap) and value.get("filter") is not None)
+            or measure is None
+        ):
+            raise _UnmappableError(
+                f"a filter on a ratio whose {side} {metric_name!r} is not an unfiltered simple "
+                "metric of an imported measure is not supported",
+                "filter",
+            )
+        kpi[side] = measure.reference
+        formula, notes = _translate(
+            node["filter"], context.models[measure.model], measure.time_column
+        )
+        formulas.add(formula)
+        for note in notes:
+            gap(note, "filter", dropped=False)
+    if len(formulas) != 1:
+        raise _UnmappableError(
+            "the filter means different things on the numerator's and the denominator's models",
+            "filter",
+        )
+    kpi["filter"] = formulas.pop()
+
+
+def _derived(node: CommentedMap, params: CommentedMap, kpi: dict[str, Any]) -> None:
+    if node.get("filter") is not None:
+        raise _UnmappableError(
+            "a filter on a derived metric is not supported (filter its inputs' own definitions)",
+            "filter",
+        )
+    replacements: dict[str, str] = {}
+    for metric_input in params.get("metrics") or []:
+        input_name = str(metric_input.get("name"))
+        if metric_input.get("filter") is not None:
+            raise _UnmappableError(f"a filter on input {input_name} is not supported")
+        if metric_input.get("offset_to_grain") is not None:
+            raise _UnmappableError(
+                f"offset_to_grain {metric_input['offset_to_grain']!r} on input {input_name} "
+                "is not supported"
+            )
+        replacement = input_name
+        window = metric_input.get("offset_window")
+        if window is not None:
+            if str(window).strip().lower() not in ("1 year", "1 years"):
+                raise _UnmappableError(
+                    f"offset_window {str(window)!r} on input {input_name}: only '1 year' maps "
+                    "(year_ago)"
+                )
+            replacement = f"year_ago({input_name})"
+        replacements[str(metric_input.get("alias") or input_name)] = replacement
+    expr = str(params.get("expr", ""))
+    formula = sql_to_formula(
+        re.sub(
+            r"\b[A-Za-z_][A-Za-z0-9_]*\b",
+            lambda match: replacements.get(match.group(0), match.group(0)),
+            expr,
+        )
+    )
+    if formula is None:
+        raise _UnmappableError(f"expr {' '.join(expr.split())!r} is not a kpibridge formula")
+    kpi["expr"] = formula
+
+
+def _conversion(
+    node: CommentedMap, params: CommentedMap, kpi: dict[str, Any], context: _Context
+) -> None:
+    conversion = params.get("conversion_type_params") or {}
+    if node.get("filter") is not None:
+        raise _UnmappableError("a filter on a conversion metric is not supported", "filter")
+    if conversion.get("constant_properties"):
+        raise _UnmappableError(
+            "constant_properties (matching base and conversion on a property) are not supported"
+        )
+    if not conversion.get("window"):
+        raise _UnmappableError("a conversion metric without a window is not supported")
+    inputs: list[str] = []
+    for key in ("base_measure", "conversion_measure"):
+        value = conversion.get(key)
+        if isinstance(value, CommentedMap):
+            if value.get("filter") is not None:
+                raise _UnmappableError(f"a filter on {key} {value.get('name')} is not supported")
+            value = value.get("name")
+        measure = context.measures.get(str(value))
+        if measure is None:
+            raise _UnmappableError(f"{key} {str(value)!r} was not imported")
+        inputs.append(measure.reference)
+    calculation = str(conversion.get("calculation", "conversion_rate")).lower()
+    kpi.update(
+        {
+            "entity": str(conversion.get("entity")),
+            "base": inputs[0],
+            "conversion": inputs[1],
+            "window": str(conversion["window"]),
+            "calculation": "count" if calculation == "conversions" else "rate",
+        }
+    )
+
+
+def _translate(text: Any, model: MappedModel, time_column: str) -> tuple[str, list[str]]:
+    filters = [str(part) for part in text] if isinstance(text, list) else str(text)
+    try:
+        return translate_filter(filters, model.names, time_column)
+    except ValueError as error:
+        raise _UnmappableError(f"filter: {error}", "filter") from None
 
 
 def _add_kpi(result: DbtImport, item: _Node, kpi: dict[str, Any]) -> None:
@@ -413,12 +508,7 @@ def _drop_dangling(result: DbtImport) -> None:
         for kpi_id, kpi in list(result.kpis.items()):
             inputs = [kpi.get("numerator"), kpi.get("denominator")]
             if kpi["type"] == "derived":
-                inputs += re.findall(r"[A-Za-z_][A-Za-z0-9_]*", kpi["expr"])
-                inputs = [
-                    name
-                    for name in inputs
-                    if name not in ("year_ago", "previous", "lag", "abs", "round", "coalesce")
-                ]
+                inputs = [ref.name.dotted for ref in references(parse_formula(kpi["expr"]))]
             missing = [
                 name
                 for name in inputs
@@ -426,7 +516,6 @@ def _drop_dangling(result: DbtImport) -> None:
                 and kpi["type"] in ("ratio", "derived")
                 and name not in result.kpis
                 and not _is_measure(result, name)
-                and not str(name).replace(".", "").isdigit()
             ]
             if missing:
                 file, line = result.sources[f"kpi:{kpi_id}"].rsplit(":", 1)
@@ -447,47 +536,6 @@ def _is_measure(result: DbtImport, name: str) -> bool:
     return measure in (result.models.get(model) or {}).get("measures", {})
 
 
-def _measure_input(value: Any, measures: dict[str, str]) -> tuple[str, str | None]:
-    """(``model.measure``, why it cannot be used) for a metric's measure input."""
-    if isinstance(value, CommentedMap):
-        if value.get("filter") is not None:
-            return "", f"a filter on measure {value.get('name')} alone is not supported"
-        value = value.get("name")
-    if value is None:
-        return "", "no measure given"
-    if str(value) not in measures:
-        return "", f"measure {value!r} was not imported"
-    return measures[str(value)], None
-
-
-def _filter(text: str) -> tuple[str, str | None]:
-    """A MetricFlow filter (Jinja references) as a kpibridge filter, or why not."""
-    problems: list[str] = []
-
-    def replace(match: re.Match[str]) -> str:
-        kind, arguments = match.group(1), match.group(2)
-        names = re.findall(r"""['"]([^'"]+)['"]""", arguments)
-        if kind == "Metric" or not names:
-            problems.append(f"{kind}({arguments.strip()}) in a filter is not supported")
-            return "x"
-        return names[0].split("__")[-1]
-
-    converted = " ".join(_JINJA.sub(replace, text).split())
-    if problems:
-        return "", problems[0]
-    if not _formula_ok(converted):
-        return "", f"{converted!r} is not a kpibridge filter"
-    return converted, None
-
-
-def _formula_ok(text: str) -> bool:
-    try:
-        parse_formula(text)
-    except FormulaError:
-        return False
-    return True
-
-
 def _keys(value: Any) -> Iterator[str]:
     """Every mapping key anywhere inside ``value``."""
     if isinstance(value, dict):
@@ -497,18 +545,3 @@ def _keys(value: Any) -> Iterator[str]:
     elif isinstance(value, list):
         for item in value:
             yield from _keys(item)
-
-
-def _column(expr: Any, name: str) -> str | None:
-    if expr is None:
-        return name
-    text = str(expr).strip()
-    if _IDENTIFIER.match(text):
-        return text
-    truncated = _DATE_TRUNC.match(text)
-    return truncated.group(1) if truncated else None
-
-
-def _description(node: CommentedMap) -> dict[str, str]:
-    text = str(node.get("description") or "").strip()
-    return {"description": " ".join(text.split())} if text else {}
