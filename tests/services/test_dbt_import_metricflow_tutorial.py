@@ -16,13 +16,13 @@ from pathlib import Path
 import duckdb
 import pytest
 import typer
+from metricflow_wheels import DBT_METRICFLOW_WHEEL, TUTORIAL, extract
 from typer.testing import CliRunner
 
 from helpers import Table, write_workspace
 from kpibridge.cli import import_commands
 from kpibridge.services.dbt_import import import_dbt
 from kpibridge.services.workspace import Workspace
-from metricflow_wheels import DBT_METRICFLOW_WHEEL, TUTORIAL, extract
 
 MODELS = "sample_dbt_models/sample_models"
 
@@ -100,7 +100,9 @@ EXPECTED_TRANSACTION_MEASURES = {
 }
 EXPECTED_TRANSACTION_DIMENSIONS = {
     "is_large": "if(transaction_amount_usd >= 30, TRUE, FALSE)",
-    "quick_buy_transaction": "if(transaction_type_name = 'quick-buy', 'Quick Buy', 'Not Quick Buy')",
+    "quick_buy_transaction": (
+        "if(transaction_type_name = 'quick-buy', 'Quick Buy', 'Not Quick Buy')"
+    ),
 }
 # (file:line, item, dropped, part of the reason) — every line counted in the wheel's files
 EXPECTED_GAPS = {
@@ -186,13 +188,15 @@ def test_tutorial_maps_as_read_by_hand(project: Path, root: Path) -> None:
             assert ws.kpis[kpi_id].name == label
         customers, transactions = ws.models["customers"], ws.models["transactions"]
     # customers.yml: primary entity customer (expr id_customer), foreign country, time ds
-    assert customers.table == "customers" and customers.time == "ds"
+    assert customers.table == "customers"
+    assert customers.time == "ds"
     assert customers.entities == {"customer": "id_customer", "country": "country"}
     assert [(d.name, d.expr) for d in customers.dimensions] == [("customer_country", "country")]
     assert {n: (m.agg.value, m.expr) for n, m in customers.measures.items()} == {
         "new_customers": ("count", None)
     }
-    assert transactions.table == "transactions" and transactions.time == "ds"
+    assert transactions.table == "transactions"
+    assert transactions.time == "ds"
     assert transactions.entities == {
         "transaction": "id_transaction",
         "customer": "id_customer",
