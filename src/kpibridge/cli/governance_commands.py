@@ -25,6 +25,7 @@ from kpibridge.model.governance import Decision, ProposalStatus, Restatement, Re
 from kpibridge.services.governance_apply import apply_workspace
 from kpibridge.services.governed_values import governed_values
 from kpibridge.services.impact import ImpactPreview, compare_proposals, impact_preview
+from kpibridge.services.proposal_rounds import put_to_round
 from kpibridge.services.proposals import ProposalView, decide, list_proposals, show_proposal
 from kpibridge.services.reviews import record_review, reviews_due
 from kpibridge.services.versions import acting_account, export_workspace, version_history
@@ -240,6 +241,72 @@ def compare_command(
         label = first.label if first else str(period)
         table.add_row(label, *cells)
     console.print(table)
+
+
+@proposals_app.command("round")
+@user_errors
+def round_command(
+    kpi: Annotated[str, typer.Argument(help="The KPI whose open proposals compete.")],
+    actor: ActorOption,
+    name: Annotated[
+        str | None, typer.Option(help="The round's name (default KPI-proposals-IDS).")
+    ] = None,
+    participant: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--participant",
+            "--participants",
+            help="A stakeholder who votes (repeat the option; default: the seat holders of "
+            "every proposal, the KPI's owner and the authors).",
+        ),
+    ] = None,
+    deadline: Annotated[str | None, typer.Option(help="Last day for ballots (YYYY-MM-DD).")] = None,
+    select: Annotated[int, typer.Option(help="How many proposals the round selects.")] = 1,
+    question: Annotated[str | None, typer.Option(help="The round's question.")] = None,
+    output: FormatOption = OutputFormat.TABLE,
+    workspace: WorkspaceOption = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Put the open competing proposals for a KPI to an alignment round (facilitators).
+
+    Adopting the round later comments on the winning proposal; its approval still needs
+    every seat of its decision rights."""
+    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+        created = put_to_round(
+            store,
+            ws,
+            kpi,
+            account=acting_account(store, actor),
+            governance=load_governance(ws.definition),
+            name=name,
+            participants=participant,
+            deadline=deadline,
+            select_count=select,
+            question=question,
+        )
+    if output is OutputFormat.JSON:
+        typer.echo(json.dumps(created.to_json(), indent=2, ensure_ascii=False))
+        return
+    stored = created.round
+    console.print(
+        f"round [bold]{escape(stored.name)}[/bold] opened: {escape(stored.round.question)}"
+    )
+    table = Table("candidate", "proposal", "label")
+    labels = {p.id: p.name for p in stored.round.proposals}
+    for link in created.links:
+        table.add_row(
+            escape(link.candidate), f"#{link.proposal_id}", escape(labels[link.candidate])
+        )
+    console.print(table)
+    console.print(
+        f"participants: {escape(', '.join(stored.round.participants))}; select "
+        f"{stored.round.select}"
+        + (f"; deadline {escape(stored.round.deadline)}" if stored.round.deadline else "")
+    )
+    console.print(
+        f"Ballots on the web at /rounds/{escape(stored.name)}; "
+        f"`kpibridge round results {escape(stored.name)}` shows the winner."
+    )
 
 
 def _cell(value: float | None, status: str) -> str:

@@ -17,6 +17,8 @@ from kpibridge.cli.errors import user_errors
 from kpibridge.cli.options import WorkspaceOption
 from kpibridge.cli.render import make_console
 from kpibridge.cli.web_commands import DatabaseOption
+from kpibridge.services.proposal_round_links import RoundLink
+from kpibridge.services.proposal_rounds import round_proposals, round_winner
 from kpibridge.services.round_results import stored_round_analysis
 from kpibridge.services.rounds import analyze_round, list_rounds
 from kpibridge.services.stored_rounds import StoredRound, get_round, list_stored_rounds
@@ -85,7 +87,7 @@ def results(
     A round run in the web app is analysed with the ballots in the app store (the live one of
     each participant); otherwise the round file rounds/NAME.yaml."""
     with Workspace.open(workspace) as ws:
-        stored = _stored_round(ws, name, database)
+        stored, links = _stored_round(ws, name, database)
         analysis = (
             stored_round_analysis(ws, stored, anonymous=False)
             if stored is not None
@@ -94,22 +96,35 @@ def results(
     if output is ResultFormat.TABLE:
         source = "the app store (web ballots)" if stored is not None else f"rounds/{name}.yaml"
         console.print(f"[dim]Ballots from {escape(source)}.[/dim]")
+    winner = round_winner(stored, analysis, links) if stored is not None and links else None
     if output is ResultFormat.JSON:
-        typer.echo(json.dumps(analysis.to_json(), indent=2, ensure_ascii=False))
+        record = analysis.to_json()
+        if links:  # a round of competing change proposals
+            record["change_proposals"] = [link.to_json() for link in links]
+            record["winner"] = winner.to_json() if winner else None
+        typer.echo(json.dumps(record, indent=2, ensure_ascii=False))
     elif output is ResultFormat.MARKDOWN:
         typer.echo(to_markdown(analysis))
+        if winner:
+            typer.echo(f"\n{winner.sentence()}")
     else:
         console.print(Markdown(to_markdown(analysis)))
+        if winner:
+            console.print(f"[bold]{escape(winner.sentence())}[/bold]")
 
 
-def _stored_round(ws: Workspace, name: str, database: str | None) -> StoredRound | None:
+def _stored_round(
+    ws: Workspace, name: str, database: str | None
+) -> tuple[StoredRound | None, tuple[RoundLink, ...]]:
+    """The round in the app store (None when it is only a file) and the change proposals
+    it holds as candidates."""
     store = existing_store(ws, database)
     if store is None:
-        return None
+        return None, ()
     try:
         if name not in {item.name for item in list_stored_rounds(store)}:
-            return None
-        return get_round(store, name)
+            return None, ()
+        return get_round(store, name), round_proposals(store, name)
     finally:
         store.close()
 

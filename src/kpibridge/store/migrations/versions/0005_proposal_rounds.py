@@ -23,8 +23,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("proposals") as batch:
-        batch.add_column(sa.Column("seats", sa.JSON(), nullable=True))
+    op.add_column("proposals", sa.Column("seats", sa.JSON(), nullable=True))
     op.create_table(
         "proposal_rounds",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -61,5 +60,10 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_proposal_rounds_proposal_id"), table_name="proposal_rounds")
     op.drop_index(op.f("ix_proposal_rounds_round_id"), table_name="proposal_rounds")
     op.drop_table("proposal_rounds")
-    with op.batch_alter_table("proposals") as batch:
-        batch.drop_column("seats")
+    if op.get_bind().dialect.name == "sqlite":
+        # Not batch mode: it rebuilds ``proposals`` (copy, drop, rename), and dropping the old
+        # table with foreign keys on deletes every decision of every proposal (ON DELETE
+        # CASCADE). SQLite drops a plain column in place since 3.35 (2021).
+        op.execute("ALTER TABLE proposals DROP COLUMN seats")
+    else:
+        op.drop_column("proposals", "seats")
