@@ -5,7 +5,8 @@ Sections (``SECTIONS``; another engineer adds monitoring as one more entry):
 * ``screen`` — screening 50 candidate KPIs against one outcome at 12 lags on three years of
   weekly data (156 points) with ``kpibridge.evidence.leadlag.screen``, against the per-pair
   loop an analyst would write with statsmodels and scipy: for each candidate, make both
-  series stationary (the same ``make_stationary``), ``ar_select_order`` + ``AutoReg`` to
+  series stationary (the same ``make_stationary``, on the pair's common differencing order),
+  ``ar_select_order`` + ``AutoReg`` to
   prewhiten, ``scipy.signal.lfilter``, ``scipy.stats.pearsonr`` at every lag,
   ``grangercausalitytests`` both ways, then ``multipletests(method="fdr_bh")`` over all.
   Both run in this process, interleaved, best of ``--repeat``; the honesty check compares every
@@ -63,8 +64,13 @@ def screening_data(seed: int) -> tuple[pd.Series, dict[str, pd.Series]]:
 def baseline_pair(driver: pd.Series, outcome: pd.Series, max_lag: int) -> np.ndarray:
     """The analyst's per-pair statsmodels/scipy pipeline: CCF p at −max_lag…max_lag, Granger
     p driver → outcome and outcome → driver at orders 1…max_lag."""
-    stationary_driver = make_stationary(driver, period=52).values
-    stationary_outcome = make_stationary(outcome, period=52).values
+    driver_made, outcome_made = (
+        make_stationary(driver, period=52),
+        make_stationary(outcome, period=52),
+    )
+    order = max(driver_made.record.differences, outcome_made.record.differences)  # one scale
+    stationary_driver = make_stationary(driver, period=52, differences=order).values
+    stationary_outcome = make_stationary(outcome, period=52, differences=order).values
     common = stationary_driver.index.intersection(stationary_outcome.index)
     x, y = stationary_driver.loc[common].to_numpy(), stationary_outcome.loc[common].to_numpy()
     max_order = max(1, min(AR_MAX_ORDER, len(x) // 10))

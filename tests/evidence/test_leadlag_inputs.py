@@ -140,3 +140,22 @@ def test_stationarity_record_says_what_was_done() -> None:
     assert "seasonality kept" in short.record.steps[-1]
     stationary = make_stationary(weekly(rng.normal(size=120)))
     assert stationary.record.differences == 0
+
+
+def test_a_pair_shares_one_differencing_order() -> None:
+    """A stationary driver (white noise around 100) leading a random walk's steps: the tests
+    keep the driver in levels and difference the outcome, and the pair then takes the larger
+    order — the driver is differenced too, and says it was imposed."""
+    rng = np.random.default_rng(8)
+    shocks = rng.normal(size=131)
+    driver = weekly(100 + 3 * shocks[3:])
+    outcome = weekly(500 + np.cumsum(2 * shocks[:-3] + rng.normal(size=128)))
+    alone = make_stationary(driver)
+    assert alone.record.differences == 0
+    imposed = make_stationary(driver, differences=1)
+    assert imposed.record.differences == 1
+    assert any("imposed" in step for step in imposed.record.steps)
+    result = lead_lag(driver, outcome, max_lag=6)
+    assert result.driver_transform.differences == result.outcome_transform.differences == 1
+    assert any("imposed" in step for step in result.driver_transform.steps)
+    assert not any("imposed" in step for step in result.outcome_transform.steps)

@@ -157,8 +157,10 @@ def align(
 def _check_consecutive(index: pd.Index, freq: str, names: tuple[str, str]) -> None:
     step_days = {"W": 7, "D": 1}.get(freq[:1])
     if isinstance(index, pd.DatetimeIndex) and step_days and len(index) > 1:
-        steps = np.diff(index.asi8)  # fixed-width periods: equal steps mean no gaps (fast)
-        if (steps == pd.Timedelta(days=step_days).value).all():
+        # fixed-width periods: equal steps mean no gaps (fast); timedelta64 compares across
+        # resolutions (pandas 3 indexes in microseconds, asi8 would need the unit)
+        steps = np.diff(index.to_numpy())
+        if (steps == np.timedelta64(step_days, "D")).all():
             return
     if isinstance(index, pd.PeriodIndex):
         expected: pd.Index = pd.period_range(index[0], index[-1], freq=index.freq)

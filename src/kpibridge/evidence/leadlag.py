@@ -4,6 +4,9 @@ Method (each step guards against a known way to fool oneself):
 
 1. **Stationary scale** (:mod:`.stationarity`): log when positive, difference until ADF and
    KPSS agree, yearly harmonics removed — trends and calendars otherwise correlate anything.
+   Both series of a pair then take the larger of their two differencing orders: the same
+   linear filter on both keeps a lagged relation intact (Δy = βΔx₋ₖ + u gives
+   Δ²y = βΔ²x₋ₖ + Δu), while growth of one against the level of the other has none to find.
 2. **Prewhitening** (Box and Jenkins): an AR model of the driver (order by AIC) turns it
    into white noise, and the same filter is applied to the outcome. The cross-correlation
    of a white series with any stationary series has standard error ≈ 1/√n at every lag,
@@ -151,7 +154,7 @@ def _prepare(
 ) -> tuple[list[_Prepared], str]:
     """Align, check and make stationary; the outcome once per distinct common range."""
     prepared: list[_Prepared] = []
-    outcome_cache: dict[tuple[object, object], StationarySeries] = {}
+    outcome_cache: dict[tuple[object, object, int | None], StationarySeries] = {}
     unit = "period"
     for name, candidate in candidates.items():
         driver, aligned_outcome, freq = align(
@@ -159,11 +162,16 @@ def _prepare(
         )
         unit = UNITS.get(freq[:1], "period") if not freq[:1].isdigit() else "period"
         season = period if period is not None else seasonal_period(freq)
-        key = (aligned_outcome.index[0], aligned_outcome.index[-1])
-        if key not in outcome_cache:
-            outcome_cache[key] = make_stationary(aligned_outcome, period=season, alpha=alpha)
-        stationary_outcome = outcome_cache[key]
+        span = (aligned_outcome.index[0], aligned_outcome.index[-1])
+        stationary_outcome = _cached(outcome_cache, span, aligned_outcome, season, alpha, None)
         stationary_driver = make_stationary(driver, period=season, alpha=alpha)
+        order = max(stationary_driver.record.differences, stationary_outcome.record.differences)
+        if stationary_driver.record.differences < order:
+            stationary_driver = make_stationary(
+                driver, period=season, alpha=alpha, differences=order
+            )
+        if stationary_outcome.record.differences < order:
+            stationary_outcome = _cached(outcome_cache, span, aligned_outcome, season, alpha, order)
         common = stationary_driver.values.index.intersection(stationary_outcome.values.index)
         for label, series in ((name, stationary_driver), (outcome_name, stationary_outcome)):
             if is_constant(_values_on(series.values, common)):
@@ -173,6 +181,21 @@ def _prepare(
                 )
         prepared.append(_Prepared(str(name), stationary_driver, stationary_outcome, common))
     return prepared, unit
+
+
+def _cached(
+    cache: dict[tuple[object, object, int | None], StationarySeries],
+    span: tuple[object, object],
+    outcome: pd.Series,
+    season: int | None,
+    alpha: float,
+    differences: int | None,
+) -> StationarySeries:
+    """The outcome made stationary once per common range and differencing order."""
+    key = (*span, differences)
+    if key not in cache:
+        cache[key] = make_stationary(outcome, period=season, alpha=alpha, differences=differences)
+    return cache[key]
 
 
 @dataclass(frozen=True)
@@ -259,7 +282,7 @@ def _result(
     alpha: float,
 ) -> LeadLagResult:
     width = 2 * max_lag + 1
-    ccf_q, forward_q, backward_q = q[:width], q[width : width + max_lag], q[width + max_lag :]
+    ccf_q = q[:width]  # the Granger p-values are in the BH family but confirm on their own
     # each side: its best cross-correlation (BH q) confirmed by Granger at that lag as order
     driver_leads_q, forward_lag = _min_with_position(ccf_q[max_lag + 1 :])
     outcome_leads_q, backward_lag = _min_with_position(ccf_q[:max_lag][::-1])
@@ -282,8 +305,10 @@ def _result(
         "max_lag": max_lag,
         "alpha": alpha,
         "direction": _direction(
-            driver_leads_q < alpha and forward_q[forward_order - 1] < alpha,
-            outcome_leads_q < alpha and backward_q[backward_order - 1] < alpha,
+            _Side(driver_leads_q, float(np.nanmin(raw.ccf_p[max_lag + 1 :])), forward_p),
+            _Side(outcome_leads_q, float(np.nanmin(raw.ccf_p[:max_lag])), backward_p),
+            max_lag,
+            alpha,
         ),
         "best_lag": best - max_lag,
         "correlation": correlation,
@@ -313,9 +338,31 @@ def _result(
     return LeadLagResult(**fields, verdict=verdict(fields))  # type: ignore[arg-type]
 
 
-def _direction(driver_leads: bool, outcome_leads: bool) -> Direction:
+@dataclass(frozen=True)
+class _Side:
+    """One direction's evidence: its best lag's BH q and raw p, and Granger's p at that lag."""
+
+    q: float
+    p: float
+    granger_p: float
+
+    def found(self, alpha: float) -> bool:
+        return self.q < alpha and self.granger_p < alpha
+
+
+def _direction(forward: _Side, backward: _Side, max_lag: int, alpha: float) -> Direction:
+    """Which side leads. A side is found when its best cross-correlation is a discovery
+    (BH) and Granger confirms it at that order (an intersection–union test: both at
+    ``alpha``). When both sides are found, the weaker one must also stand on its own —
+    Bonferroni over its ``max_lag`` lags — before the verdict becomes feedback: a strong lead
+    brings many small p-values, which relaxes the BH threshold for everything else in the
+    family, and a chance correlation on the other side must not turn into a claim."""
+    driver_leads, outcome_leads = forward.found(alpha), backward.found(alpha)
     if driver_leads and outcome_leads:
-        return "feedback"
+        weaker = backward if forward.p <= backward.p else forward
+        if weaker.p * max_lag < alpha:
+            return "feedback"
+        return "driver leads" if weaker is backward else "outcome leads"
     if driver_leads:
         return "driver leads"
     if outcome_leads:

@@ -72,18 +72,24 @@ def make_stationary(
     period: int | None = None,
     alpha: float = 0.05,
     max_differences: int = MAX_DIFFERENCES,
+    differences: int | None = None,
 ) -> StationarySeries:
     """The series on a stationary scale (shorter by the differences taken) and its record.
 
     ``period`` is the seasonal cycle in periods (52 for weekly data), None for no seasonality.
+    ``differences`` imposes the number of differences instead of letting the tests choose (a
+    pair is put on one differencing order; the tests are still run and recorded).
     """
+    imposed = differences
+    if imposed is not None:
+        max_differences = imposed
     values = series.astype(float)
     log = bool((values > 0).all())
     steps = ["log" if log else "levels (not all values positive: no log)"]
     current: pd.Series = values.apply(np.log) if log else values
     long_enough = bool(period) and len(values) >= SEASONAL_CYCLES * (period or 0)
-    for differences in range(max_differences + 1):
-        if differences:
+    for taken in range(max_differences + 1):
+        if taken:
             current = current.diff().iloc[1:]
         adjusted, harmonics, seasonal_p = remove_seasonality(
             current, period if long_enough else None
@@ -95,11 +101,13 @@ def make_stationary(
         stationary = adf_p < alpha and kpss_p > alpha
         # levels must pass both tests; a second difference needs both to call for it
         # (over-differencing leaves a non-invertible MA that no AR prewhitening can undo)
-        enough = stationary if differences == 0 else not (adf_p >= alpha and kpss_p <= alpha)
-        if enough or differences == max_differences:
+        enough = stationary if taken == 0 else not (adf_p >= alpha and kpss_p <= alpha)
+        if (enough and imposed is None) or taken == max_differences:
             break
-    if differences:
-        steps.append(f"difference ×{differences}" if differences > 1 else "difference")
+    if taken:
+        steps.append(f"difference ×{taken}" if taken > 1 else "difference")
+    if imposed is not None:
+        steps.append(f"{imposed} difference(s) imposed: the pair shares one differencing order")
     if harmonics:
         steps.append(f"seasonality removed ({harmonics} harmonics of period {period})")
     elif period:
@@ -108,7 +116,7 @@ def make_stationary(
         )
     record = StationarityRecord(
         log=log,
-        differences=differences,
+        differences=taken,
         seasonal_period=period if harmonics else None,
         seasonal_harmonics=harmonics,
         seasonal_pvalue=seasonal_p,
