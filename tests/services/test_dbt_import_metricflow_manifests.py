@@ -48,6 +48,10 @@ IMPORTED = {
     "new_users", "archived_users", "subdaily_join_to_time_spine_metric",
     "simple_subdaily_metric_default_day", "simple_subdaily_metric_default_hour",
     "archived_users_join_to_time_spine",
+    # inputs filtered on their own model's dimensions: a filtered measure is added for them
+    "instant_booking_fraction_of_max_value", "instant_booking_value_ratio",
+    "double_counted_delayed_bookings", "bookings_per_lux_listing_derived",
+    "visit_buy_conversion_rate_with_base_measure_filter",
 }  # fmt: skip
 NOT_IMPORTED = {  # metric → (part of) the reason
     "revenue_all_time": "over all of time",
@@ -78,14 +82,16 @@ NOT_IMPORTED = {  # metric → (part of) the reason
     "subdaily_offset_grain_to_date_metric": "offset_to_grain 'hour'",
     "subdaily_cumulative_window_metric": "window '3 hours' is not a kpibridge window",
     "subdaily_cumulative_grain_to_date_metric": "grain_to_date 'hour'",
-    "instant_booking_fraction_of_max_value": "a filter on the numerator alone",
-    "lux_booking_fraction_of_max_value": "a filter on the numerator alone",
-    "instant_booking_value_ratio": "a filter on the numerator alone",
-    "regional_starting_balance_ratios": "a filter on the numerator alone",
-    "lux_booking_value_rate_expr": "a filter on input average_booking_value",
-    "instant_lux_booking_value_rate": "a filter on input lux_booking_value_rate_expr",
-    "double_counted_delayed_bookings": "a filter on input bookings",
-    "bookings_per_lux_listing_derived": "a filter on input listings",
+    "lux_booking_fraction_of_max_value": (
+        "{{ Dimension('listing__is_lux_latest') }}: needs a join from model bookings_source "
+        "through entity 'listing'"
+    ),
+    "lux_booking_value_rate_expr": "needs a join from model bookings_source through entity",
+    "instant_lux_booking_value_rate": (
+        "input lux_booking_value_rate_expr 'lux_booking_value_rate_expr' is filtered (or "
+        "filters the ratio), but is not a simple metric"
+    ),
+    "regional_starting_balance_ratios": "measure 'total_account_balance_first_day' was not",
     "trailing_2_months_revenue_with_filter": (
         "{{ Dimension('user__home_state_latest') }}: needs a join from model revenue through "
         "entity 'user'"
@@ -95,7 +101,6 @@ NOT_IMPORTED = {  # metric → (part of) the reason
     "visit_buy_conversion_rate": "a conversion metric without a window",
     "visit_buy_conversion_rate_by_session": "constant_properties",
     "visit_buy_conversion_rate_with_filter": "a filter on a conversion metric",
-    "visit_buy_conversion_rate_with_base_measure_filter": "a filter on base_measure visits",
     "total_account_balance_first_day": "measure 'total_account_balance_first_day' was not",
     "current_account_balance_by_user": "measure 'current_account_balance_by_user' was not",
     "median_booking_value": "measure 'median_booking_value' was not imported",
@@ -113,6 +118,38 @@ APPROXIMATED = {  # imported, with a note on what differs
     "bookings_join_to_time_spine": "join_to_timespine ignored",
     "visit_buy_conversions": "fill_nulls_with ignored",
     "bookings_join_to_time_spine_with_tiered_filters": "compares the time column ds itself",
+    "instant_booking_value_ratio": (
+        "exact: the filter 'is_instant' on input booking_value_with_is_instant_constraint is "
+        "kept in a measure added to model bookings_source: "
+        "booking_value_with_is_instant_constraint_for_instant_booking_value_ratio"
+    ),
+}
+FILTERED_MEASURES = {  # measures added for filtered inputs: (model.measure) → (agg, expr, filter)
+    "bookings_source.average_booking_value_for_instant_booking_fraction_of_max_value": (
+        "avg",
+        "booking_value",
+        "is_instant",
+    ),
+    "bookings_source.booking_value_with_is_instant_constraint_for_instant_booking_value_ratio": (
+        "sum",
+        "booking_value",
+        "is_instant",
+    ),
+    "bookings_source.delayed_bookings_for_double_counted_delayed_bookings": (
+        "count",
+        None,
+        "NOT is_instant",
+    ),
+    "listings_latest.lux_listing_for_bookings_per_lux_listing_derived": (
+        "count",
+        None,
+        "is_lux_latest",
+    ),
+    "visits_source.visits_for_visit_buy_conversion_rate_with_base_measure_filter": (
+        "count",
+        None,
+        "referrer_id = 'ref_id_01'",
+    ),
 }
 MEASURES_NOT_IMPORTED = {
     "accounts_source: measure total_account_balance_first_day": "non_additive_dimension",
@@ -171,6 +208,25 @@ KPI_DEFINITIONS: dict[str, dict[str, Any]] = {  # selected KPIs, field by field
         "window": "1 month",
     },
     "new_users": {"type": "simple", "measure": "users_ds_source.new_users"},
+    "instant_booking_fraction_of_max_value": {
+        "numerator": (
+            "bookings_source.average_booking_value_for_instant_booking_fraction_of_max_value"
+        ),
+        "denominator": "max_booking_value",
+    },
+    "double_counted_delayed_bookings": {
+        "expr": "bookings_source.delayed_bookings_for_double_counted_delayed_bookings * 2"
+    },
+    "bookings_per_lux_listing_derived": {
+        "expr": (
+            "bookings * 1.0 / "
+            "NULLIF(listings_latest.lux_listing_for_bookings_per_lux_listing_derived, 0)"
+        )
+    },
+    "visit_buy_conversion_rate_with_base_measure_filter": {
+        "base": "visits_source.visits_for_visit_buy_conversion_rate_with_base_measure_filter",
+        "conversion": "buys_source.buys",
+    },
 }
 BOOKINGS_MEASURES = {  # bookings_source.yaml: (agg, expr, time) of the measures that map
     "bookings": ("count", None, None),
@@ -245,6 +301,10 @@ def test_simple_manifest_maps_as_read_by_hand(manifests: Path, tmp_path: Path) -
         for kpi_id, expected in KPI_DEFINITIONS.items():
             kpi = ws.kpis[kpi_id].model_dump(mode="json")
             assert {key: kpi.get(key) for key in expected} == expected, kpi_id
+        for qualified, expected_measure in FILTERED_MEASURES.items():
+            model, _, name = qualified.partition(".")
+            added = ws.models[model].measures[name]
+            assert (added.agg.value, added.expr, added.filter) == expected_measure, qualified
         bookings = ws.models["bookings_source"]
         listings = ws.models["listings_latest"]
         buys = ws.models["buys_source"]
@@ -252,9 +312,8 @@ def test_simple_manifest_maps_as_read_by_hand(manifests: Path, tmp_path: Path) -
     assert (bookings.table, bookings.time) == ("fct_bookings", "ds")  # node_relation.alias
     assert bookings.entities == {"listing": "listing_id", "guest": "guest_id", "host": "host_id"}
     assert [d.name for d in bookings.dimensions] == ["is_instant"]
-    assert {n: (m.agg.value, m.expr, m.time) for n, m in bookings.measures.items()} == (
-        BOOKINGS_MEASURES
-    )
+    own = {n: (m.agg.value, m.expr, m.time) for n, m in bookings.measures.items() if not m.filter}
+    assert own == BOOKINGS_MEASURES
     # listings_latest.yaml: time dimension ds has `expr: created_at`
     assert (listings.table, listings.time) == ("dim_listings_latest", "created_at")
     assert {d.name: d.expr for d in listings.dimensions} == {

@@ -36,7 +36,8 @@ def dbt(
     console.print(f"imported {len(report.kpis)} KPI(s): {escape(', '.join(report.kpis))}")
     if report.unmapped:
         console.print(
-            f"[yellow]{len(report.unmapped)} item(s) not imported or approximated:[/yellow]"
+            f"[yellow]{len(report.unmapped)} item(s) not imported, or imported with a note:"
+            "[/yellow]"
         )
         for gap in report.unmapped:
             console.print(f"  {escape(str(gap))}", soft_wrap=True)

@@ -21,7 +21,6 @@ joined (kpibridge does not join across models); a ``model: ref('x')`` becomes ta
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,15 +32,14 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from kpibridge.metrics.formula import parse_formula, references
-from kpibridge.model import KPI, Grain, Window
-from kpibridge.workspace.dbt_filters import translate_filter
+from kpibridge.model import KPI
+from kpibridge.workspace.dbt_metrics import MetricContext, UnmappableError, map_metric
 from kpibridge.workspace.dbt_models import (
     MappedMeasure,
     MappedModel,
     description,
     map_semantic_model,
 )
-from kpibridge.workspace.dbt_sql import sql_to_formula
 
 SKIPPED_FOLDERS = {"target", "dbt_packages", "dbt_modules", "logs", ".venv", "node_modules"}
 _KPI: TypeAdapter[Any] = TypeAdapter(KPI)
@@ -56,10 +54,11 @@ class Unmapped:
     item: str
     reason: str
     dropped: bool = True
-    """False: imported, but approximately (the reason says how)."""
+    """False: imported, with a note — an approximation or a change of form (the reason says
+    which and how)."""
 
     def __str__(self) -> str:
-        verb = "not imported" if self.dropped else "approximated"
+        verb = "not imported" if self.dropped else "imported with a note"
         return f"{self.file}:{self.line}: {self.item}: {verb}: {self.reason}"
 
 
@@ -72,6 +71,8 @@ class DbtImport:
     sources: dict[str, str] = field(default_factory=dict)
     """Model or KPI name → ``file:line`` it came from."""
     unmapped: list[Unmapped] = field(default_factory=list)
+    added: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    """KPI id → the filtered measures (model, measure) added to models for it."""
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,8 @@ def read_dbt_project(path: Path) -> DbtImport:
                 kpi = {"id": name, "name": str(measure.get("label") or name), "type": "simple"}
                 kpi.update({"measure": measures[name].reference, **description(measure)})
                 _add_kpi(result, _Node(item.file, measure), kpi)
-    context = _Context(models, measures, {str(m.node.get("name")): m.node for m in found.metrics})
+    metrics = {str(m.node.get("name")): m.node for m in found.metrics}
+    context = MetricContext(models, measures, metrics)
     for item in found.metrics:
         _metric(item, result, context)
     for item in found.saved_queries:
@@ -137,14 +139,6 @@ class _Found:
     metrics: list[_Node] = field(default_factory=list)
     saved_queries: list[_Node] = field(default_factory=list)
     configurations: list[_Node] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class _Context:
-    models: dict[str, MappedModel]
-    measures: dict[str, MappedMeasure]
-    metrics: dict[str, CommentedMap]
-    """Every dbt metric by name, imported or not (to see through ratio inputs)."""
 
 
 _KEYS = (
@@ -215,263 +209,24 @@ def _yaml_files(path: Path) -> Iterator[Path]:
             yield file
 
 
-def _metric(item: _Node, result: DbtImport, context: _Context) -> None:
-    node = item.node
-    name, kind = str(node.get("name")), str(node.get("type", "")).lower()
-    params = node.get("type_params") or CommentedMap()
-    what = f"metric {name}"
-
-    def gap(reason: str, key: str | None = "type_params", dropped: bool = True) -> None:
-        result.unmapped.append(Unmapped(item.file, item.line(key), what, reason, dropped))
-
-    ignored = sorted(set(_keys(params)) & {"fill_nulls_with", "join_to_timespine"})
-    if ignored:
-        gap(
-            f"{', '.join(ignored)} ignored: kpibridge leaves periods without data empty",
-            dropped=False,
-        )
-    if node.get("time_granularity") is not None:
-        gap(
-            f"time_granularity {node['time_granularity']!r} (the default grain) ignored: "
-            "kpibridge takes the grain from each request",
-            "time_granularity",
-            dropped=False,
-        )
-    kpi: dict[str, Any] = {
-        "id": name,
-        "name": str(node.get("label") or name),
-        **description(node),
-        "type": kind,
-    }
+def _metric(item: _Node, result: DbtImport, context: MetricContext) -> None:
+    what = f"metric {item.node.get('name')}"
     try:
-        match kind:
-            case "simple" | "cumulative":
-                _measure_metric(node, params, kpi, context, gap)
-            case "ratio":
-                _ratio(node, params, kpi, context, gap)
-            case "derived":
-                _derived(node, params, kpi)
-            case "conversion":
-                _conversion(node, params, kpi, context)
-            case _:
-                raise _UnmappableError(f"metric type {kind!r} is unknown", "type")
-    except _UnmappableError as error:
-        gap(str(error), error.key)
+        mapped = map_metric(item.node, context)
+    except UnmappableError as error:
+        result.unmapped.append(Unmapped(item.file, item.line(error.key), what, str(error)))
         return
-    _add_kpi(result, item, kpi)
-
-
-class _UnmappableError(Exception):
-    """Why a metric cannot be imported, and which key of it to point at."""
-
-    def __init__(self, reason: str, key: str = "type_params") -> None:
-        super().__init__(reason)
-        self.key = key
-
-
-def _measure_metric(
-    node: CommentedMap,
-    params: CommentedMap,
-    kpi: dict[str, Any],
-    context: _Context,
-    gap: Callable[..., None],
-) -> None:
-    """Simple and cumulative metrics: one measure, its filter and the metric's, and for a
-    cumulative metric its window or grain to date."""
-    value = params.get("measure")
-    name = value.get("name") if isinstance(value, CommentedMap) else value
-    if name is None:
-        raise _UnmappableError("no measure given")
-    measure = context.measures.get(str(name))
-    if measure is None:
-        raise _UnmappableError(f"measure {str(name)!r} was not imported")
-    kpi["measure"] = measure.reference
-    filters = [
-        text
-        for text in (
-            value.get("filter") if isinstance(value, CommentedMap) else None,
-            node.get("filter"),
-        )
-        if text is not None
-    ]
-    if filters:
-        formulas = []
-        for text in filters:
-            formula, notes = _translate(text, context.models[measure.model], measure.time_column)
-            formulas.append(formula)
-            for note in notes:
-                gap(note, "filter", dropped=False)
-        kpi["filter"] = (
-            formulas[0] if len(formulas) == 1 else " and ".join(f"({f})" for f in formulas)
-        )
-    if kpi["type"] == "simple":
+    if not _add_kpi(result, item, mapped.kpi):
         return
-    settings = {**params, **(params.get("cumulative_type_params") or {})}
-    if settings.get("window"):
-        window = str(settings["window"])
-        try:
-            Window.parse(window)
-        except ValueError:
-            raise _UnmappableError(
-                f"window {window!r} is not a kpibridge window (a whole number of days, weeks, "
-                "months, quarters or years)"
-            ) from None
-        kpi["window"] = window
-    elif settings.get("grain_to_date"):
-        grain = str(settings["grain_to_date"]).lower()
-        if grain not in {g.value for g in Grain}:
-            raise _UnmappableError(f"grain_to_date {grain!r}: kpibridge grains are day to year")
-        kpi["grain_to_date"] = grain
-    else:
-        raise _UnmappableError(
-            "a cumulative metric over all of time (no window, no grain_to_date) is not supported"
-        )
-    period_agg = str(settings.get("period_agg") or "first").lower()
-    if period_agg != "last":
-        gap(
-            f"period_agg {period_agg!r}{' (the default)' if 'period_agg' not in settings else ''}"
-            ": at a grain coarser than a day kpibridge reports the value at the period's end, "
-            "as period_agg 'last' does; the same at day grain",
-            dropped=False,
-        )
+    for key, note in mapped.notes:
+        result.unmapped.append(Unmapped(item.file, item.line(key), what, note, dropped=False))
+    for model, measure, entry in mapped.added:
+        result.models[model]["measures"][measure] = entry
+        result.added.setdefault(mapped.kpi["id"], []).append((model, measure))
 
 
-def _ratio(
-    node: CommentedMap,
-    params: CommentedMap,
-    kpi: dict[str, Any],
-    context: _Context,
-    gap: Callable[..., None],
-) -> None:
-    sides: dict[str, str] = {}
-    for side in ("numerator", "denominator"):
-        value = params.get(side)
-        if isinstance(value, CommentedMap):
-            if value.get("filter") is not None:
-                raise _UnmappableError(f"a filter on the {side} alone is not supported")
-            value = value.get("name")
-        sides[side] = str(value)
-    kpi.update(sides)
-    if node.get("filter") is None:
-        return
-    # kpibridge filters a ratio on its measures: see through inputs that are plain simple metrics
-    formulas: set[str] = set()
-    for side, metric_name in sides.items():
-        metric = context.metrics.get(metric_name)
-        params_of = (metric.get("type_params") or {}) if metric is not None else {}
-        value = params_of.get("measure")
-        measure_name = value.get("name") if isinstance(value, CommentedMap) else value
-        measure = context.measures.get(str(measure_name))
-        if (
-            metric is None
-            or str(metric.get("type", "")).lower() != "simple"
-            or metric.get("filter") is not None
-            or (isinstance(value, CommentedMap) and value.get("filter") is not None)
-            or measure is None
-        ):
-            raise _UnmappableError(
-                f"a filter on a ratio whose {side} {metric_name!r} is not an unfiltered simple "
-                "metric of an imported measure is not supported",
-                "filter",
-            )
-        kpi[side] = measure.reference
-        formula, notes = _translate(
-            node["filter"], context.models[measure.model], measure.time_column
-        )
-        formulas.add(formula)
-        for note in notes:
-            gap(note, "filter", dropped=False)
-    if len(formulas) != 1:
-        raise _UnmappableError(
-            "the filter means different things on the numerator's and the denominator's models",
-            "filter",
-        )
-    kpi["filter"] = formulas.pop()
-
-
-def _derived(node: CommentedMap, params: CommentedMap, kpi: dict[str, Any]) -> None:
-    if node.get("filter") is not None:
-        raise _UnmappableError(
-            "a filter on a derived metric is not supported (filter its inputs' own definitions)",
-            "filter",
-        )
-    replacements: dict[str, str] = {}
-    for metric_input in params.get("metrics") or []:
-        input_name = str(metric_input.get("name"))
-        if metric_input.get("filter") is not None:
-            raise _UnmappableError(f"a filter on input {input_name} is not supported")
-        if metric_input.get("offset_to_grain") is not None:
-            raise _UnmappableError(
-                f"offset_to_grain {metric_input['offset_to_grain']!r} on input {input_name} "
-                "is not supported"
-            )
-        replacement = input_name
-        window = metric_input.get("offset_window")
-        if window is not None:
-            if str(window).strip().lower() not in ("1 year", "1 years"):
-                raise _UnmappableError(
-                    f"offset_window {str(window)!r} on input {input_name}: only '1 year' maps "
-                    "(year_ago)"
-                )
-            replacement = f"year_ago({input_name})"
-        replacements[str(metric_input.get("alias") or input_name)] = replacement
-    expr = str(params.get("expr", ""))
-    formula = sql_to_formula(
-        re.sub(
-            r"\b[A-Za-z_][A-Za-z0-9_]*\b",
-            lambda match: replacements.get(match.group(0), match.group(0)),
-            expr,
-        )
-    )
-    if formula is None:
-        raise _UnmappableError(f"expr {' '.join(expr.split())!r} is not a kpibridge formula")
-    kpi["expr"] = formula
-
-
-def _conversion(
-    node: CommentedMap, params: CommentedMap, kpi: dict[str, Any], context: _Context
-) -> None:
-    conversion = params.get("conversion_type_params") or {}
-    if node.get("filter") is not None:
-        raise _UnmappableError("a filter on a conversion metric is not supported", "filter")
-    if conversion.get("constant_properties"):
-        raise _UnmappableError(
-            "constant_properties (matching base and conversion on a property) are not supported"
-        )
-    if not conversion.get("window"):
-        raise _UnmappableError("a conversion metric without a window is not supported")
-    inputs: list[str] = []
-    for key in ("base_measure", "conversion_measure"):
-        value = conversion.get(key)
-        if isinstance(value, CommentedMap):
-            if value.get("filter") is not None:
-                raise _UnmappableError(f"a filter on {key} {value.get('name')} is not supported")
-            value = value.get("name")
-        measure = context.measures.get(str(value))
-        if measure is None:
-            raise _UnmappableError(f"{key} {str(value)!r} was not imported")
-        inputs.append(measure.reference)
-    calculation = str(conversion.get("calculation", "conversion_rate")).lower()
-    kpi.update(
-        {
-            "entity": str(conversion.get("entity")),
-            "base": inputs[0],
-            "conversion": inputs[1],
-            "window": str(conversion["window"]),
-            "calculation": "count" if calculation == "conversions" else "rate",
-        }
-    )
-
-
-def _translate(text: Any, model: MappedModel, time_column: str) -> tuple[str, list[str]]:
-    filters = [str(part) for part in text] if isinstance(text, list) else str(text)
-    try:
-        return translate_filter(filters, model.names, time_column)
-    except ValueError as error:
-        raise _UnmappableError(f"filter: {error}", "filter") from None
-
-
-def _add_kpi(result: DbtImport, item: _Node, kpi: dict[str, Any]) -> None:
+def _add_kpi(result: DbtImport, item: _Node, kpi: dict[str, Any]) -> bool:
+    """Add ``kpi`` if it is a valid kpibridge KPI of a new name; else report it."""
     try:
         _KPI.validate_python(kpi)
     except ValidationError as error:
@@ -485,7 +240,7 @@ def _add_kpi(result: DbtImport, item: _Node, kpi: dict[str, Any]) -> None:
                 f"not a valid kpibridge KPI: {location}: {detail['msg']}",
             )
         )
-        return
+        return False
     if kpi["id"] in result.kpis:
         result.unmapped.append(
             Unmapped(
@@ -495,9 +250,10 @@ def _add_kpi(result: DbtImport, item: _Node, kpi: dict[str, Any]) -> None:
                 "defined twice; the first definition was kept",
             )
         )
-        return
+        return False
     result.kpis[kpi["id"]] = kpi
     result.sources[f"kpi:{kpi['id']}"] = f"{item.file}:{item.line()}"
+    return True
 
 
 def _drop_dangling(result: DbtImport) -> None:
@@ -528,20 +284,14 @@ def _drop_dangling(result: DbtImport) -> None:
                     )
                 )
                 del result.kpis[kpi_id]
+                for model, measure in result.added.pop(kpi_id, []):
+                    del result.models[model]["measures"][measure]
+                result.unmapped = [
+                    gap for gap in result.unmapped if gap.dropped or gap.item != f"metric {kpi_id}"
+                ]
                 changed = True
 
 
 def _is_measure(result: DbtImport, name: str) -> bool:
     model, _, measure = name.partition(".")
     return measure in (result.models.get(model) or {}).get("measures", {})
-
-
-def _keys(value: Any) -> Iterator[str]:
-    """Every mapping key anywhere inside ``value``."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield str(key)
-            yield from _keys(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _keys(item)
