@@ -48,6 +48,8 @@ PROPOSAL_ROUTES = {
     ("GET", "/api/v1/proposals/{proposal_id}"): "viewer",
     ("POST", "/proposals/{proposal_id}/decisions"): "member + seat (comments: member)",
     ("POST", "/api/v1/proposals/{proposal_id}/decisions"): "member + seat (comments: member)",
+    ("POST", "/proposals/round"): "facilitator (test_web_proposal_rounds.py)",
+    ("POST", "/api/v1/proposals/rounds"): "facilitator (test_web_proposal_rounds.py)",
 }
 """Routes about one proposal (tested in test_web_proposals_pages.py)."""
 GOV_ROUTES = set(GOV_READ_ROUTES) | {path for _, path in PROPOSAL_ROUTES}

@@ -61,6 +61,12 @@ def may_comment(account: Account, view: ProposalView) -> bool:
     return view.status in LIVE_STATUSES and allows(account.role, AccessRole.MEMBER)
 
 
+def may_put_to_round(account: Account, open_proposals: int) -> bool:
+    """Whether the "Put to an alignment round" button is of use: facilitators and admins,
+    when a KPI has at least two open proposals (``services/proposal_rounds.py`` decides)."""
+    return allows(account.role, AccessRole.FACILITATOR) and open_proposals >= 2
+
+
 def cached_impact(
     live: LiveWorkspace, view: ProposalView
 ) -> tuple[ImpactPreview | None, str | None]:

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from kpibridge.errors import UnknownNameError
 from kpibridge.model.governance import Decision, ProposalStatus
+from kpibridge.services.proposal_rounds import put_to_round
 from kpibridge.services.proposals import decide, list_proposals, show_proposal
 from kpibridge.web.deps import Context, Live, Viewer
 from kpibridge.web.kpi_panels import kpi_history
@@ -30,6 +31,18 @@ router = APIRouter(tags=["proposals"], dependencies=[Depends(api_csrf)])
 class DecisionCreate(BaseModel):
     decision: Decision
     comment: str = Field(default="", description="Needed to comment, reject or request changes.")
+
+
+class ProposalRoundCreate(BaseModel):
+    kpi: str = Field(description="The KPI whose open proposals compete (at least two).")
+    name: str | None = Field(default=None, description="Default: KPI-proposals-IDS.")
+    participants: list[str] | None = Field(
+        default=None,
+        description="Default: every seat holder, the KPI's owner and the proposals' authors.",
+    )
+    deadline: str | None = Field(default=None, description="Last day for ballots, YYYY-MM-DD.")
+    select: int = Field(default=1, ge=1, description="How many proposals the round selects.")
+    question: str | None = None
 
 
 @router.get("/proposals")
@@ -76,6 +89,30 @@ def decision(
             governance(live),
         )
     return view.to_json()
+
+
+@router.post("/proposals/rounds", status_code=201)
+def proposal_round(
+    body: ProposalRoundCreate, account: Viewer, context: Context, live: Live
+) -> dict[str, Any]:
+    """Put the KPI's open proposals to a new alignment round (``kpibridge proposals round``):
+    facilitators and admins (others 403); fewer than two open proposals 400; a proposal
+    already in an open round 409. Adopting the round later comments on the winner and does
+    not approve it."""
+    with proposal_errors():
+        created = put_to_round(
+            context.store,
+            live.workspace,
+            body.kpi,
+            account=account,
+            governance=governance(live),
+            name=body.name,
+            participants=body.participants,
+            deadline=body.deadline,
+            select_count=body.select,
+            question=body.question,
+        )
+    return created.to_json()
 
 
 @router.get("/kpis/{kpi_id}/history", tags=["kpis"])

@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kpibridge.errors import KpibridgeError
 from kpibridge.services.accounts import Account
+from kpibridge.services.proposal_rounds import round_proposals
 from kpibridge.services.stored_rounds import (
     StoredRound,
     ballot_history,
@@ -120,6 +121,9 @@ def _page(
             "positions": form_positions(live, candidates),
             "ballot": live,
             "history": history,
+            "change_proposals": {
+                link.candidate: link for link in round_proposals(context.store, stored.name)
+            },
             "saved": saved,
             "error": error,
             "workspace_name": ws.settings.name,

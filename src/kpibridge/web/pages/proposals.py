@@ -1,6 +1,8 @@
 """Change proposals on the web: the list, one proposal (its change in words and YAML, the
-impact preview, the approvals it needs and has, the decisions and comments), and the form
-that records a decision. Who may decide is the service's rule (``proposal_access``)."""
+impact preview, the approvals it needs and has, the decisions and comments, the rounds it was
+put to), the form that records a decision, and the facilitators' button that puts a KPI's
+competing proposals to an alignment round. Who may do what is the services' rule
+(``proposal_access``)."""
 
 from __future__ import annotations
 
@@ -9,10 +11,11 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from kpibridge.errors import GovernanceError
+from kpibridge.errors import GovernanceError, KpibridgeError
 from kpibridge.model.governance import Decision, ProposalStatus
 from kpibridge.report.charts import impact_chart_spec
 from kpibridge.services.accounts import Account
+from kpibridge.services.proposal_rounds import put_to_round
 from kpibridge.services.proposals import decide, list_proposals, show_proposal
 from kpibridge.web.context import AppContext
 from kpibridge.web.deps import Context, Live, Viewer
@@ -21,6 +24,7 @@ from kpibridge.web.proposal_access import (
     governance,
     may_comment,
     may_decide,
+    may_put_to_round,
     proposal_errors,
     seats_held,
 )
@@ -37,12 +41,15 @@ def proposals_page(
     kpi: str | None = None,
 ) -> Response:
     ws = context.live.workspace
+    open_ones = list_proposals(context.store, status=ProposalStatus.OPEN, kpi=kpi) if kpi else []
     return context.templates.TemplateResponse(
         request,
         "proposals.html",
         {
             "account": account,
             "proposals": list_proposals(context.store, status=status, kpi=kpi or None),
+            "open_count": len(open_ones),
+            "may_put_to_round": may_put_to_round(account, len(open_ones)),
             "status": status,
             "statuses": list(ProposalStatus),
             "kpi": kpi or "",
@@ -86,6 +93,40 @@ async def decide_page(
     return RedirectResponse(f"/proposals/{proposal_id}#decisions", status_code=303)
 
 
+@router.post("/proposals/round", response_class=HTMLResponse)
+async def put_to_round_page(
+    request: Request, account: Viewer, context: Context, live: Live
+) -> Response:
+    """Put the open proposals for the form's ``kpi`` to a new alignment round (facilitators
+    and admins; others 403) and go to the round; a refusal by the rules (fewer than two open
+    proposals, a name taken, a bad deadline) is said on the proposal page it came from."""
+    form = await request.form()
+    kpi = str(form.get("kpi", "")).strip()
+    origin = str(form.get("proposal", "")).strip()
+    select = str(form.get("select", "1")).strip() or "1"
+    if not kpi:
+        raise HTTPException(400, "say which KPI's proposals: the form needs its kpi")
+    if not select.isdigit():
+        raise HTTPException(400, f"select must be a whole number, not {select!r}")
+    try:
+        with proposal_errors():
+            created = put_to_round(
+                context.store,
+                live.workspace,
+                kpi,
+                account=account,
+                governance=governance(live),
+                name=str(form.get("name", "")).strip() or None,
+                deadline=str(form.get("deadline", "")).strip() or None,
+                select_count=int(select),
+            )
+    except KpibridgeError as error:  # not a permission or state error: say it on the page
+        if not origin.isdigit():
+            raise
+        return _render(request, int(origin), account, context, live, error=str(error), status=400)
+    return RedirectResponse(f"/rounds/{created.round.name}", status_code=303)
+
+
 def _render(
     request: Request,
     proposal_id: int,
@@ -114,6 +155,12 @@ def _render(
         else None
     )
     stakeholders = live.workspace.stakeholders
+    competing = [
+        p
+        for p in list_proposals(context.store, status=ProposalStatus.OPEN, kpi=view.kpi_id)
+        if p["id"] != view.id
+    ]
+    in_open_round = any(link.round_status == "open" for link in view.rounds)
     context_values: dict[str, Any] = {
         "account": account,
         "view": view,
@@ -128,6 +175,10 @@ def _render(
         "held": seats_held(account, view),
         "may_decide": may_decide(account, view),
         "may_comment": may_comment(account, view),
+        "competing": competing,
+        "may_put_to_round": view.status is ProposalStatus.OPEN
+        and not in_open_round
+        and may_put_to_round(account, len(competing) + 1),
         "error": error,
         "workspace_name": live.workspace.settings.name,
     }

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from kpibridge.report.round_charts import opinion_map_spec
+from kpibridge.services.proposal_rounds import round_proposals, round_winner
 from kpibridge.services.stored_rounds import get_round
 from kpibridge.web.deps import Context, Live, Viewer
 from kpibridge.web.round_access import may_facilitate, round_results, shows_names
@@ -27,6 +28,7 @@ def results_page(
         ("round-results-view", stored.name, stored.version, named),
         lambda ws: _view(analysis.to_json(), {p: s.role.value for p, s in ws.stakeholders.items()}),
     )
+    links = round_proposals(context.store, name)
     methods = list(result["consensus"])
     depth = len(analysis.candidates)
     return context.templates.TemplateResponse(
@@ -42,6 +44,8 @@ def results_page(
             "maps": maps,
             "named": named,
             "may_facilitate": may_facilitate(account),
+            "change_proposals": links,
+            "winner": round_winner(stored, analysis, links) if links else None,
             "workspace_name": live.workspace.settings.name,
         },
     )
