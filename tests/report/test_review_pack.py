@@ -27,6 +27,7 @@ from kpibridge.services.accounts import add_user
 from kpibridge.services.drivers import last_change_drivers
 from kpibridge.services.evidence import screen_drivers
 from kpibridge.services.governance_apply import apply_workspace
+from kpibridge.services.governed_scorecard import governed_scorecard
 from kpibridge.services.monitoring import watch
 from kpibridge.services.proposals import list_proposals
 from kpibridge.services.review_pack import (
@@ -115,9 +116,14 @@ def _near(value: object) -> object:
 
 
 def test_scorecard_is_the_scorecard_grouped_by_goal(built: Built) -> None:
-    expected = _records(built.ws.scorecard().rows)
+    """The governed scorecard (``kpibridge scorecard`` with the app store): the NPS target
+    is the approved 30, not the 35 the YAML proposes (its proposal is still open)."""
+    expected = _records(governed_scorecard(built.ws, built.store).rows)
     got = {row.kpi: row.as_record() for row in built.pack.rows}
     assert got == expected
+    assert got["nps"]["target"] == 30.0
+    assert got["nps"]["target_version"] == 1
+    assert {row.kpi: row.target for row in built.ws.scorecard().rows}["nps"] == 35.0
     for group in built.pack.scorecard.groups:
         assert {row.goal for row in group.rows} == {group.goal}
     assert sum(built.pack.counts().values()) == len(expected)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -11,6 +12,7 @@ from rich.markup import escape
 from rich.syntax import Syntax
 from rich.table import Table
 
+from kpibridge.cli.app_store import existing_store
 from kpibridge.cli.errors import user_errors
 from kpibridge.cli.options import FormatOption, WorkspaceOption
 from kpibridge.cli.render import (
@@ -20,7 +22,11 @@ from kpibridge.cli.render import (
     make_console,
     print_frame,
 )
+from kpibridge.cli.web_commands import DatabaseOption
+from kpibridge.errors import KpibridgeError
 from kpibridge.model import Grain
+from kpibridge.services.governed_compute import governed_compute
+from kpibridge.services.governed_scorecard import governed_scorecard
 from kpibridge.services.scorecard import ScorecardRow
 from kpibridge.services.workspace import Workspace
 
@@ -41,11 +47,21 @@ def compute(
     end: Annotated[str | None, typer.Option(help="Last day (YYYY-MM-DD).")] = None,
     output: FormatOption = OutputFormat.TABLE,
     workspace: WorkspaceOption = None,
+    database: DatabaseOption = None,
 ) -> None:
-    """Compute a KPI per period (and per dimension value)."""
+    """Compute a KPI per period (and per dimension value); a KPI versioned in the app store
+    with each period's definition version in force (column definition_version)."""
     with Workspace.open(workspace) as ws:
-        frame = ws.compute(kpi, grain=grain, by=by, start=start, end=end)
-        print_frame(console, frame, output, title=ws.kpis[kpi].name)
+        request = ws.request(kpi, grain, by, start, end)
+        store = existing_store(ws, database)
+        try:
+            frame = governed_compute(
+                ws, store, kpi, request.grain, request.by, request.start, request.end
+            )
+        finally:
+            if store is not None:
+                store.close()
+        print_frame(console, frame, output, title=ws.kpis[kpi].name if kpi in ws.kpis else kpi)
 
 
 @user_errors
@@ -84,10 +100,17 @@ def scorecard(
     ] = None,
     output: FormatOption = OutputFormat.TABLE,
     workspace: WorkspaceOption = None,
+    database: DatabaseOption = None,
 ) -> None:
-    """Every KPI: latest complete period, previous period, change, target and status."""
+    """Every KPI: latest complete period, previous period, change, target and status (with
+    the KPI versions of the app store in force, when it has any: vN after the name)."""
     with Workspace.open(workspace) as ws:
-        card = ws.scorecard(as_of=as_of)
+        store = existing_store(ws, database)
+        try:
+            card = governed_scorecard(ws, store, _as_of(as_of))
+        finally:
+            if store is not None:
+                store.close()
     if output is OutputFormat.TABLE:
         console.print(scorecard_table(card.rows))
         console.print(
@@ -113,7 +136,9 @@ def scorecard_table(rows: Sequence[ScorecardRow]) -> Table:
         for row in members:
             style = STATUS_STYLE[row.status]
             table.add_row(
-                "  " + escape(row.name),
+                "  "
+                + escape(row.name)
+                + (f" [dim]v{row.definition_version}[/dim]" if row.definition_version else ""),
                 row.period_label or "—",
                 format_number(row.value, row.format),
                 format_number(row.previous, row.format),
@@ -123,6 +148,15 @@ def scorecard_table(rows: Sequence[ScorecardRow]) -> Table:
             )
         table.rows[-1].end_section = True
     return table
+
+
+def _as_of(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise KpibridgeError(f"--as-of {text!r} is not a date: write YYYY-MM-DD") from None
 
 
 def register(app: typer.Typer) -> None:

@@ -4,7 +4,9 @@ at a time, and results remembered until the data or the definitions change.
 The data version is the size and modification time of the warehouse file (DuckDB, SQLite)
 plus those of every YAML file of the workspace; a change to either reloads the definitions and
 forgets every remembered result. A warehouse without a local file (PostgreSQL …) is
-re-read after :data:`REMOTE_TTL_SECONDS`.
+re-read after :data:`REMOTE_TTL_SECONDS`. With an app store attached (:meth:`govern_with`),
+the KPI versions recorded in it and the current date are part of the data version too: an
+approved version, or a version whose effective date arrives, changes the scorecard.
 """
 
 from __future__ import annotations
@@ -14,10 +16,15 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
+from kpibridge.services.governed_scorecard import governed_scorecard
+from kpibridge.services.scorecard import Scorecard
+from kpibridge.services.version_rules import versions_stamp
 from kpibridge.services.workspace import Workspace
+from kpibridge.store import Store
 
 T = TypeVar("T")
 
@@ -31,12 +38,13 @@ class LiveWorkspace:
     """Thread-safe access to a :class:`Workspace` with a result cache.
 
     >>> live = LiveWorkspace(Path("demo"))                           # doctest: +SKIP
-    >>> live.remember(("scorecard",), lambda ws: ws.scorecard())
+    >>> live.remember(("kpi", "cac"), lambda ws: ws.compute("cac"))
     """
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self._lock = threading.RLock()
+        self._store: Store | None = None
         self._workspace = Workspace.open(root)
         self._version = self._data_version()
         self._results: OrderedDict[Hashable, object] = OrderedDict()
@@ -56,6 +64,22 @@ class LiveWorkspace:
             if len(self._results) > CACHE_ENTRIES:
                 self._results.popitem(last=False)
             return result
+
+    def govern_with(self, store: Store) -> None:
+        """Apply the KPI versions of ``store`` to the scorecard (and watch them for changes)."""
+        with self._lock:
+            self._store = store
+            self._version = self._data_version()
+            self._results.clear()
+
+    @property
+    def store(self) -> Store | None:
+        """The app store whose KPI versions apply (None: the workspace YAML alone)."""
+        return self._store
+
+    def scorecard(self) -> Scorecard:
+        """The scorecard as governed by the attached app store's versions, remembered."""
+        return self.remember(("scorecard",), lambda ws: governed_scorecard(ws, self._store))
 
     def run(self, action: Callable[[Workspace], T]) -> T:
         """``action(workspace)`` under the lock, without remembering the result."""
@@ -95,6 +119,8 @@ class LiveWorkspace:
             stamp += [_stat(path), _stat(path.with_name(path.name + ".wal"))]
         else:
             stamp.append(int(time.monotonic() // REMOTE_TTL_SECONDS))
+        if self._store is not None:
+            stamp += [versions_stamp(self._store), date.today()]
         return tuple(stamp)
 
 

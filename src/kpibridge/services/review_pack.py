@@ -43,10 +43,11 @@ from kpibridge.model.governance import ProposalStatus
 from kpibridge.model.status import Status, shortfall
 from kpibridge.services.drivers import KpiDrivers, kpi_drivers, last_change_drivers
 from kpibridge.services.evidence import screen_drivers
+from kpibridge.services.governed_scorecard import governed_scorecard
 from kpibridge.services.monitoring import KpiWatch, watch
 from kpibridge.services.proposals import list_proposals
 from kpibridge.services.rounds import analyze_round, list_rounds
-from kpibridge.services.scorecard import ScorecardRow, build_scorecard, target_for
+from kpibridge.services.scorecard import ScorecardRow
 from kpibridge.services.scorecard_view import ScorecardFilter, ScorecardView, scorecard_by_goal
 from kpibridge.services.voice import ThemesReport, themes_report
 from kpibridge.services.workspace import Workspace
@@ -248,7 +249,7 @@ def build_review_pack(
     missing: dict[str, str] = {}
     notes: list[str] = []
     round_result = _round(ws, round_name, missing)  # first: an unknown name fails at once
-    scorecard = build_scorecard(ws.engine, list(ws.kpis.values()), as_of)
+    scorecard = governed_scorecard(ws, store, as_of)  # the KPI versions in force, if any
     view = scorecard_by_goal(scorecard, ws.goals, ScorecardFilter())
     watched = _watch(ws, missing, as_of)
     off_track = tuple(
@@ -435,17 +436,15 @@ def _wins(ws: Workspace, rows: Sequence[ScorecardRow]) -> tuple[Win, ...]:
     """Rows whose value meets the target (shortfall ≤ 0 — stricter than "on track", which
     allows the target's ``at_risk`` tolerance); newly when the previous period missed its own
     target. Newly hit first."""
-    fiscal = ws.settings.fiscal_year_start
     wins = []
     for row in rows:
         if row.value is None or row.target is None or row.period is None:
             continue
-        kpi = ws.kpis[row.kpi]
-        if shortfall(row.value, row.target, kpi.direction) > 0:
+        if shortfall(row.value, row.target, row.direction) > 0:
             continue
-        before = target_for(kpi, add_periods(row.period, -1, row.grain), fiscal)
+        before = row.previous_target  # the target in force then (a version may differ)
         newly = row.previous is not None and (
-            before is None or shortfall(row.previous, before.value, kpi.direction) > 0
+            before is None or shortfall(row.previous, before, row.direction) > 0
         )
         wins.append(Win(row, newly))
     return tuple(sorted(wins, key=lambda w: not w.newly))

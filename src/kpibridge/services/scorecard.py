@@ -11,7 +11,7 @@ import pandas as pd
 
 from kpibridge.metrics.engine import KpiRequest, MetricEngine
 from kpibridge.metrics.grains import add_periods, parse_period, period_label, period_start
-from kpibridge.model import KPI, Grain, Target
+from kpibridge.model import KPI, Direction, Grain, Target
 from kpibridge.model.status import Status, status
 
 HISTORY_PERIODS = 13
@@ -41,6 +41,10 @@ class ScorecardRow:
     the app store, or there is none; the workspace YAML defines it)."""
     target_version: int | None = None
     """The target version in force for ``period`` (None: not versioned)."""
+    previous_target: float | None = None
+    """The target that applied to the previous period (a "newly met" target needs it)."""
+    direction: Direction = Direction.HIGHER_IS_BETTER
+    """The direction ``status`` was judged in (of the definition in force for ``period``)."""
 
     def as_record(self) -> dict[str, object]:
         """Plain JSON-ready form (dates as ``YYYY-MM-DD``)."""
@@ -173,9 +177,9 @@ def scorecard_row(
     value = values.get(period) if period else None
     previous = values.get(add_periods(period, -1, kpi.review_every)) if period else None
     change = (value - previous) / abs(previous) if value is not None and previous else None
-    judged, target = kpi, None
-    if period is not None:
-        judged, target = judge(period) if judge else (kpi, target_for(kpi, period, fiscal))
+    judge = judge or (lambda when: (kpi, target_for(kpi, when, fiscal)))
+    judged, target = judge(period) if period is not None else (kpi, None)
+    before = judge(add_periods(period, -1, kpi.review_every))[1] if period else None
     return ScorecardRow(
         kpi=kpi.id,
         name=kpi.name,
@@ -195,6 +199,8 @@ def scorecard_row(
         history=tuple(sorted(values.items())),
         definition_version=versions[0],
         target_version=versions[1],
+        previous_target=before.value if before else None,
+        direction=judged.direction,
     )
 
 

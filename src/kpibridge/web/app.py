@@ -40,6 +40,7 @@ def create_app(settings: WebSettings) -> FastAPI:
     store = Store.open(
         database_url(live.workspace.settings.app_store, settings.workspace, settings.database_url)
     )
+    live.govern_with(store)  # the scorecard applies the KPI versions of the app store
     import_workspace_rounds(store, live.workspace)  # YAML rounds join the store once, by name
     context = AppContext(
         settings=settings,

@@ -12,7 +12,8 @@ from kpibridge.model import Grain
 from kpibridge.services.accounts import Account
 from kpibridge.services.drivers import kpi_drivers
 from kpibridge.services.evidence import kpi_evidence
-from kpibridge.services.kpi_detail import kpi_detail, kpi_series
+from kpibridge.services.governed_compute import governed_series
+from kpibridge.services.kpi_detail import kpi_detail
 from kpibridge.services.monitoring import watch
 from kpibridge.web.api.records import frame_records
 from kpibridge.web.api.schemas import KpiSummary, KpiValues, Me
@@ -72,7 +73,7 @@ def kpi_values(
     dimension = by[0] if by else None
     series = live.remember(
         ("series", kpi_id, chosen, dimension, start, end),
-        lambda ws: kpi_series(ws, kpi_id, chosen, dimension, start, end),
+        lambda ws: governed_series(ws, live.store, kpi_id, chosen, dimension, start, end),
     )
     return KpiValues(
         kpi=series.kpi,

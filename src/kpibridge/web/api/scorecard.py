@@ -21,6 +21,6 @@ def scorecard(
     nature: str | None = None,
 ) -> dict[str, Any]:
     """Every KPI at its latest complete period: value, previous, change, target, status."""
-    card = live.remember(("scorecard",), lambda ws: ws.scorecard())
+    card = live.scorecard()  # as governed by the app store's KPI versions
     view = scorecard_by_goal(card, live.workspace.goals, ScorecardFilter(owner, goal, nature))
     return view.as_record()

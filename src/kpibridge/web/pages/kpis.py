@@ -12,7 +12,8 @@ from kpibridge.errors import UnknownNameError
 from kpibridge.model import Grain
 from kpibridge.report.charts import kpi_chart_spec
 from kpibridge.services.accounts import Account
-from kpibridge.services.kpi_detail import KpiDetail, kpi_detail, kpi_series
+from kpibridge.services.governed_compute import governed_series
+from kpibridge.services.kpi_detail import KpiDetail, kpi_detail
 from kpibridge.services.live import LiveWorkspace
 from kpibridge.services.workspace import Workspace
 from kpibridge.web.context import AppContext
@@ -64,7 +65,8 @@ def _render(
         raise UnknownNameError("dimension of this KPI", dimension, detail.dimensions)
     key = (kpi_id, chosen_grain, dimension, start, end)
     series = live.remember(
-        ("series", *key), lambda ws: kpi_series(ws, kpi_id, chosen_grain, dimension, start, end)
+        ("series", *key),
+        lambda ws: governed_series(ws, live.store, kpi_id, chosen_grain, dimension, start, end),
     )
     chart = live.remember(
         ("chart", *key),

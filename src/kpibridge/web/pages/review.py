@@ -19,7 +19,7 @@ router = APIRouter()
 
 @router.get("/review", response_class=HTMLResponse)
 def review_page(account: Viewer, context: Context, live: Live) -> Response:
-    pack: ReviewPack = live.remember(("review-pack",), lambda ws: build_review_pack(ws, None))
+    pack: ReviewPack = live.remember(("review-pack",), lambda ws: build_review_pack(ws, live.store))
     pack = refresh_proposals(pack, context.store)
     html = live.run(lambda ws: render_review_html(ws, pack, home="/"))
     return HTMLResponse(html)
