@@ -3,20 +3,17 @@ what could not be mapped — never silently dropping anything.
 
 MetricFlow and kpibridge share the metric model (semantic models with entities, dimensions
 and measures; simple, ratio, derived, cumulative and conversion metrics), so most of a dbt
-project maps one to one. What does not map is reported with its file and line:
+project maps one to one. Both of MetricFlow's file forms are read: dbt's ``semantic_models:``
+and ``metrics:`` lists, and the one-object-per-document ``semantic_model:`` / ``metric:`` /
+``saved_query:`` / ``project_configuration:`` form of MetricFlow's own test manifests.
 
-* SQL that kpibridge's formula language cannot read (``case when …``; casts) in a measure,
-  dimension or filter — the item is left out;
-* measure aggregations kpibridge lacks (``median``, ``percentile``, ``sum_boolean``) and
-  ``non_additive_dimension`` (semi-additive measures);
-* filters on a metric's *inputs* (``numerator: {name, filter}``) and ``Metric(...)`` in
-  filters; derived-metric offsets other than one year (``year_ago``); ``offset_to_grain``;
-* cumulative metrics without a window or grain-to-date (all of time); conversion metrics
-  without a window or with ``constant_properties``.
-
-Mapped as an approximation, and said so: ``fill_nulls_with`` and ``join_to_timespine`` are
-ignored (kpibridge leaves empty periods empty); foreign entities are kept as keys but not
-joined (kpibridge does not join across models); a ``model: ref('x')`` becomes table ``x``.
+The work is split by concept: :mod:`~kpibridge.workspace.dbt_models` maps a semantic model,
+:mod:`~kpibridge.workspace.dbt_metrics` a metric, :mod:`~kpibridge.workspace.dbt_filters` a
+Jinja filter, :mod:`~kpibridge.workspace.dbt_sql` a SQL expression. This module finds the
+files, runs them in order (models, ``create_metric`` measures, metrics) and reports, with
+file and line, everything left out (``dropped``) or imported with a note (an approximation
+such as ``fill_nulls_with`` ignored, or a change of form such as a filtered input kept as an
+added filtered measure). ``docs/governance.md`` lists what maps and what does not.
 """
 
 from __future__ import annotations
