@@ -18,6 +18,7 @@ from kpibridge.metrics.formula import parse_formula
 
 _TOKEN = re.compile(r"'(?:[^']|'')*'|[A-Za-z_][A-Za-z0-9_]*|\s+|.", re.DOTALL)
 _CLAUSES = ("when", "then", "else", "end")
+"""Clause words of a CASE; an END at depth 0 cannot occur (the caller cut it off)."""
 
 
 def sql_to_formula(sql: str) -> str | None:
@@ -77,12 +78,12 @@ def _case(tokens: list[str]) -> str:
         word = token.lower()
         if word == "case":
             depth += 1
-        elif word == "end":
+        elif word == "end" and depth > 0:
             depth -= 1
-        if depth == 0 and word in _CLAUSES:
+        elif depth == 0 and word in _CLAUSES:
             parts.append((word, []))
-        else:
-            parts[-1][1].append(token)
+            continue
+        parts[-1][1].append(token)
     subject = _translate(parts[0][1]).strip()
     branches: list[tuple[str, str]] = []
     otherwise = "null"
