@@ -11,14 +11,16 @@ in it is either imported or reported by name: nothing is dropped silently.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 from metricflow_wheels import MANIFESTS, METRICFLOW_WHEEL, extract
 from ruamel.yaml import YAML
 
-from helpers import write_workspace
+from helpers import Table, write_workspace
 from kpibridge.services.dbt_import import import_dbt
 from kpibridge.services.workspace import Workspace
 from kpibridge.workspace.dbt_import import DbtImport, read_dbt_project
@@ -448,3 +450,99 @@ def test_nothing_is_dropped_silently(manifests: Path, folder: str) -> None:
     assert {item for item in dropped if item.startswith("metric ")} <= {
         f"metric {metric}" for metric in names["metric"]
     }
+
+
+FCT_BOOKINGS = Table(
+    "ds DATE, paid_at DATE, is_instant BOOLEAN, booking_value DOUBLE, guest_id INTEGER, "
+    "listing_id INTEGER, host_id INTEGER, referrer_id VARCHAR",
+    [
+        ("2020-01-02", "2020-01-03", True, 100.0, 1, 10, 20, "r1"),
+        ("2020-01-05", "2020-01-06", False, 50.0, 2, 11, 20, None),
+        ("2020-01-20", "2020-01-25", True, 30.0, 1, 10, 21, None),
+        ("2020-02-03", "2020-02-03", False, 80.0, 3, 12, 22, "r2"),
+        ("2020-02-10", "2020-02-11", False, 20.0, 2, 11, 20, None),
+    ],
+)
+FCT_VISITS = Table(
+    "ds DATE, user_id INTEGER, session_id INTEGER, referrer_id VARCHAR",
+    [
+        ("2020-01-01", 1, 1, "ref_id_01"),
+        ("2020-01-03", 2, 2, "ref_id_02"),
+        ("2020-01-10", 3, 3, "ref_id_01"),
+        ("2020-02-01", 1, 4, "ref_id_01"),
+        ("2020-02-02", 4, 5, "ref_id_01"),
+        ("2020-02-03", 5, 6, "ref_id_01"),
+    ],
+)
+FCT_BUYS = Table(
+    "ds DATE, ds_month DATE, user_id INTEGER, session_id INTEGER",
+    [
+        ("2020-01-04", "2020-01-01", 1, 1),  # user 1 buys 3 days after visiting
+        ("2020-01-05", "2020-01-01", 2, 2),  # user 2 (referrer ref_id_02) 2 days after
+        ("2020-01-25", "2020-01-01", 3, 3),  # user 3 15 days after: outside 7 days
+        ("2020-02-05", "2020-02-01", 4, 5),  # user 4 3 days after
+    ],
+)
+MANIFEST_SQL = {  # hand-written from simple_manifest's YAML, one query per KPI
+    "instant_booking_value_ratio": (
+        # a month with bookings but no instant ones has 0 (kpibridge: an empty sum is 0)
+        "SELECT date_trunc('month', ds)::DATE, coalesce(sum(booking_value) FILTER (WHERE "
+        "is_instant), 0) / sum(booking_value) FROM fct_bookings GROUP BY 1"
+    ),
+    "double_counted_delayed_bookings": (
+        "SELECT date_trunc('month', ds)::DATE, 2 * count(*) FILTER (WHERE NOT is_instant) "
+        "FROM fct_bookings GROUP BY 1"
+    ),
+    "booking_payments": (  # agg_time_dimension: paid_at
+        "SELECT date_trunc('month', paid_at)::DATE, sum(booking_value) FROM fct_bookings GROUP BY 1"
+    ),
+    "visit_buy_conversion_rate_with_base_measure_filter": (
+        "SELECT date_trunc('month', v.ds)::DATE, avg(CASE WHEN EXISTS (SELECT 1 FROM fct_buys b "
+        "WHERE b.user_id = v.user_id AND b.ds >= v.ds AND b.ds <= v.ds + INTERVAL 7 DAY) "
+        "THEN 1 ELSE 0 END) FROM fct_visits v WHERE v.referrer_id = 'ref_id_01' GROUP BY 1"
+    ),
+    "visit_buy_conversion_rate_7days": (
+        "SELECT date_trunc('month', v.ds)::DATE, avg(CASE WHEN EXISTS (SELECT 1 FROM fct_buys b "
+        "WHERE b.user_id = v.user_id AND b.ds >= v.ds AND b.ds <= v.ds + INTERVAL 7 DAY) "
+        "THEN 1 ELSE 0 END) FROM fct_visits v GROUP BY 1"
+    ),
+}
+MANIFEST_BY_HAND = {  # the same, worked out from the rows above
+    "instant_booking_value_ratio": {date(2020, 1, 1): 130 / 180, date(2020, 2, 1): 0.0},
+    "double_counted_delayed_bookings": {date(2020, 1, 1): 2, date(2020, 2, 1): 4},
+    "visit_buy_conversion_rate_with_base_measure_filter": {
+        date(2020, 1, 1): 1 / 2,  # users 1 and 3 visit via ref_id_01; user 1 converts
+        date(2020, 2, 1): 1 / 3,  # users 1, 4, 5; only user 4 converts
+    },
+    "visit_buy_conversion_rate_7days": {date(2020, 1, 1): 2 / 3, date(2020, 2, 1): 1 / 3},
+}
+
+
+def test_filtered_inputs_compute_what_hand_written_sql_says(
+    manifests: Path, tmp_path: Path
+) -> None:
+    tables = {"fct_bookings": FCT_BOOKINGS, "fct_visits": FCT_VISITS, "fct_buys": FCT_BUYS}
+    root = write_workspace(tmp_path / "ws", tables=tables)
+    import_dbt(root, manifests / "simple_manifest")
+    with Workspace.open(root) as ws:
+        computed = {
+            kpi: {
+                period.date(): float(value)
+                for period, value in ws.compute(kpi, grain="month")[["period", "value"]].itertuples(
+                    index=False
+                )
+            }
+            for kpi in MANIFEST_SQL
+        }
+    connection = duckdb.connect(str(root / "data" / "warehouse.duckdb"), read_only=True)
+    try:
+        expected = {
+            kpi: {period: float(value) for period, value in connection.execute(sql).fetchall()}
+            for kpi, sql in MANIFEST_SQL.items()
+        }
+    finally:
+        connection.close()
+    for kpi, by_hand in MANIFEST_BY_HAND.items():
+        assert expected[kpi] == pytest.approx(by_hand), kpi
+    for kpi, values in expected.items():
+        assert computed[kpi] == pytest.approx(values), kpi
