@@ -17,11 +17,14 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from gov_helpers import add_users, apply_as
 
 from fixtures_demo import build_small_demo, warehouse_path
+from kpibridge.model import Grain
 from kpibridge.model.governance import Restatement
+from kpibridge.services.governed_compute import governed_compute, governed_series
 from kpibridge.services.governed_scorecard import governed_scorecard
 from kpibridge.services.scorecard import Scorecard, ScorecardRow
 from kpibridge.services.workspace import Workspace
@@ -355,3 +358,77 @@ def test_no_store_or_no_versions_is_the_yaml(demo: Path, tmp_path: Path) -> None
         store.close()
     same_rows(card, plain, stamped=False)
     assert card.warehouse_queries == plain.warehouse_queries == logged
+
+
+def test_compute_and_the_kpi_series_take_each_month_from_its_versions(
+    governed: tuple[Path, Store],
+) -> None:
+    """``kpibridge compute`` and the KPI page's series with v2 from 2026-04 as reported: each
+    month's value from its own definition (hand SQL), stamped; the target band 50 before
+    April and 45 from April (bands ±5 %/15 % of the target, lower is better)."""
+    root, store = governed
+    edit_cac(root)
+    effective = date(2026, 4, 1)
+    with Workspace.open(root) as ws:
+        apply_as(
+            ws,
+            store,
+            "admin",
+            "display is brand",
+            effective=effective,
+            restatement=Restatement.AS_REPORTED,
+        )
+        frame = governed_compute(
+            ws,
+            store,
+            "cac",
+            Grain.MONTH,
+            start=date(2025, 10, 1),
+            end=date(2026, 10, 31),
+            today=TODAY,
+        )
+        series = governed_series(
+            ws,
+            store,
+            "cac",
+            Grain.MONTH,
+            start=date(2025, 10, 1),
+            end=date(2026, 10, 31),
+            today=TODAY,
+        )
+    before = hand_cac(root, without_display=False)
+    after = hand_cac(root, without_display=True)
+    got = {
+        pd.Timestamp(p).date(): (v, version)
+        for p, v, version in zip(
+            frame["period"], frame["value"], frame["definition_version"], strict=True
+        )
+    }
+    assert sorted(got) == sorted(before)
+    for month, (value, version) in got.items():
+        new = month >= effective
+        assert version == (2 if new else 1)
+        assert value == pytest.approx((after if new else before)[month], rel=1e-12)
+    assert list(series.values["value"]) == list(frame["value"])
+    band = {
+        pd.Timestamp(p).date(): (t, on, off)
+        for p, t, on, off in zip(
+            series.band["period"],
+            series.band["target"],
+            series.band["on_track_from"],
+            series.band["off_track_from"],
+            strict=True,
+        )
+    }
+    assert sorted(band) == sorted(before)
+    for month, (target, on_track_from, off_track_from) in band.items():
+        expected = 45.0 if month >= effective else 50.0
+        assert target == expected
+        assert on_track_from == pytest.approx(expected * 1.05)
+        assert off_track_from == pytest.approx(expected * 1.15)
+
+
+def test_compute_without_versions_is_the_yaml(demo: Path) -> None:
+    with Workspace.open(demo) as ws:
+        frame = governed_compute(ws, None, "cac", Grain.MONTH, by=["channel"])
+        pd.testing.assert_frame_equal(frame, ws.compute("cac", "month", by=["channel"]))
