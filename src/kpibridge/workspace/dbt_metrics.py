@@ -285,6 +285,11 @@ def _add_filtered(
     entry = dict(context.models[model].content["measures"][measure_name])
     combined = _conjunction(formulas)
     name = f"{label}_for_{mapped.kpi['id']}"
+    taken = {*context.models[model].content["measures"], *(added for _, added, _ in mapped.added)}
+    for number in range(2, len(taken) + 2):  # the same input filtered twice, differently
+        if name not in taken:
+            break
+        name = f"{label}_{number}_for_{mapped.kpi['id']}"
     entry["filter"] = combined
     entry["description"] = f"{measure_name} where {combined} (for dbt metric {mapped.kpi['id']})"
     mapped.added.append((model, name, entry))

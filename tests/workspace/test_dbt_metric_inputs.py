@@ -1,0 +1,99 @@
+"""Filtered metric inputs in a dbt import: kept as filtered measures, each under its own name,
+and nothing added for a metric that is not imported after all."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from kpibridge.workspace.dbt_import import DbtImport, read_dbt_project
+
+PROJECT = """\
+semantic_models:
+  - name: accounts
+    model: ref('accounts')
+    defaults:
+      agg_time_dimension: ds
+    entities:
+      - name: account
+        type: primary
+        expr: account_id
+    dimensions:
+      - name: ds
+        type: time
+        type_params:
+          time_granularity: day
+      - name: region
+        type: categorical
+    measures:
+      - name: balance
+        agg: sum
+metrics:
+  - name: balance
+    type: simple
+    type_params:
+      measure: balance
+  - name: west_balance
+    type: simple
+    type_params:
+      measure: balance
+    filter: "{{ Dimension('account__region') }} = 'west'"
+  - name: west_to_east
+    type: ratio
+    type_params:
+      numerator:
+        name: balance
+        filter: "{{ Dimension('account__region') }} = 'west'"
+      denominator:
+        name: balance
+        filter: "{{ Dimension('account__region') }} = 'east'"
+  - name: west_share_of_large
+    type: ratio
+    filter: "{{ Dimension('account__region') }} != 'north'"
+    type_params:
+      numerator: west_balance
+      denominator: balance
+  - name: half_of_missing
+    type: derived
+    type_params:
+      expr: west / 2 + missing
+      metrics:
+        - name: balance
+          alias: west
+          filter: "{{ Dimension('account__region') }} = 'west'"
+        - name: missing
+"""
+
+
+def _read(tmp_path: Path) -> tuple[DbtImport, dict[str, dict[str, Any]]]:
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "metrics.yml").write_text(textwrap.dedent(PROJECT))
+    read = read_dbt_project(tmp_path)
+    return read, read.models["accounts"]["measures"]
+
+
+def test_the_same_input_filtered_twice_gets_two_measures(tmp_path: Path) -> None:
+    read, measures = _read(tmp_path)
+    assert read.kpis["west_to_east"]["numerator"] == "accounts.balance_for_west_to_east"
+    assert read.kpis["west_to_east"]["denominator"] == "accounts.balance_2_for_west_to_east"
+    assert measures["balance_for_west_to_east"]["filter"] == "region = 'west'"
+    assert measures["balance_2_for_west_to_east"]["filter"] == "region = 'east'"
+
+
+def test_a_ratio_filter_on_a_filtered_simple_metric(tmp_path: Path) -> None:
+    """MetricFlow applies a ratio's filter on top of its inputs' own filters."""
+    read, measures = _read(tmp_path)
+    kpi = read.kpis["west_share_of_large"]
+    assert kpi["numerator"] == "accounts.west_balance_for_west_share_of_large"
+    assert kpi["denominator"] == "accounts.balance"  # unfiltered: the measure itself
+    assert kpi["filter"] == "region != 'north'"
+    assert measures["west_balance_for_west_share_of_large"]["filter"] == "region = 'west'"
+
+
+def test_nothing_is_added_for_a_metric_left_out(tmp_path: Path) -> None:
+    read, measures = _read(tmp_path)
+    assert "half_of_missing" not in read.kpis
+    assert not any("half_of_missing" in name for name in measures)
+    reasons = {gap.item: gap.reason for gap in read.unmapped}
+    assert reasons["metric half_of_missing"] == "uses missing, not imported"
