@@ -1,5 +1,6 @@
 """Filtered metric inputs in a dbt import: kept as filtered measures, each under its own name,
-and nothing added for a metric that is not imported after all."""
+and nothing added for a metric that is not imported after all; settings the importer does not
+know are noted, not dropped silently."""
 
 from __future__ import annotations
 
@@ -97,3 +98,25 @@ def test_nothing_is_added_for_a_metric_left_out(tmp_path: Path) -> None:
     assert not any("half_of_missing" in name for name in measures)
     reasons = {gap.item: gap.reason for gap in read.unmapped}
     assert reasons["metric half_of_missing"] == "uses missing, not imported"
+
+
+def test_settings_kpibridge_does_not_know_are_noted(tmp_path: Path) -> None:
+    (tmp_path / "models").mkdir()
+    extra = """\
+      - name: noted
+        type: simple
+        meta: {owner: finance}
+        owner_team: finance
+        type_params:
+          measure: balance
+          future_option: 3
+    """
+    text = textwrap.dedent(PROJECT) + textwrap.indent(textwrap.dedent(extra), "  ")
+    (tmp_path / "models" / "metrics.yml").write_text(text)
+    read = read_dbt_project(tmp_path)
+    assert read.kpis["noted"]["measure"] == "accounts.balance"
+    notes = {gap.reason for gap in read.unmapped if gap.item == "metric noted"}
+    assert notes == {  # meta is dbt metadata: not a gap
+        "owner_team ignored: not a MetricFlow metric setting kpibridge knows",
+        "type_params.future_option ignored: not a setting kpibridge knows",
+    }

@@ -25,6 +25,15 @@ from kpibridge.workspace.dbt_filters import translate_filter
 from kpibridge.workspace.dbt_models import MappedMeasure, MappedModel, description
 from kpibridge.workspace.dbt_sql import sql_to_formula
 
+_KNOWN_KEYS = frozenset(
+    {"name", "description", "label", "type", "type_params", "filter", "time_granularity"}
+    | {"meta", "config", "tags", "group"}  # dbt metadata, no bearing on the numbers
+)
+_KNOWN_TYPE_PARAMS = frozenset(
+    {"measure", "numerator", "denominator", "expr", "metrics", "window", "grain_to_date"}
+    | {"cumulative_type_params", "conversion_type_params"}
+    | {"input_measures"}  # derived by MetricFlow from the rest: nothing to map
+)
 _YEAR = re.compile(r"^\s*(1\s*years?|12\s*months?)\s*$", re.IGNORECASE)
 
 
@@ -66,6 +75,10 @@ def map_metric(node: CommentedMap, context: MetricContext) -> MappedMetric:
     mapped = MappedMetric(
         {"id": name, "name": str(node.get("label") or name), **description(node), "type": kind}
     )
+    for key in sorted(set(map(str, node)) - _KNOWN_KEYS):
+        mapped.note(f"{key} ignored: not a MetricFlow metric setting kpibridge knows", key)
+    for key in sorted(set(map(str, params)) - _KNOWN_TYPE_PARAMS):
+        mapped.note(f"type_params.{key} ignored: not a setting kpibridge knows")
     ignored = sorted(set(_keys(params)) & {"fill_nulls_with", "join_to_timespine"})
     if ignored:
         mapped.note(f"{', '.join(ignored)} ignored: kpibridge leaves periods without data empty")
