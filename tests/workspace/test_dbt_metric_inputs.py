@@ -1,6 +1,7 @@
 """Filtered metric inputs in a dbt import: kept as filtered measures, each under its own name,
 and nothing added for a metric that is not imported after all; settings the importer does not
-know are noted, not dropped silently."""
+know are noted, not dropped silently; a model whose measures each name their own time needs no
+default time."""
 
 from __future__ import annotations
 
@@ -120,3 +121,34 @@ def test_settings_kpibridge_does_not_know_are_noted(tmp_path: Path) -> None:
         "owner_team ignored: not a MetricFlow metric setting kpibridge knows",
         "type_params.future_option ignored: not a setting kpibridge knows",
     }
+
+
+def test_a_model_without_default_time_whose_measures_each_name_one(tmp_path: Path) -> None:
+    (tmp_path / "events.yml").write_text(
+        textwrap.dedent("""\
+        semantic_models:
+          - name: events
+            model: ref('events')
+            dimensions:
+              - {name: created_at, type: time, type_params: {time_granularity: day}}
+              - {name: closed_at, type: time, type_params: {time_granularity: day}}
+            measures:
+              - {name: opened, agg: sum, expr: '1', agg_time_dimension: created_at}
+              - {name: closed, agg: sum, expr: '1', agg_time_dimension: closed_at}
+          - name: no_time
+            model: ref('no_time')
+            dimensions:
+              - {name: created_at, type: time, type_params: {time_granularity: day}}
+            measures:
+              - {name: opened, agg: sum, expr: '1', agg_time_dimension: created_at}
+              - {name: other, agg: sum, expr: '1'}
+        """)
+    )
+    read = read_dbt_project(tmp_path)
+    assert read.models["events"]["time"] == "created_at"
+    assert read.models["events"]["measures"] == {
+        "opened": {"agg": "count"},
+        "closed": {"agg": "count", "time": "closed_at"},
+    }
+    reasons = {gap.item: gap.reason for gap in read.unmapped}
+    assert "no usable defaults.agg_time_dimension (none)" in reasons["semantic model no_time"]

@@ -79,6 +79,9 @@ def map_semantic_model(node: CommentedMap, gap: Gap) -> MappedModel | None:
     time_columns, dimensions, dimension_names = _dimensions(node, where, gap)
     entities, own = _entities(node, where, gap)
     default_time = str((node.get("defaults") or {}).get("agg_time_dimension") or "")
+    own_times = [str(m["agg_time_dimension"]) for m in measures if m.get("agg_time_dimension")]
+    if not default_time and own_times and len(own_times) == len(measures):
+        default_time = own_times[0]  # no default needed when every measure names its own
     if default_time not in time_columns:
         gap(
             node,
