@@ -296,6 +296,11 @@ def test_simple_manifest_maps_as_read_by_hand(manifests: Path, tmp_path: Path) -
             )
         ]
     assert "project configuration: time spine mf_time_spine_nanosecond" in gaps
+    # project_configuration.yaml: the day spine declares custom_granularities: [alien_day]
+    assert (
+        "custom granularities (alien_day)"
+        in gaps["project configuration: time spine mf_time_spine"][0][0]
+    )
 
     root = write_workspace(tmp_path / "ws")
     import_dbt(root, project)  # the written files pass the workspace's static checks

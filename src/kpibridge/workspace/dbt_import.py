@@ -180,12 +180,19 @@ def _configuration(item: _Node, result: DbtImport) -> None:
         for spine in item.node.get(key) or []:
             relation = spine.get("node_relation") or {}
             table = spine.get("location") or relation.get("alias") or "?"
+            custom = [str(g.get("name")) for g in spine.get("custom_granularities") or []]
+            reason = "not needed: kpibridge builds its own calendar of periods"
+            if custom:
+                reason += (
+                    f"; its custom granularities ({', '.join(custom)}) have no kpibridge "
+                    "equivalent (fiscal years: the workspace's fiscal_year_start)"
+                )
             result.unmapped.append(
                 Unmapped(
                     item.file,
                     int(spine.lc.line) + 1,
                     f"project configuration: time spine {table}",
-                    "not needed: kpibridge builds its own calendar of periods",
+                    reason,
                 )
             )
     for key in item.node:
