@@ -4,9 +4,11 @@ MetricFlow's files hold SQL; kpibridge's formula language is a small, safe subse
 (:mod:`kpibridge.metrics.formula`). Most SQL in real projects already is that subset —
 ``AND``, ``IS NOT NULL``, ``IN (…)``, ``COALESCE``, ``NULLIF`` — and the one common form that is
 not, ``CASE WHEN … THEN … ELSE … END`` (all over MetricFlow's tutorial project), has an exact
-twin, ``if(condition, then, else)``: a ``CASE`` without ``ELSE`` gives null, as in SQL, and a
-``CASE x WHEN v …`` compares ``x = v``. Everything else (casts, ``::``, warehouse functions) is
-left untranslated, and the caller reports it.
+twin, ``if(condition, then, else)``: a ``CASE`` without ``ELSE`` gives null, as in SQL; a
+``CASE x WHEN v …`` compares ``x = v``; a branch equal to what follows it is dropped
+(``if(c, x, x)`` is ``x``, even for a null ``c``), so an all-null CASE becomes ``null``.
+Everything else (casts, ``::``, warehouse functions) is left untranslated, and the caller
+reports it.
 """
 
 from __future__ import annotations
@@ -105,7 +107,9 @@ def _case(tokens: list[str]) -> str:
         raise ValueError("CASE without WHEN")
     result = otherwise
     for condition, value in reversed(branches):
-        result = f"if({condition}, {value}, {result})"
+        same = value == result or value.lower() == result.lower() == "null"
+        if not same:  # if(c, x, x) is x, whatever c (null included)
+            result = f"if({condition}, {value}, {result})"
     return result
 
 
