@@ -13,6 +13,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from gov_helpers import account, add_users, apply_as
@@ -21,7 +22,12 @@ from sqlalchemy import func, select, text
 from kpibridge.errors import GovernanceError, KpibridgeError
 from kpibridge.model.governance import Decision, ProposalStatus
 from kpibridge.model.rounds import Ballot
-from kpibridge.services.proposal_rounds import put_to_round, round_proposals, round_winner
+from kpibridge.services.proposal_rounds import (
+    ProposalRound,
+    put_to_round,
+    round_proposals,
+    round_winner,
+)
 from kpibridge.services.proposals import (
     ProposalPermissionError,
     ProposalStateError,
@@ -104,7 +110,7 @@ def competing(root: Path, store: Store) -> tuple[int, int]:
     return marketing, finance
 
 
-def to_round(root: Path, store: Store, username: str, **options: object):  # type: ignore[no-untyped-def]
+def to_round(root: Path, store: Store, username: str, **options: Any) -> ProposalRound:
     with Workspace.open(root) as ws:
         return put_to_round(
             store,
@@ -112,7 +118,7 @@ def to_round(root: Path, store: Store, username: str, **options: object):  # typ
             "cac",
             account=account(store, username),
             governance=load_governance(ws.definition),
-            **options,  # type: ignore[arg-type]
+            **options,
         )
 
 

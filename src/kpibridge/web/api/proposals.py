@@ -1,6 +1,7 @@
-"""Change proposals: list, show (with the impact preview) and decide; a KPI's versions and
-audit log. Reading needs any role; deciding follows the service's rules (member role and,
-except for comments, a seat) — refusals are 403, a decided proposal 409. Unsafe calls made
+"""Change proposals: list, show (with the impact preview), decide, and put a KPI's
+competing proposals to an alignment round (facilitators); a KPI's versions and audit log.
+Reading needs any role; deciding follows the service's rules (member role and, except for
+comments, a seat) — refusals are 403, a decided proposal 409. Unsafe calls made
 with the session cookie carry the CSRF token in ``X-CSRF-Token``."""
 
 from __future__ import annotations
