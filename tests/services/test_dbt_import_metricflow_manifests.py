@@ -120,6 +120,7 @@ APPROXIMATED = {  # imported, with a note on what differs
     "bookings_join_to_time_spine": "join_to_timespine ignored",
     "visit_buy_conversions": "fill_nulls_with ignored",
     "bookings_join_to_time_spine_with_tiered_filters": "compares the time column ds itself",
+    "visit_buy_conversion_rate_7days": "credited to the closest base event before it",
     "instant_booking_value_ratio": (
         "exact: the filter 'is_instant' on input booking_value_with_is_instant_constraint is "
         "kept in a measure added to model bookings_source: "
@@ -512,6 +513,9 @@ MANIFEST_SQL = {  # hand-written from simple_manifest's YAML, one query per KPI
         "THEN 1 ELSE 0 END) FROM fct_visits v GROUP BY 1"
     ),
 }
+# In these rows each user has at most one visit and one buy per 7 days, where kpibridge's
+# counting (base events converted) and MetricFlow's (conversions credited to the closest visit)
+# agree.
 MANIFEST_BY_HAND = {  # the same, worked out from the rows above
     "instant_booking_value_ratio": {date(2020, 1, 1): 130 / 180, date(2020, 2, 1): 0.0},
     "double_counted_delayed_bookings": {date(2020, 1, 1): 2, date(2020, 2, 1): 4},

@@ -236,6 +236,13 @@ def _conversion(
             reference = _add_filtered(measure, formulas, label, mapped, context)
         inputs.append(reference)
     calculation = str(conversion.get("calculation", "conversion_rate")).lower()
+    # MetricFlow: metricflow/plan_conversion/to_sql_plan/dataflow_to_subquery.py,
+    # visit_join_conversion_events_node (first_value over the closest base event)
+    mapped.note(
+        "kpibridge counts base events followed by a conversion within the window; MetricFlow "
+        "counts conversion events, each credited to the closest base event before it — the "
+        "same when an entity has at most one base event and one conversion per window"
+    )
     mapped.kpi.update(
         {
             "entity": str(conversion.get("entity")),
