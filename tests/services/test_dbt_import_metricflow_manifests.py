@@ -121,6 +121,7 @@ APPROXIMATED = {  # imported, with a note on what differs
     "visit_buy_conversions": "fill_nulls_with ignored",
     "bookings_join_to_time_spine_with_tiered_filters": "compares the time column ds itself",
     "visit_buy_conversion_rate_7days": "credited to the closest base event before it",
+    "instant_booking_value": "a period with rows but none passing the filter is 0 here",
     "instant_booking_value_ratio": (
         "exact: the filter 'is_instant' on input booking_value_with_is_instant_constraint is "
         "kept in a measure added to model bookings_source: "

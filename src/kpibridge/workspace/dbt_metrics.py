@@ -34,6 +34,11 @@ _KNOWN_TYPE_PARAMS = frozenset(
     | {"cumulative_type_params", "conversion_type_params"}
     | {"input_measures"}  # derived by MetricFlow from the rest: nothing to map
 )
+EMPTY_FILTER_NOTE = (
+    "a period with rows but none passing the filter is 0 here (an empty sum or count); "
+    "MetricFlow gives it no value unless fill_nulls_with: 0"
+)
+_ADDITIVE = frozenset({"sum", "count", "count_distinct"})
 _YEAR = re.compile(r"^\s*(1\s*years?|12\s*months?)\s*$", re.IGNORECASE)
 
 
@@ -63,6 +68,8 @@ class MappedMetric:
     kpi: dict[str, Any]
     notes: list[tuple[str, str]] = field(default_factory=list)
     added: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    filters_a_sum: bool = False
+    """A filter restricts a sum or count (see :data:`EMPTY_FILTER_NOTE`)."""
 
     def note(self, reason: str, key: str = "type_params") -> None:
         self.notes.append((key, reason))
@@ -99,6 +106,11 @@ def map_metric(node: CommentedMap, context: MetricContext) -> MappedMetric:
             _conversion(node, params, mapped, context)
         case _:
             raise UnmappableError(f"metric type {kind!r} is unknown", "type")
+    filled = "fill_nulls_with" in set(_keys(params))
+    if mapped.filters_a_sum and kind != "conversion" and not filled:
+        mapped.note(
+            EMPTY_FILTER_NOTE, "filter" if node.get("filter") is not None else "type_params"
+        )
     return mapped
 
 
@@ -330,6 +342,9 @@ def _filter(text: Any, measure: MappedMeasure, mapped: MappedMetric, context: Me
         raise UnmappableError(f"filter: {error}", "filter") from None
     for note in notes:
         mapped.note(note, "filter")
+    model, _, measure_name = measure.reference.partition(".")
+    if context.models[model].content["measures"][measure_name]["agg"] in _ADDITIVE:
+        mapped.filters_a_sum = True
     return formula
 
 
