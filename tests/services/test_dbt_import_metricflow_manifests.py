@@ -54,6 +54,7 @@ IMPORTED = {
     "instant_booking_fraction_of_max_value", "instant_booking_value_ratio",
     "double_counted_delayed_bookings", "bookings_per_lux_listing_derived",
     "visit_buy_conversion_rate_with_base_measure_filter",
+    "visit_buy_conversion_rate_with_filter",  # a conversion's filter applies to its base
 }  # fmt: skip
 NOT_IMPORTED = {  # metric → (part of) the reason
     "revenue_all_time": "over all of time",
@@ -102,7 +103,6 @@ NOT_IMPORTED = {  # metric → (part of) the reason
     "popular_listing_bookings_per_booker": "a metric inside a filter",
     "visit_buy_conversion_rate": "a conversion metric without a window",
     "visit_buy_conversion_rate_by_session": "constant_properties",
-    "visit_buy_conversion_rate_with_filter": "a filter on a conversion metric",
     "total_account_balance_first_day": "measure 'total_account_balance_first_day' was not",
     "current_account_balance_by_user": "measure 'current_account_balance_by_user' was not",
     "median_booking_value": "measure 'median_booking_value' was not imported",
@@ -148,6 +148,11 @@ FILTERED_MEASURES = {  # measures added for filtered inputs: (model.measure) →
         "count",
         None,
         "is_lux_latest",
+    ),
+    "visits_source.visits_for_visit_buy_conversion_rate_with_filter": (
+        "count",
+        None,
+        "referrer_id = 'fb_ad_1'",
     ),
     "visits_source.visits_for_visit_buy_conversion_rate_with_base_measure_filter": (
         "count",

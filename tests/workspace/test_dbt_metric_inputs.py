@@ -152,3 +152,30 @@ def test_a_model_without_default_time_whose_measures_each_name_one(tmp_path: Pat
     }
     reasons = {gap.item: gap.reason for gap in read.unmapped}
     assert "no usable defaults.agg_time_dimension (none)" in reasons["semantic model no_time"]
+
+
+def test_a_derived_metrics_filter_applies_to_every_input(tmp_path: Path) -> None:
+    """As in MetricFlow, whose derived-metric filter reaches each input metric."""
+    (tmp_path / "models").mkdir()
+    extra = """\
+      - name: west_net
+        type: derived
+        filter: "{{ Dimension('account__region') }} = 'west'"
+        type_params:
+          expr: gross - 10 * west
+          metrics:
+            - name: balance
+              alias: gross
+            - name: west_balance
+              alias: west
+    """
+    text = textwrap.dedent(PROJECT) + textwrap.indent(textwrap.dedent(extra), "  ")
+    (tmp_path / "models" / "metrics.yml").write_text(text)
+    read = read_dbt_project(tmp_path)
+    measures = read.models["accounts"]["measures"]
+    assert read.kpis["west_net"]["expr"] == (
+        "accounts.gross_for_west_net - 10 * accounts.west_for_west_net"
+    )
+    assert measures["gross_for_west_net"]["filter"] == "region = 'west'"
+    # west_balance's own filter and the derived metric's, both kept
+    assert measures["west_for_west_net"]["filter"] == "(region = 'west') and (region = 'west')"

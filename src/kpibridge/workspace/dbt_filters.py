@@ -51,6 +51,8 @@ def translate_filter(
 
     A list of filters (MetricFlow allows one) is their conjunction.
     """
+    if isinstance(text, list) and len(text) == 1:
+        text = text[0]
     if isinstance(text, list):
         parts = [translate_filter(item, model, time_column) for item in text]
         joined = " and ".join(f"({formula})" for formula, _ in parts)

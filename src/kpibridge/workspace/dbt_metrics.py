@@ -185,11 +185,7 @@ def _ratio(
 def _derived(
     node: CommentedMap, params: CommentedMap, mapped: MappedMetric, context: MetricContext
 ) -> None:
-    if node.get("filter") is not None:
-        raise UnmappableError(
-            "a filter on a derived metric is not supported (filter its inputs' own definitions)",
-            "filter",
-        )
+    outer = node.get("filter")  # MetricFlow applies it to every input
     replacements: dict[str, str] = {}
     for metric_input in params.get("metrics") or []:
         input_name = str(metric_input.get("name"))
@@ -200,9 +196,10 @@ def _derived(
             )
         alias = metric_input.get("alias")
         replacement = input_name
-        if metric_input.get("filter") is not None:
+        filters = [text for text in (metric_input.get("filter"), outer) if text is not None]
+        if filters:
             replacement, _ = _filtered_input(
-                input_name, metric_input["filter"], alias, mapped, context, f"input {input_name}"
+                input_name, filters, alias, mapped, context, f"input {input_name}"
             )
         window = metric_input.get("offset_window")
         if window is not None:
@@ -230,8 +227,6 @@ def _conversion(
     node: CommentedMap, params: CommentedMap, mapped: MappedMetric, context: MetricContext
 ) -> None:
     conversion = params.get("conversion_type_params") or {}
-    if node.get("filter") is not None:
-        raise UnmappableError("a filter on a conversion metric is not supported", "filter")
     if conversion.get("constant_properties"):
         raise UnmappableError(
             "constant_properties (matching base and conversion on a property) are not supported"
@@ -242,8 +237,13 @@ def _conversion(
     for key in ("base_measure", "conversion_measure"):
         measure, measure_filter = _measure_input(conversion.get(key), context, key)
         reference = measure.reference
-        if measure_filter is not None:
-            formulas = [_filter(measure_filter, measure, mapped, context)]
+        # MetricFlow applies the metric's own filter to the base only (dataflow_plan_builder.py,
+        # _build_input_recipes_for_conversion_metric: "Filters should only be applied to base
+        # metrics")
+        outer = node.get("filter") if key == "base_measure" else None
+        texts = [text for text in (measure_filter, outer) if text is not None]
+        if texts:
+            formulas = [_filter(text, measure, mapped, context) for text in texts]
             label = measure.reference.partition(".")[2]
             reference = _add_filtered(measure, formulas, label, mapped, context)
         inputs.append(reference)
