@@ -19,7 +19,7 @@ import pandas as pd
 from kpibridge.errors import GovernanceError
 from kpibridge.metrics.engine import KpiRequest, MetricEngine
 from kpibridge.model import KPI, Grain
-from kpibridge.services.kpi_detail import KpiSeries, kpi_series, target_band
+from kpibridge.services.kpi_detail import KpiSeries, kpi_series, targets_band
 from kpibridge.services.version_rules import KpiVersions, load_versions
 from kpibridge.services.workspace import Workspace
 from kpibridge.store import Store
@@ -64,19 +64,16 @@ def governed_series(
         return kpi_series(ws, kpi_id, grain, by, start, end)
     values = _governed_frame(ws, versions, grain, (by,) if by else (), start, end)
     fiscal = ws.settings.fiscal_year_start
-    bands = []
     latest = _latest_live(versions)
-    if grain is latest.review_every:
-        for period in sorted({pd.Timestamp(p).date() for p in values["period"]}):
-            if versions.definition_for(period) is None:
-                continue
-            kpi, _, _ = versions.judged_by(period, fiscal)
-            band = target_band(kpi, pd.Series([pd.Timestamp(period)]), fiscal)
-            if not band.empty:
-                bands.append(band)
-    columns = ["period", "target", "on_track_from", "off_track_from"]
-    band = pd.concat(bands, ignore_index=True) if bands else pd.DataFrame(columns=columns)
-    return KpiSeries(kpi_id, grain, by, values, band)
+    judged_by = versions.judge(fiscal)
+    periods = sorted({pd.Timestamp(p).date() for p in values["period"]})
+    targets = [
+        (period, judged_by(period)[2])
+        for period in periods
+        if grain is latest.review_every and versions.definition_for(period) is not None
+    ]
+    # the direction of the definition in force now (a version rarely turns it around)
+    return KpiSeries(kpi_id, grain, by, values, targets_band(latest.direction, targets))
 
 
 def _versions(store: Store | None, kpi_id: str, today: date | None) -> KpiVersions | None:

@@ -129,10 +129,12 @@ def _governed_row(
             else:
                 values.pop(period, None)
 
+    judged_by = found.judge(fiscal)
+
     def judge(period: date) -> tuple[KPI, Target | None]:
         if found.definition_for(period) is None:
-            return kpi, None
-        judged, _, target = found.judged_by(period, fiscal)
+            return kpi, None  # retired then: no target
+        judged, _, target = judged_by(period)
         return judged, target
 
     owner = found.definition_for(end)

@@ -68,12 +68,13 @@ def governed_values(
         if not row.retired
     }
     periods = sorted({period for history in histories.values() for period in history})
+    judged_by = versions.judge(fiscal)
     result = []
     for period in periods:
         owner = versions.definition_for(period)
         if owner is None:
             continue  # retired by then
-        kpi, target_version, target = versions.judged_by(period, fiscal)
+        kpi, target_version, target = judged_by(period)
         value = histories[owner.version].get(period)
         result.append(
             GovernedValue(

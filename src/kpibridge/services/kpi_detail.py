@@ -3,13 +3,14 @@ cadence, targets), what it can be cut by, and its values over time with the targ
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 
 from kpibridge.errors import UnknownNameError
-from kpibridge.model import KPI, Direction, Grain
+from kpibridge.model import KPI, Direction, Grain, Target
 from kpibridge.services.explain import Explanation
 from kpibridge.services.scorecard import target_for
 from kpibridge.services.workspace import Workspace
@@ -79,10 +80,22 @@ def kpi_series(
 def target_band(kpi: KPI, periods: pd.Series, fiscal_year_start: int) -> pd.DataFrame:
     """Per period with a target: the target and the values where the KPI stops being on
     track and becomes off track (the thresholds of :func:`kpibridge.model.status.status`)."""
-    sign = 1.0 if kpi.direction is Direction.HIGHER_IS_BETTER else -1.0
+    return targets_band(
+        kpi.direction,
+        [
+            (period, target_for(kpi, period, fiscal_year_start))
+            for period in sorted({pd.Timestamp(p).date() for p in periods})
+        ],
+    )
+
+
+def targets_band(
+    direction: Direction, targets: Iterable[tuple[date, Target | None]]
+) -> pd.DataFrame:
+    """:func:`target_band` from each period's own target (periods without one left out)."""
+    sign = 1.0 if direction is Direction.HIGHER_IS_BETTER else -1.0
     rows = []
-    for period in sorted({pd.Timestamp(p).date() for p in periods}):
-        target = target_for(kpi, period, fiscal_year_start)
+    for period, target in targets:
         if target is None:
             continue
         scale = abs(target.value) if target.value != 0 else 1.0

@@ -28,7 +28,7 @@ from kpibridge.report.review_charts import (
     theme_shares_spec,
 )
 from kpibridge.report.svg import vega_lite_to_svg
-from kpibridge.services.kpi_detail import target_band
+from kpibridge.services.kpi_detail import targets_band
 from kpibridge.services.review_pack import SECTIONS, KpiAnomalies, OffTrack, ReviewPack
 from kpibridge.services.workspace import Workspace
 
@@ -110,9 +110,7 @@ def _charts(ws: Workspace, pack: ReviewPack) -> dict[str, Markup]:
                     [(s.segment, s.contribution) for s in item.drivers.result.segments],
                     title=f"contribution to the change, by {item.drivers.dimension}",
                     value_format=item.row.format,
-                    higher_is_better=(
-                        ws.kpis[item.row.kpi].direction is Direction.HIGHER_IS_BETTER
-                    ),
+                    higher_is_better=item.row.direction is Direction.HIGHER_IS_BETTER,
                 )
             )
     for found in pack.anomalies:
@@ -129,7 +127,7 @@ def _history_spec(ws: Workspace, item: OffTrack) -> dict[str, Any]:
     values = pd.DataFrame(
         {"period": [p for p, _ in row.history], "value": [v for _, v in row.history]}
     )
-    band = target_band(ws.kpis[row.kpi], values["period"], ws.settings.fiscal_year_start)
+    band = targets_band(row.direction, row.history_targets)  # each period's target in force
     spec = kpi_chart_spec(values, title=row.name, value_format=row.format, band=band)
     spec["height"] = 180
     return spec

@@ -45,6 +45,8 @@ class ScorecardRow:
     """The target that applied to the previous period (a "newly met" target needs it)."""
     direction: Direction = Direction.HIGHER_IS_BETTER
     """The direction ``status`` was judged in (of the definition in force for ``period``)."""
+    history_targets: tuple[tuple[date, Target | None], ...] = field(default=())
+    """The target that applies to each period of ``history`` (for target bands)."""
 
     def as_record(self) -> dict[str, object]:
         """Plain JSON-ready form (dates as ``YYYY-MM-DD``)."""
@@ -180,6 +182,7 @@ def scorecard_row(
     judge = judge or (lambda when: (kpi, target_for(kpi, when, fiscal)))
     judged, target = judge(period) if period is not None else (kpi, None)
     before = judge(add_periods(period, -1, kpi.review_every))[1] if period else None
+    history = tuple(sorted(values.items()))
     return ScorecardRow(
         kpi=kpi.id,
         name=kpi.name,
@@ -196,11 +199,12 @@ def scorecard_row(
         change=change,
         target=target.value if target else None,
         status=status(value, target, judged.direction),
-        history=tuple(sorted(values.items())),
+        history=history,
         definition_version=versions[0],
         target_version=versions[1],
         previous_target=before.value if before else None,
         direction=judged.direction,
+        history_targets=tuple((when, judge(when)[1]) for when, _ in history),
     )
 
 

@@ -11,6 +11,7 @@ versions by effective date (targets are never restated; the first covers earlier
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -90,11 +91,24 @@ class KpiVersions:
         """The KPI as governed for ``period`` (its definition and target versions), the
         target version in force and the target that applies to the period. Call only for a
         period :meth:`definition_for` gives a definition."""
-        definition = self.definition_for(period)
-        assert definition is not None, f"{self.kpi_id}: no definition in force for {period}"
-        targets = self.targets_for(period)
-        kpi = self.kpi(definition, targets)
-        return kpi, targets, target_for(kpi, period, fiscal)
+        return self.judge(fiscal)(period)
+
+    def judge(self, fiscal: int) -> Callable[[date], tuple[KPI, TargetRow | None, Target | None]]:
+        """:meth:`judged_by` for many periods: each (definition, targets) pair is made into a
+        KPI once (validating a KPI costs about as much as judging a hundred periods)."""
+        made: dict[tuple[int, int | None], KPI] = {}
+
+        def judged_by(period: date) -> tuple[KPI, TargetRow | None, Target | None]:
+            definition = self.definition_for(period)
+            assert definition is not None, f"{self.kpi_id}: no definition in force for {period}"
+            targets = self.targets_for(period)
+            key = (definition.version, targets.version if targets else None)
+            if key not in made:
+                made[key] = self.kpi(definition, targets)
+            kpi = made[key]
+            return kpi, targets, target_for(kpi, period, fiscal)
+
+        return judged_by
 
 
 def load_versions(store: Store, as_of: date, kpi_id: str | None = None) -> dict[str, KpiVersions]:
