@@ -11,6 +11,7 @@ read back from the code under test.
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -399,3 +400,36 @@ def test_a_proposal_from_before_frozen_seats_freezes_at_its_first_action(
         entry = [e for e in read(session) if e.action == "proposal.seats_frozen"][-1]
         assert entry.actor == "sales"
         assert entry.detail["seats"] == [{"seat": "cfo", "holders": ["cfo"]}]
+
+
+def test_two_facilitators_at_once_open_one_round(app_store: Store, tmp_path: Path) -> None:
+    """Two facilitators press the button at the same moment: one round is opened, the other
+    gets a clear refusal (the open proposals are locked while a round is made)."""
+    root = tmp_path / "ws"
+    make_template(root)
+    with Workspace.open(root) as ws:
+        add_users(app_store, set(ws.stakeholders))
+        apply_as(ws, app_store, "admin", "the library as agreed")
+    competing(root, app_store)
+    start = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def press(username: str) -> None:
+        start.wait()
+        try:
+            outcomes[username] = to_round(
+                root, app_store, username, name=f"by-{username}"
+            ).round.name
+        except ProposalStateError as error:
+            outcomes[username] = f"refused: {error}"
+
+    threads = [threading.Thread(target=press, args=(user,)) for user in ("analyst", "ceo")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    opened = [value for value in outcomes.values() if not value.startswith("refused")]
+    refused = [value for value in outcomes.values() if value.startswith("refused")]
+    assert (len(opened), len(refused)) == (1, 1), outcomes
+    assert "already in the open round" in refused[0]
+    assert [stored.name for stored in list_stored_rounds(app_store)] == opened

@@ -19,7 +19,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from kpibridge.align.analyze import RoundAnalysis
 from kpibridge.errors import GovernanceError
@@ -95,85 +97,96 @@ def put_to_round(
             f"{account.username} is a {account.role.value}: only facilitators and admins put "
             "proposals to an alignment round"
         )
-    with store.transaction() as session:
-        proposals = list(
-            session.scalars(
-                select(Proposal)
-                .where(
-                    Proposal.kpi_id == kpi_id,
-                    Proposal.status == ProposalStatus.OPEN.value,
+    try:
+        with store.transaction() as session:
+            proposals = _lock_open_proposals(session, kpi_id)
+            if len(proposals) < 2:
+                found = f" (#{proposals[0].id})" if proposals else ""
+                raise GovernanceError(
+                    f"KPI {kpi_id!r} has {len(proposals)} open proposal(s){found}"
+                    ": an alignment round needs at least two competing ones "
+                    "(`kpibridge proposals list --kpi KPI --status open`)"
                 )
-                .order_by(Proposal.id)
-            )
-        )
-        if len(proposals) < 2:
-            found = f" (#{proposals[0].id})" if proposals else ""
-            raise GovernanceError(
-                f"KPI {kpi_id!r} has {len(proposals)} open proposal(s){found}"
-                ": an alignment round needs at least two competing ones "
-                "(`kpibridge proposals list --kpi KPI --status open`)"
-            )
-        busy = open_rounds_of(session, [p.id for p in proposals])
-        if busy:
-            raise ProposalStateError(
-                "; ".join(
-                    f"proposal {number} is already in the open round {round_name!r}"
-                    for number, round_name in sorted(busy.items())
+            busy = open_rounds_of(session, [p.id for p in proposals])
+            if busy:
+                raise ProposalStateError(
+                    "; ".join(
+                        f"proposal {number} is already in the open round {round_name!r}"
+                        for number, round_name in sorted(busy.items())
+                    )
+                    + ": close or adopt that round first"
                 )
-                + ": close or adopt that round first"
+            views = [proposal_view(session, p, ws.definition, governance) for p in proposals]
+            for proposal, view in zip(proposals, views, strict=True):
+                freeze_legacy_seats(session, proposal, view, actor=account.username)
+            authors = dict(
+                session.execute(
+                    select(User.username, User.stakeholder_id).where(
+                        User.username.in_([p.author for p in proposals])
+                    )
+                ).all()
             )
-        views = [proposal_view(session, p, ws.definition, governance) for p in proposals]
-        for proposal, view in zip(proposals, views, strict=True):
-            freeze_legacy_seats(session, proposal, view, actor=account.username)
-        authors = dict(
-            session.execute(
-                select(User.username, User.stakeholder_id).where(
-                    User.username.in_([p.author for p in proposals])
+            content = _kpi_content(ws, views)
+            round_name = name or _default_name(kpi_id, [p.id for p in proposals])
+            spec = parse_round(
+                {
+                    "id": round_name,
+                    "question": question or _default_question(kpi_id, content),
+                    "facilitator": account.stakeholder,
+                    "select": select_count,
+                    "participants": list(participants)
+                    if participants
+                    else default_participants(views, content, authors),
+                    "proposals": [
+                        _candidate(view, authors.get(view.author), content, ws) for view in views
+                    ],
+                    "deadline": deadline,
+                }
+            )
+            record = insert_new_round(session, ws, spec, actor=account.username)
+            for proposal in proposals:
+                session.add(
+                    ProposalRoundLink(
+                        round_id=record.id,
+                        proposal_id=proposal.id,
+                        candidate=candidate_id(proposal.id),
+                        revision=proposal.revision,
+                    )
                 )
-            ).all()
-        )
-        content = _kpi_content(ws, views)
-        round_name = name or _default_name(kpi_id, [p.id for p in proposals])
-        spec = parse_round(
-            {
-                "id": round_name,
-                "question": question or _default_question(kpi_id, content),
-                "facilitator": account.stakeholder,
-                "select": select_count,
-                "participants": list(participants)
-                if participants
-                else default_participants(views, content, authors),
-                "proposals": [
-                    _candidate(view, authors.get(view.author), content, ws) for view in views
-                ],
-                "deadline": deadline,
-            }
-        )
-        record = insert_new_round(session, ws, spec, actor=account.username)
-        for proposal in proposals:
-            session.add(
-                ProposalRoundLink(
-                    round_id=record.id,
-                    proposal_id=proposal.id,
-                    candidate=candidate_id(proposal.id),
-                    revision=proposal.revision,
+                session.flush()
+                audit.record(
+                    session,
+                    actor=account.username,
+                    action="proposal.round",
+                    entity="kpi",
+                    entity_id=kpi_id,
+                    detail={
+                        "proposal": proposal.id,
+                        "round": spec.id,
+                        "candidate": candidate_id(proposal.id),
+                        "revision": proposal.revision,
+                    },
                 )
-            )
-            session.flush()
-            audit.record(
-                session,
-                actor=account.username,
-                action="proposal.round",
-                entity="kpi",
-                entity_id=kpi_id,
-                detail={
-                    "proposal": proposal.id,
-                    "round": spec.id,
-                    "candidate": candidate_id(proposal.id),
-                    "revision": proposal.revision,
-                },
-            )
+    except IntegrityError:
+        # another round with this name, or these links, committed in the meantime
+        raise ProposalStateError(
+            f"another round was opened for {kpi_id!r} at the same time: look at the rounds "
+            "and try again"
+        ) from None
+
     return ProposalRound(get_round(store, spec.id), kpi_id, round_proposals(store, spec.id))
+
+
+def _lock_open_proposals(session: Session, kpi_id: str) -> list[Proposal]:
+    """The KPI's open proposals, locked so that two facilitators putting them to a round at
+    once queue up, and the second sees the first one's round. PostgreSQL: row locks. SQLite
+    ignores FOR UPDATE and takes its write lock at the first write: write first (a no-op)."""
+    is_open = (Proposal.kpi_id == kpi_id, Proposal.status == ProposalStatus.OPEN.value)
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(update(Proposal).where(*is_open).values(status=Proposal.status))
+    return list(
+        session.scalars(select(Proposal).where(*is_open).order_by(Proposal.id).with_for_update())
+    )
 
 
 def round_proposals(store: Store, name: str) -> tuple[RoundLink, ...]:
