@@ -78,6 +78,9 @@ def test_proposals_round_from_the_command_line(
         "proposals", "round", "cac", "--as", "boss", "--name", "again", code=1
     )
 
+    assert "in round cac-proposals-1-2 (open) as proposal-2, revision 1" in run(
+        "proposals", "show", "2", "--no-impact"
+    )
     proposal = json.loads(run("proposals", "show", "2", "--no-impact", "--format", "json"))
     assert [(r["round"], r["candidate"], r["adopted"]) for r in proposal["rounds"]] == [
         ("cac-proposals-1-2", "proposal-2", False)

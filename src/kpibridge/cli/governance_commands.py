@@ -515,6 +515,17 @@ def _print_view(view: ProposalView) -> None:
             state.seat.name, ", ".join(state.seat.holders), ", ".join(state.approved_by) or "—"
         )
     console.print(seats)
+    if not view.seats_frozen:
+        console.print(
+            "[yellow]made before decision rights were frozen: these seats follow "
+            "governance.yaml until the first decision or comment freezes them[/yellow]"
+        )
+    for link in view.rounds:
+        console.print(
+            f"in round {escape(link.round)} ({link.round_status}"
+            + (", adopted this proposal" if link.adopted else "")
+            + f") as {escape(link.candidate)}, revision {link.revision}"
+        )
     for decision in view.decisions:
         console.print(
             f"  {decision.at:%Y-%m-%d %H:%M} {escape(decision.username)} "
