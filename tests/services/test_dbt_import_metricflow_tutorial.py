@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import metricflow_wheels
 import pytest
 import typer
 from metricflow_wheels import DBT_METRICFLOW_WHEEL, TUTORIAL, extract
@@ -277,3 +278,11 @@ def test_import_command_on_the_tutorial(project: Path, root: Path) -> None:
     payload = json.loads(result.stdout)
     assert set(payload["kpis"]) == set(EXPECTED_KPIS)
     assert {gap["item"] for gap in payload["unmapped"]} == {gap[1] for gap in EXPECTED_GAPS}
+
+
+def test_a_missing_wheel_fails_and_says_how_to_fetch_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(metricflow_wheels, "CACHE", tmp_path / "empty")
+    with pytest.raises(pytest.fail.Exception, match=r"run `bash scripts/metricflow_examples\.sh`"):
+        metricflow_wheels.extract(DBT_METRICFLOW_WHEEL, TUTORIAL, tmp_path / "out")
