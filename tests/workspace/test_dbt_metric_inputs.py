@@ -179,3 +179,31 @@ def test_a_derived_metrics_filter_applies_to_every_input(tmp_path: Path) -> None
     assert measures["gross_for_west_net"]["filter"] == "region = 'west'"
     # west_balance's own filter and the derived metric's, both kept
     assert measures["west_for_west_net"]["filter"] == "(region = 'west') and (region = 'west')"
+
+
+def test_names_defined_twice_are_reported(tmp_path: Path) -> None:
+    model = """\
+    semantic_models:
+      - name: {name}
+        model: ref('{name}')
+        defaults: {{agg_time_dimension: ds}}
+        dimensions: [{{name: ds, type: time, type_params: {{time_granularity: day}}}}]
+        measures: [{{name: rows, agg: count, expr: '1'}}]
+    """
+    for file, name in (("a.yml", "first"), ("b.yml", "second"), ("c.yml", "first")):
+        (tmp_path / file).write_text(textwrap.dedent(model.format(name=name)))
+    (tmp_path / "m.yml").write_text(
+        "metrics: [{name: rows, type: simple, type_params: {measure: rows}}]"
+    )
+    read = read_dbt_project(tmp_path)
+    assert set(read.models) == {"first", "second"}
+    assert read.models["second"]["measures"] == {"rows": {"agg": "count"}}
+    assert read.kpis["rows"]["measure"] == "first.rows"
+    gaps = {(gap.file, gap.item, gap.dropped): gap.reason for gap in read.unmapped}
+    assert gaps == {
+        ("c.yml", "semantic model first", True): "defined twice; the first definition was kept",
+        ("b.yml", "semantic model second: measure rows", False): (
+            "imported, but metrics naming rows read the first model's (first.rows): measure "
+            "names must be unique"
+        ),
+    }

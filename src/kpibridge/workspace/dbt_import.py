@@ -44,7 +44,7 @@ _KPI: TypeAdapter[Any] = TypeAdapter(KPI)
 
 @dataclass(frozen=True, order=True)
 class Unmapped:
-    """Something of the dbt project that was left out or approximated, and why."""
+    """Something of the dbt project that was left out, or imported with a note, and why."""
 
     file: str
     line: int
@@ -98,8 +98,31 @@ def read_dbt_project(path: Path) -> DbtImport:
         if mapped is None:
             continue
         name = str(item.node.get("name"))
+        if name in models:
+            result.unmapped.append(
+                Unmapped(
+                    item.file,
+                    item.line(),
+                    f"semantic model {name}",
+                    "defined twice; the first definition was kept",
+                )
+            )
+            continue
+        for measure_name, measure in mapped.measures.items():
+            if measure_name in measures:  # MetricFlow requires unique measure names
+                result.unmapped.append(
+                    Unmapped(
+                        item.file,
+                        item.line(),
+                        f"semantic model {name}: measure {measure_name}",
+                        f"imported, but metrics naming {measure_name} read the first model's "
+                        f"({measures[measure_name].reference}): measure names must be unique",
+                        dropped=False,
+                    )
+                )
+            else:
+                measures[measure_name] = measure
         models[name] = mapped
-        measures.update(mapped.measures)
         result.models[name] = mapped.content
         result.sources[f"model:{name}"] = f"{item.file}:{item.line()}"
     for item in found.semantic_models:  # measures with create_metric: true become simple KPIs
