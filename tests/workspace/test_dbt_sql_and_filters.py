@@ -90,7 +90,7 @@ BOOKINGS = ModelNames(
     name="bookings_source",
     own_entities=frozenset({"booking"}),
     entity_columns={"listing": "listing_id", "guest": "guest_id"},
-    dimensions=frozenset({"is_instant", "kind"}),
+    dimensions=frozenset({"is_instant", "kind", "year"}),
     time_columns={"ds": "ds", "paid_at": "paid_at"},
 )
 FILTERS = [  # (MetricFlow filter, kpibridge filter)
@@ -103,6 +103,9 @@ FILTERS = [  # (MetricFlow filter, kpibridge filter)
     ("{{ TimeDimension('metric_time') }} >= '2020-01-02'", "pay_day >= '2020-01-02'"),
     ("{{ Dimension('metric_time').grain('day') }} >= '2020-01-02'", "pay_day >= '2020-01-02'"),
     ("{{ TimeDimension('booking__paid_at', 'day') }} < '2021-01-01'", "paid_at < '2021-01-01'"),
+    ("{{ TimeDimension('metric_time__day') }} < '2021-01-01'", "pay_day < '2021-01-01'"),
+    ("{{ Dimension('booking__paid_at__day') }} < '2021-01-01'", "paid_at < '2021-01-01'"),
+    ("{{ Dimension('booking__year') }} = 2020", "year = 2020"),  # a dimension named like a grain
     (["{{ Dimension('booking__is_instant') }}", "{{ Dimension('booking__kind') }} = 'a'"],
      "(is_instant) and (kind = 'a')"),
 ]  # fmt: skip
@@ -116,6 +119,7 @@ REFUSED = [  # (MetricFlow filter, part of the reason)
     ("{{ Entity('listing__host') }} IS NULL", "through a join"),
     ("{{ Metric('bookings', group_by=['listing']) }} > 2", "a metric inside a filter"),
     ("{{ TimeDimension('metric_time', 'month') }} = '2020-01-01'", "grain 'month'"),
+    ("{{ TimeDimension('metric_time__week') }} = '2020-01-06'", "grain 'week'"),
     ("{{ Dimension('booking__kind') }}::text = 'a'", "is not a kpibridge filter"),
     ("{% if x %}1{% endif %}", "Jinja"),
 ]

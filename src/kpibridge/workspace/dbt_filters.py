@@ -24,6 +24,8 @@ _JINJA = re.compile(
 _QUOTED = re.compile(r"""['"]([^'"]*)['"]""")
 _ENTITY_PATH = re.compile(r"entity_path\s*=\s*\[([^\]]*)\]")
 _GRAIN_METHOD = re.compile(r"\.\s*grain\s*\(\s*['\"](\w+)['\"]\s*\)")
+_GRAINS = {"day", "week", "month", "quarter", "year", "hour", "minute", "second"}
+_GRAINS |= {"millisecond", "microsecond", "nanosecond"}
 _DAY_OR_FINER = {"day", "hour", "minute", "second", "millisecond", "microsecond", "nanosecond"}
 
 
@@ -104,8 +106,11 @@ def _reference(match: re.Match[str], model: ModelNames, time_column: str) -> str
     if kind not in ("Dimension", "TimeDimension"):
         raise ValueError(f"{written}: {kind}(…) is not a MetricFlow filter reference")
     parts: list[str] = [*entity_path, *name.split("__")]
-    entities, dimension = parts[:-1], parts[-1]
     grain = quoted[1] if kind == "TimeDimension" and len(quoted) > 1 else None
+    time_names = {"metric_time", *model.time_columns}
+    if len(parts) > 1 and parts[-1].lower() in _GRAINS and parts[-2] in time_names:
+        grain, parts = parts[-1], parts[:-1]  # 'metric_time__month', 'booking__ds__day'
+    entities, dimension = parts[:-1], parts[-1]
     method = _GRAIN_METHOD.search(match.group("methods"))
     grain = method.group(1) if method else grain
     if dimension == "metric_time" and not entities:
