@@ -1,9 +1,11 @@
 """The web scorecard, KPI values and review pack apply the KPI versions of the app store, and
-forget what they remembered when a version is recorded (even with no YAML file touched)."""
+forget what they remembered when a version is recorded (even with no YAML file touched; the
+store is polled at most every ``STORE_POLL_SECONDS``)."""
 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -17,6 +19,7 @@ from web_gov_helpers import apply_as, build_governance_app, edit_kpi, signed_in
 from kpibridge.model.governance import Restatement
 from kpibridge.services.governance_apply import apply_workspace
 from kpibridge.services.governed_compute import governed_compute
+from kpibridge.services.live import STORE_POLL_SECONDS
 from kpibridge.services.versions import acting_account
 from kpibridge.services.workspace import Workspace
 
@@ -65,6 +68,7 @@ def test_rows_are_stamped_and_a_retirement_takes_the_kpi_off(app: FastAPI) -> No
         only="cac",
         retire=True,
     )
+    time.sleep(STORE_POLL_SECONDS)  # the app asks the store at most this often
     assert "cac" not in scorecard_rows(app)
     assert app.state.context.live.computed > computed_before
     assert 'data-kpi="cac"' not in client.get("/").text
