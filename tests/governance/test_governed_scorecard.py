@@ -26,6 +26,7 @@ from kpibridge.model import Grain
 from kpibridge.model.governance import Restatement
 from kpibridge.services.governed_compute import governed_compute, governed_series
 from kpibridge.services.governed_scorecard import governed_scorecard
+from kpibridge.services.governed_values import governed_values
 from kpibridge.services.scorecard import Scorecard, ScorecardRow
 from kpibridge.services.workspace import Workspace
 from kpibridge.store import Store
@@ -180,6 +181,13 @@ def test_as_reported_keeps_the_old_definition_before_its_date(
         (p, 45.0 if p >= date(2026, 4, 1) else 50.0) for p, _ in row.history
     ]
     assert row.previous_target == (45.0 if previous >= date(2026, 4, 1) else 50.0)
+    # `kpibridge versions cac --values` follows the same rules: the same months and stamps
+    with Workspace.open(root) as ws:
+        stamped = governed_values(ws, store, "cac", as_of=TODAY)
+    assert [(v.period, v.definition_version) for v in stamped] == [
+        (p, 2 if p >= date(2026, 4, 1) else 1) for p, _ in row.history
+    ]
+    assert [v.value for v in stamped] == pytest.approx([v for _, v in row.history], rel=1e-12)
     # the YAML alone (now v2 everywhere) restates the whole history: the difference is real
     assert cac_row(plain).history != row.history
     assert card.warehouse_queries == plain.warehouse_queries + queries_of_cac(root)
