@@ -103,7 +103,7 @@ def scorecard(
     database: DatabaseOption = None,
 ) -> None:
     """Every KPI: latest complete period, previous period, change, target and status (with
-    the KPI versions of the app store in force, when it has any: vN after the name)."""
+    the KPI versions of the app store in force, when it has any: column Ver)."""
     with Workspace.open(workspace) as ws:
         store = existing_store(ws, database)
         try:
@@ -128,6 +128,9 @@ def scorecard_table(rows: Sequence[ScorecardRow]) -> Table:
     for column in ("Value", "Previous", "Change", "Target"):
         table.add_column(column, justify="right", no_wrap=True)
     table.add_column("Status", no_wrap=True)
+    versioned = any(row.definition_version for row in rows)
+    if versioned:  # the definition version in force for the period (app store)
+        table.add_column("Ver", no_wrap=True, style="dim")
     by_goal: dict[str, list[ScorecardRow]] = {}
     for row in rows:
         by_goal.setdefault(row.goal or "(no goal)", []).append(row)
@@ -136,15 +139,14 @@ def scorecard_table(rows: Sequence[ScorecardRow]) -> Table:
         for row in members:
             style = STATUS_STYLE[row.status]
             table.add_row(
-                "  "
-                + escape(row.name)
-                + (f" [dim]v{row.definition_version}[/dim]" if row.definition_version else ""),
+                "  " + escape(row.name),
                 row.period_label or "—",
                 format_number(row.value, row.format),
                 format_number(row.previous, row.format),
                 f"{row.change:+.1%}" if row.change is not None else "—",
                 format_number(row.target, row.format),
                 f"[{style}]{row.status.value}[/{style}]",
+                *([f"v{row.definition_version}" if row.definition_version else "—"] * versioned),
             )
         table.rows[-1].end_section = True
     return table
