@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from kpibridge.align.report import to_markdown
-from kpibridge.cli.app_store import existing_store
+from kpibridge.cli.app_store import existing_store, opened_store
 from kpibridge.cli.errors import user_errors
 from kpibridge.cli.options import WorkspaceOption
 from kpibridge.cli.render import make_console
@@ -21,7 +21,15 @@ from kpibridge.services.proposal_round_links import RoundLink
 from kpibridge.services.proposal_rounds import round_proposals, round_winner
 from kpibridge.services.round_results import stored_round_analysis
 from kpibridge.services.rounds import analyze_round, list_rounds
-from kpibridge.services.stored_rounds import StoredRound, get_round, list_stored_rounds
+from kpibridge.services.stored_rounds import (
+    StoredRound,
+    adopt_round,
+    close_round,
+    get_round,
+    list_stored_rounds,
+    require_facilitator,
+)
+from kpibridge.services.versions import acting_account
 from kpibridge.services.workspace import Workspace
 
 console = make_console()
@@ -111,6 +119,63 @@ def results(
         console.print(Markdown(to_markdown(analysis)))
         if winner:
             console.print(f"[bold]{escape(winner.sentence())}[/bold]")
+
+
+ActorOption = Annotated[
+    str,
+    typer.Option(
+        "--as", envvar="KPIBRIDGE_USER", help="The app-store user acting (a facilitator)."
+    ),
+]
+
+
+@app.command("close")
+@user_errors
+def close_command(
+    name: Annotated[str, typer.Argument(help="A round in the app store (run on the web).")],
+    actor: ActorOption,
+    workspace: WorkspaceOption = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Stop taking ballots in a round of the app store (facilitators)."""
+    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+        require_facilitator(acting_account(store, actor), "close rounds")
+        closed = close_round(store, name, actor=actor)
+    console.print(
+        f"round [bold]{escape(closed.name)}[/bold] closed with {len(closed.round.ballots)} live "
+        "ballot(s)."
+    )
+
+
+@app.command("adopt")
+@user_errors
+def adopt_command(
+    name: Annotated[str, typer.Argument(help="A round in the app store (run on the web).")],
+    actor: ActorOption,
+    select: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--select",
+            help="A candidate to adopt (repeat, in order; default: the recommended set).",
+        ),
+    ] = None,
+    workspace: WorkspaceOption = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Adopt a round's outcome (facilitators); closes it if still open. For a round of
+    competing change proposals the winner gets a comment: its approval still needs every
+    seat of its decision rights."""
+    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+        require_facilitator(acting_account(store, actor), "adopt rounds")
+        chosen = list(select or [])
+        if not chosen:
+            stored = get_round(store, name)
+            analysis = stored_round_analysis(ws, stored, anonymous=False)
+            chosen = list(analysis.recommendation.selected)
+        adopted = adopt_round(store, name, chosen, actor=actor)
+    console.print(
+        f"round [bold]{escape(adopted.name)}[/bold] adopted: {escape(', '.join(chosen))}."
+    )
 
 
 def _stored_round(

@@ -22,8 +22,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from kpibridge.errors import KpibridgeError, UnknownNameError, closest_names
+from kpibridge.model.access import AccessRole, allows
 from kpibridge.model.people import Role
 from kpibridge.model.rounds import AudienceMember, Ballot, Proposal, Round
+from kpibridge.services.accounts import Account
 from kpibridge.services.proposal_round_links import record_adoption
 from kpibridge.services.workspace import Workspace
 from kpibridge.store import Store, audit
@@ -333,6 +335,15 @@ def propose_candidate(
         )
         session.flush()
         return _stored(session, record)
+
+
+def require_facilitator(account: Account, doing: str) -> None:
+    """Only facilitators (and admins) open, close and adopt rounds: the web routes check it
+    with their dependency, the CLI with this."""
+    if not allows(account.role, AccessRole.FACILITATOR):
+        raise RoundPermissionError(
+            f"{account.username} is a {account.role.value}: only facilitators and admins {doing}"
+        )
 
 
 def close_round(store: Store, name: str, *, actor: str) -> StoredRound:

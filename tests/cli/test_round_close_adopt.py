@@ -1,0 +1,107 @@
+"""``kpibridge round close`` and ``round adopt``: facilitators (and admins) only, with a
+readable error for everyone else; adopting with no ``--select`` takes the recommended set, and
+for competing change proposals it comments on the winner without approving it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from kpibridge.cli import governance_commands, round_commands, web_commands
+from kpibridge.model.rounds import Ballot
+from kpibridge.services.setup import create_workspace
+from kpibridge.services.stored_rounds import get_round, submit_ballot
+from kpibridge.store import Store
+
+ROUND = "cac-proposals-1-2"
+Invoke = Callable[..., str]
+
+
+@pytest.fixture
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Invoke:
+    app = typer.Typer()
+    for commands in (web_commands, governance_commands, round_commands):
+        commands.register(app)
+    root = tmp_path / "ws"
+    create_workspace(root)
+    monkeypatch.setenv("KPIBRIDGE_DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
+    monkeypatch.setenv("KPIBRIDGE_PASSWORD", "a long password")
+    runner = CliRunner()
+
+    def invoke(*arguments: str, code: int = 0) -> str:
+        result = runner.invoke(app, [*arguments, "-w", str(root)])
+        assert result.exit_code == code, result.output
+        assert "Traceback" not in result.output
+        return " ".join(result.output.split())
+
+    for username, role, stakeholder in (
+        ("boss", "admin", None),
+        ("cmo", "member", "cmo"),
+        ("cfo", "member", "cfo"),
+        ("analyst", "facilitator", "analytics-lead"),
+    ):
+        linked = ["--stakeholder", stakeholder] if stakeholder else []
+        invoke("user", "add", username, "--role", role, *linked)
+    invoke("apply", "--as", "boss", "-m", "the library")
+    cac = root / "kpis" / "cac.yaml"
+    original = cac.read_text()
+    for author, value in (("cmo", 45), ("cfo", 55)):
+        cac.write_text(original + f"targets: [{{value: {value}}}]\n")
+        invoke("propose", "cac", "--as", author, "-m", f"{author}'s CAC target")
+    invoke("proposals", "round", "cac", "--as", "analyst")
+    return invoke
+
+
+def _vote(database: str) -> None:
+    store = Store.open(database)
+    try:  # two of three rank the CFO's proposal first
+        for participant, first in (("cmo", 1), ("cfo", 2), ("analytics-lead", 2)):
+            ranking = (f"proposal-{first}", f"proposal-{3 - first}")
+            ballot = Ballot(participant=participant, ranking=tuple((c,) for c in ranking))
+            submit_ballot(store, ROUND, ballot, actor=participant, participant=participant)
+    finally:
+        store.close()
+
+
+def test_only_facilitators_close_and_adopt(run: Invoke, tmp_path: Path) -> None:
+    invoke = run
+    database = f"sqlite:///{tmp_path / 'app.db'}"
+    _vote(database)
+    refused = invoke("round", "close", ROUND, "--as", "cmo", code=1)
+    assert "cmo is a member: only facilitators and admins close rounds" in refused
+    assert "only facilitators and admins adopt rounds" in invoke(
+        "round", "adopt", ROUND, "--as", "cfo", code=1
+    )
+    store = Store.open(database)
+    try:
+        assert get_round(store, ROUND).status == "open"  # nothing happened
+    finally:
+        store.close()
+
+    closed = invoke("round", "close", ROUND, "--as", "analyst")
+    assert f"round {ROUND} closed with 3 live ballot(s)" in closed
+    assert "is closed, not open" in invoke("round", "close", ROUND, "--as", "analyst", code=1)
+    assert "proposal-9" in invoke(
+        "round", "adopt", ROUND, "--as", "boss", "--select", "proposal-9", code=1
+    )
+
+    adopted = invoke("round", "adopt", ROUND, "--as", "boss")
+    assert f"round {ROUND} adopted: proposal-2" in adopted
+    store = Store.open(database)
+    try:
+        stored = get_round(store, ROUND)
+        assert (stored.status, stored.adopted, stored.adopted_by) == (
+            "adopted",
+            ("proposal-2",),
+            "boss",
+        )
+    finally:
+        store.close()
+    shown = invoke("proposals", "show", "2", "--no-impact")
+    assert "proposal 2 · cac · new target · open ·" in shown  # adoption did not approve it
+    assert "the approvals of its decision rights are still needed" in shown
+    assert "was adopted already" in invoke("round", "adopt", ROUND, "--as", "boss", code=1)
