@@ -24,10 +24,12 @@ from gov_helpers import add_users, apply_as
 from fixtures_demo import build_small_demo, warehouse_path
 from kpibridge.model import Grain
 from kpibridge.model.governance import Restatement
+from kpibridge.services.governance_apply import SINCE_ALWAYS, apply_workspace
 from kpibridge.services.governed_compute import governed_compute, governed_series
 from kpibridge.services.governed_scorecard import governed_scorecard
 from kpibridge.services.governed_values import governed_values
 from kpibridge.services.scorecard import Scorecard, ScorecardRow
+from kpibridge.services.versions import acting_account, definition_history
 from kpibridge.services.workspace import Workspace
 from kpibridge.store import Store
 
@@ -448,3 +450,43 @@ def test_compute_without_versions_is_the_yaml(demo: Path) -> None:
     with Workspace.open(demo) as ws:
         frame = governed_compute(ws, None, "cac", Grain.MONTH, by=["channel"])
         pd.testing.assert_frame_equal(frame, ws.compute("cac", "month", by=["channel"]))
+
+
+def test_the_first_apply_is_in_force_since_always(demo: Path, tmp_path: Path) -> None:
+    """`apply` with no --effective: the library's first versions are in force since always,
+    so judging an earlier day keeps every KPI; a later change takes effect today."""
+    root = tmp_path / "demo"
+    shutil.copytree(demo, root)
+    store = Store.open(f"sqlite:///{tmp_path / 'app.db'}")
+    try:
+        with Workspace.open(root) as ws:
+            add_users(store, set(ws.stakeholders))
+            apply_workspace(
+                ws.definition,
+                store,
+                acting_account(store, "admin"),
+                message="the library",
+                effective_from=None,
+                restatement=Restatement.RESTATE,
+            )
+            earlier = date(2025, 6, 30)
+            card = governed_scorecard(ws, store, as_of=earlier)
+            plain = governed_scorecard(ws, None, as_of=earlier)
+        assert [row.kpi for row in card.rows] == [row.kpi for row in plain.rows]
+        assert {row.definition_version for row in card.rows} == {1}
+        cac = root / "kpis" / "cac.yaml"
+        cac.write_text(cac.read_text() + FILTER + "\n")
+        with Workspace.open(root) as ws:
+            apply_workspace(
+                ws.definition,
+                store,
+                acting_account(store, "admin"),
+                message="display out",
+                effective_from=None,
+                restatement=Restatement.AS_REPORTED,
+            )
+        with store.transaction() as session:
+            effective = [v.effective_from for v in definition_history(session, "cac")]
+        assert effective == [SINCE_ALWAYS, date.today()]
+    finally:
+        store.close()

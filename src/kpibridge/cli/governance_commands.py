@@ -65,14 +65,17 @@ def apply(
     workspace: WorkspaceOption = None,
     database: DatabaseOption = None,
 ) -> None:
-    """Turn workspace YAML edits into KPI versions (admins) or change proposals."""
+    """Turn workspace YAML edits into KPI versions (admins) or change proposals.
+
+    Without --effective a change takes effect today, except the first version of a KPI
+    applied by an admin (the library's first apply), which is in force since always."""
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         result = apply_workspace(
             ws.definition,
             store,
             acting_account(store, actor),
             message=message,
-            effective_from=_date(effective),
+            effective_from=_date(effective) if effective else None,
             restatement=restatement,
         )
     if output is OutputFormat.JSON:

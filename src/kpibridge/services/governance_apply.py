@@ -25,6 +25,8 @@ from kpibridge.workspace.definition import WorkspaceDefinition
 from kpibridge.workspace.governance_file import load_governance
 
 DEFAULT_ADMIN_MESSAGE = "applied from the workspace YAML"
+SINCE_ALWAYS = date(1900, 1, 1)
+"""Effective date of the library's first versions: before any data a KPI could cover."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ def apply_workspace(
     account: Account,
     *,
     message: str | None,
-    effective_from: date,
+    effective_from: date | None,
     restatement: Restatement,
     only: str | None = None,
     retire: bool = False,
@@ -61,7 +63,12 @@ def apply_workspace(
 ) -> ApplyResult:
     """Every change of the YAML against the store, in one transaction: versions when
     ``account`` is an admin (unless ``force_proposal``), else proposals. ``only``: just this
-    KPI; ``retire``: propose its retirement (it may still be in the YAML)."""
+    KPI; ``retire``: propose its retirement (it may still be in the YAML).
+
+    ``effective_from`` None: today — except a KPI's first version written directly (the
+    library's first ``apply``), which is in force :data:`SINCE_ALWAYS`: it describes the
+    definitions the team has used all along, so a scorecard judged on an earlier day keeps it.
+    """
     require_member(account, "apply or propose changes")
     governance = load_governance(definition)
     direct = account.role is AccessRole.ADMIN and not force_proposal
@@ -79,12 +86,13 @@ def apply_workspace(
         applied = []
         for change in found:
             if direct:
+                first = change.kind is ProposalKind.NEW_KPI and change.base_version is None
                 written = record_change(
                     session,
                     change,
                     author=account.username,
                     rationale=message or DEFAULT_ADMIN_MESSAGE,
-                    effective_from=effective_from,
+                    effective_from=effective_from or (SINCE_ALWAYS if first else date.today()),
                     restatement=restatement,
                 )
                 applied.append(Applied(change.kpi_id, change.kind, ", ".join(written)))
@@ -94,7 +102,7 @@ def apply_workspace(
                     change,
                     account=account,
                     rationale=message or "",
-                    effective_from=effective_from,
+                    effective_from=effective_from or date.today(),
                     restatement=restatement,
                     definition=definition,
                     governance=governance,
