@@ -17,10 +17,9 @@ from rich.table import Table
 
 from kpibridge.cli.app_store import opened_store
 from kpibridge.cli.errors import user_errors
-from kpibridge.cli.options import FormatOption, WorkspaceOption
+from kpibridge.cli.options import FormatOption, WorkspaceOption, parse_date
 from kpibridge.cli.render import OutputFormat, make_console
 from kpibridge.cli.web_commands import DatabaseOption
-from kpibridge.errors import GovernanceError
 from kpibridge.model.governance import Decision, ProposalStatus, Restatement, ReviewDecision
 from kpibridge.services.governance_apply import apply_workspace
 from kpibridge.services.governed_values import governed_values
@@ -75,7 +74,7 @@ def apply(
             store,
             acting_account(store, actor),
             message=message,
-            effective_from=_date(effective) if effective else None,
+            effective_from=parse_date(effective, "--effective"),
             restatement=restatement,
         )
     if output is OutputFormat.JSON:
@@ -568,12 +567,8 @@ def _number(value: float | None) -> str:
 
 
 def _date(text: str | None, option: str = "--effective") -> date:
-    if text is None:
-        return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise GovernanceError(f"{option} {text!r} is not a date: write YYYY-MM-DD") from None
+    """The option's date, today when not given."""
+    return parse_date(text, option) or date.today()
 
 
 def register(parent: typer.Typer) -> None:

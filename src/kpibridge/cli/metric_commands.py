@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date
 from typing import Annotated
 
 import typer
@@ -14,7 +13,7 @@ from rich.table import Table
 
 from kpibridge.cli.app_store import existing_store
 from kpibridge.cli.errors import user_errors
-from kpibridge.cli.options import FormatOption, WorkspaceOption
+from kpibridge.cli.options import FormatOption, WorkspaceOption, parse_date
 from kpibridge.cli.render import (
     STATUS_STYLE,
     OutputFormat,
@@ -23,7 +22,6 @@ from kpibridge.cli.render import (
     print_frame,
 )
 from kpibridge.cli.web_commands import DatabaseOption
-from kpibridge.errors import KpibridgeError
 from kpibridge.model import Grain
 from kpibridge.services.governed_compute import governed_compute
 from kpibridge.services.governed_scorecard import governed_scorecard
@@ -107,7 +105,7 @@ def scorecard(
     with Workspace.open(workspace) as ws:
         store = existing_store(ws, database)
         try:
-            card = governed_scorecard(ws, store, _as_of(as_of))
+            card = governed_scorecard(ws, store, parse_date(as_of, "--as-of"))
         finally:
             if store is not None:
                 store.close()
@@ -150,15 +148,6 @@ def scorecard_table(rows: Sequence[ScorecardRow]) -> Table:
             )
         table.rows[-1].end_section = True
     return table
-
-
-def _as_of(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise KpibridgeError(f"--as-of {text!r} is not a date: write YYYY-MM-DD") from None
 
 
 def register(app: typer.Typer) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +10,7 @@ from rich.markup import escape
 
 from kpibridge.cli.app_store import existing_store
 from kpibridge.cli.errors import user_errors
-from kpibridge.cli.options import WorkspaceOption
+from kpibridge.cli.options import WorkspaceOption, parse_date
 from kpibridge.cli.render import make_console
 from kpibridge.cli.web_commands import DatabaseOption
 from kpibridge.errors import KpibridgeError
@@ -48,7 +47,9 @@ def report(
     with Workspace.open(workspace) as ws:
         store = existing_store(ws, database)
         try:
-            pack = build_review_pack(ws, store, as_of=_date(as_of), round_name=round_name)
+            pack = build_review_pack(
+                ws, store, as_of=parse_date(as_of, "--as-of"), round_name=round_name
+            )
             write_review(ws, pack, out)
         finally:
             if store is not None:
@@ -57,15 +58,6 @@ def report(
     console.print(f"wrote [bold]{escape(str(out))}[/bold]: {len(pack.rows)} KPIs ({counts})")
     for section, reason in pack.missing.items():
         console.print(f"  [yellow]{section}[/yellow]: {escape(reason)}")
-
-
-def _date(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise KpibridgeError(f"--as-of {text!r} is not a date: write YYYY-MM-DD") from None
 
 
 def register(parent: typer.Typer) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Annotated
 
 import typer
@@ -11,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from kpibridge.cli.errors import user_errors
-from kpibridge.cli.options import FormatOption, WorkspaceOption
+from kpibridge.cli.options import FormatOption, WorkspaceOption, parse_date
 from kpibridge.cli.render import OutputFormat, make_console
 from kpibridge.services.voice import (
     SOURCES,
@@ -80,7 +79,7 @@ def themes_command(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Themes with their share, sentiment and a verbatim, and the emerging themes."""
-    start = date.fromisoformat(since) if since else None
+    start = parse_date(since, "--since")
     with Workspace.open(workspace) as ws:
         report = themes_report(ws, since=start, source=source, grain=_grain(grain))
     if output is OutputFormat.JSON:
