@@ -7,92 +7,41 @@ scripts/test.sh installs /usr/bin/chromium; without it these tests fail (they ne
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from web_helpers import PASSWORD
 
+from browser_support import launch_chromium, open_page, serve, submit_sign_in
+
 pytestmark = pytest.mark.browser
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
 def server(web_app: FastAPI) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(web_app, host="127.0.0.1", port=port, log_level="warning")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
+    with serve(web_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    assert CHROMIUM.exists(), "install Debian's chromium (scripts/test.sh does)"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=ARGS, headless=True
-        )
+    with launch_chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
-    opened = context.new_page()
-    opened.problems = []  # type: ignore[attr-defined]
-    opened.on(
-        "console",
-        lambda message: (
-            opened.problems.append(f"console {message.type}: {message.text}")  # type: ignore[attr-defined]
-            if message.type == "error"
-            else None
-        ),
-    )
-    opened.on("pageerror", lambda error: opened.problems.append(f"page error: {error}"))  # type: ignore[attr-defined]
-    opened.on(
-        "request",
-        lambda request: (
-            opened.problems.append(f"off-site request: {request.url}")  # type: ignore[attr-defined]
-            if urlparse(request.url).hostname not in {"127.0.0.1", "localhost"}
-            and not request.url.startswith(("data:", "blob:"))
-            else None
-        ),
-    )
-    yield opened
-    context.close()
+    with open_page(browser) as (opened, problems):
+        opened.problems = problems  # type: ignore[attr-defined]
+        yield opened
 
 
 def sign_in(page: Page, server: str, username: str = "viewer") -> None:
     page.goto(server + "/")
     assert "/login" in page.url
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    submit_sign_in(page, username, PASSWORD)
     page.wait_for_url(server + "/")
 
 

@@ -9,23 +9,19 @@ scripts/test.sh installs /usr/bin/chromium; without it these tests fail (they ne
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from web_gov_helpers import build_governance_app, propose
 from web_helpers import PASSWORD
 
+import browser_support
+from browser_support import launch_chromium, open_page, serve
+
 pytestmark = pytest.mark.browser
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
@@ -42,62 +38,25 @@ def round_app(demo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 @pytest.fixture(scope="module")
 def server(round_app: FastAPI) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    uv = uvicorn.Server(uvicorn.Config(round_app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
+    with serve(round_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    assert CHROMIUM.exists(), "install Debian's chromium (scripts/test.sh does)"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=ARGS, headless=True
-        )
+    with launch_chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1300, "height": 900})
-    opened = context.new_page()
-    problems: list[str] = []
-    opened.on(
-        "console",
-        lambda message: problems.append(message.text) if message.type == "error" else None,
-    )
-    opened.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    opened.on(
-        "request",
-        lambda request: (
-            problems.append(f"off-site request: {request.url}")
-            if urlparse(request.url).hostname not in {"127.0.0.1", "localhost"}
-            and not request.url.startswith(("data:", "blob:"))
-            else None
-        ),
-    )
-    opened.problems = problems  # type: ignore[attr-defined]
-    yield opened
-    context.close()
+    with open_page(browser, viewport={"width": 1300, "height": 900}) as (opened, problems):
+        opened.problems = problems  # type: ignore[attr-defined]
+        yield opened
 
 
 def sign_in(page: Page, server: str, username: str) -> None:
-    page.goto(server + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(server + "/")
+    browser_support.sign_in(page, server + "/login", username, PASSWORD, server + "/")
 
 
 def test_members_see_no_button(page: Page, server: str, round_app: FastAPI) -> None:

@@ -6,30 +6,19 @@ stays free of errors. scripts/test.sh installs /usr/bin/chromium (these tests ne
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from sqlalchemy import text
 from web_helpers import PASSWORD
 from web_round_helpers import open_small_round
 
+import browser_support
+from browser_support import launch_chromium, open_page, serve
+
 pytestmark = pytest.mark.browser
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
@@ -41,61 +30,25 @@ def rounds_app(make_app: Callable[..., FastAPI]) -> FastAPI:
 
 @pytest.fixture(scope="module")
 def server(rounds_app: FastAPI) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    uv = uvicorn.Server(
-        uvicorn.Config(rounds_app, host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
+    with serve(rounds_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    assert CHROMIUM.exists(), "install Debian's chromium (scripts/test.sh does)"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with launch_chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
-    opened = context.new_page()
-    problems: list[str] = []
-    opened.on(
-        "console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None
-    )
-    opened.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    opened.on(
-        "request",
-        lambda r: (
-            problems.append(f"off-site request: {r.url}")
-            if urlparse(r.url).hostname not in {"127.0.0.1", "localhost"}
-            and not r.url.startswith(("data:", "blob:"))
-            else None
-        ),
-    )
-    opened.problems = problems  # type: ignore[attr-defined]
-    yield opened
-    context.close()
+    with open_page(browser) as (opened, problems):
+        opened.problems = problems  # type: ignore[attr-defined]
+        yield opened
 
 
 def sign_in(page: Page, server: str, username: str, then: str) -> None:
-    page.goto(server + then)
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(server + then)
+    browser_support.sign_in(page, server + then, username, PASSWORD, server + then)
 
 
 def order(page: Page) -> list[str]:
@@ -191,21 +144,11 @@ def test_without_javascript_the_positions_are_typed(
 ) -> None:
     """The plain form: position fields show, equal numbers tie, an empty one is unranked."""
     open_small_round(rounds_app, id="plain")  # its own round: the others close 'small'
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    try:
-        page.goto(server + "/rounds/plain")
-        page.fill("input[name=username]", "admin")  # the ceo: not a participant
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(server + "/rounds/plain")
+    with open_page(browser, java_script_enabled=False) as (page, _):
+        sign_in(page, server, "admin", "/rounds/plain")  # the ceo: not a participant
         assert page.locator("#ballot-form").count() == 0
-        context.clear_cookies()
-        page.goto(server + "/rounds/plain")
-        page.fill("input[name=username]", "member")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(server + "/rounds/plain")
+        page.context.clear_cookies()
+        sign_in(page, server, "member", "/rounds/plain")
         assert page.is_visible("input[name='position.roas']")
         assert page.is_hidden("button.move.up >> nth=0")
         for candidate in ("cac", "roas", "nps", "conversion_rate"):
@@ -216,5 +159,3 @@ def test_without_javascript_the_positions_are_typed(
         page.click("button.primary")
         page.wait_for_url(server + "/rounds/plain?saved=1")
         assert live_ranking(rounds_app, "cmo", "plain") == [["roas"], ["cac", "conversion_rate"]]
-    finally:
-        context.close()

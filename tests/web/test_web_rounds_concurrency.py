@@ -5,19 +5,17 @@ is stored exactly once, and each participant has exactly one live ballot."""
 from __future__ import annotations
 
 import shutil
-import socket
 import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import text
 
+from browser_support import serve
 from kpibridge.model.access import AccessRole
 from kpibridge.services.accounts import add_user, create_token
 from kpibridge.services.stored_rounds import create_round, parse_round
@@ -75,21 +73,10 @@ def served(crowd_root: Path, database_url: str) -> Iterator[tuple[FastAPI, str, 
         }
     )
     create_round(context.store, context.live.workspace, spec, actor="test")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
     try:
-        yield app, f"http://127.0.0.1:{port}", tokens
+        with serve(app) as url:
+            yield app, url, tokens
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         context.store.close()
         context.live.close()
 
