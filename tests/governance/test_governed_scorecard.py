@@ -19,17 +19,17 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from gov_helpers import add_users, apply_as
+from gov_helpers import add_users, apply_as, expected_status
 
 from fixtures_demo import build_small_demo, warehouse_path
 from kpibridge.model import Grain
 from kpibridge.model.governance import Restatement
-from kpibridge.services.governance_apply import SINCE_ALWAYS, apply_workspace
+from kpibridge.services.governance_apply import SINCE_ALWAYS
 from kpibridge.services.governed_compute import governed_compute, governed_series
 from kpibridge.services.governed_scorecard import governed_scorecard
 from kpibridge.services.governed_values import governed_values
 from kpibridge.services.scorecard import Scorecard, ScorecardRow
-from kpibridge.services.versions import acting_account, definition_history
+from kpibridge.services.versions import definition_history
 from kpibridge.services.workspace import Workspace
 from kpibridge.store import Store
 
@@ -92,15 +92,6 @@ def hand_cac(root: Path, *, without_display: bool, as_of: date | None = None) ->
     return {month: value for month, value in rows if first_month <= month <= last_month}
 
 
-def expected_status(value: float, target: float) -> str:
-    shortfall = (value - target) / abs(target)
-    if shortfall <= 0.05:
-        return "on track"
-    if shortfall <= 0.15:
-        return "at risk"
-    return "off track"
-
-
 def edit_cac(root: Path, *, definition: bool = True, target: float | None = 45.0) -> None:
     cac = root / "kpis" / "cac.yaml"
     text = cac.read_text()
@@ -109,6 +100,23 @@ def edit_cac(root: Path, *, definition: bool = True, target: float | None = 45.0
     if target is not None:
         text = text.replace("value: 50.0", f"value: {target}")
     cac.write_text(text)
+
+
+def record_cac(
+    root: Path,
+    store: Store,
+    message: str,
+    *,
+    effective: date,
+    restatement: Restatement = Restatement.RESTATE,
+    definition: bool = True,
+    target: float | None = 45.0,
+) -> None:
+    """Edit ``cac.yaml`` as :func:`edit_cac` does and record the edit, by ``admin``, as CAC's
+    next version taking effect on ``effective``."""
+    edit_cac(root, definition=definition, target=target)
+    with Workspace.open(root) as ws:
+        apply_as(ws, store, "admin", message, effective=effective, restatement=restatement)
 
 
 def scorecard_of(
@@ -150,16 +158,13 @@ def test_as_reported_keeps_the_old_definition_before_its_date(
     latest month is judged against v2's target 45. The YAML's scorecard's warehouse queries
     plus one computation of CAC: the months v1 keeps, computed under v1."""
     root, store = governed
-    edit_cac(root)
-    with Workspace.open(root) as ws:
-        apply_as(
-            ws,
-            store,
-            "admin",
-            "display is brand",
-            effective=date(2026, 4, 1),
-            restatement=Restatement.AS_REPORTED,
-        )
+    record_cac(
+        root,
+        store,
+        "display is brand",
+        effective=date(2026, 4, 1),
+        restatement=Restatement.AS_REPORTED,
+    )
     card, plain, _ = scorecard_of(root, store)
     before = hand_cac(root, without_display=False)
     after = hand_cac(root, without_display=True)
@@ -197,16 +202,9 @@ def test_as_reported_keeps_the_old_definition_before_its_date(
 
 def test_restate_changes_every_period_at_no_extra_cost(governed: tuple[Path, Store]) -> None:
     root, store = governed
-    edit_cac(root)
-    with Workspace.open(root) as ws:
-        apply_as(
-            ws,
-            store,
-            "admin",
-            "display is brand",
-            effective=date(2026, 4, 1),
-            restatement=Restatement.RESTATE,
-        )
+    record_cac(
+        root, store, "display is brand", effective=date(2026, 4, 1), restatement=Restatement.RESTATE
+    )
     card, plain, _ = scorecard_of(root, store)
     row = cac_row(card)
     check_history(row, hand_cac(root, without_display=True))
@@ -220,31 +218,21 @@ def test_a_version_shows_only_from_its_effective_date(governed: tuple[Path, Stor
     restate every month. On 2026-10-15 (last complete month September) v2 is in effect and
     restates every month, with target 45 from September."""
     root, store = governed
-    edit_cac(root)
-    with Workspace.open(root) as ws:
-        apply_as(
-            ws,
-            store,
-            "admin",
-            "display is brand",
-            effective=date(2026, 9, 1),
-            restatement=Restatement.RESTATE,
-        )
-    early, _, _ = scorecard_of(root, store, date(2026, 8, 20))
-    row = cac_row(early)
-    expected = hand_cac(root, without_display=False, as_of=date(2026, 8, 20))
-    check_history(row, expected)
-    assert row.period == date(2026, 7, 1)
-    assert (row.definition_version, row.target_version, row.target) == (1, 1, 50.0)
-    assert row.status.value == expected_status(expected[row.period], 50.0)
-
-    late, _, _ = scorecard_of(root, store, date(2026, 10, 15))
-    row = cac_row(late)
-    after = hand_cac(root, without_display=True, as_of=date(2026, 10, 15))
-    check_history(row, after)
-    assert row.period == date(2026, 9, 1)
-    assert (row.definition_version, row.target_version, row.target) == (2, 2, 45.0)
-    assert row.status.value == expected_status(after[row.period], 45.0)
+    record_cac(
+        root, store, "display is brand", effective=date(2026, 9, 1), restatement=Restatement.RESTATE
+    )
+    # judged on, v2 in effect, last complete month, (definition version, target version, target)
+    for as_of, in_effect, period, stamps in (
+        (date(2026, 8, 20), False, date(2026, 7, 1), (1, 1, 50.0)),
+        (date(2026, 10, 15), True, date(2026, 9, 1), (2, 2, 45.0)),
+    ):
+        card, _, _ = scorecard_of(root, store, as_of)
+        row = cac_row(card)
+        expected = hand_cac(root, without_display=in_effect, as_of=as_of)
+        check_history(row, expected)
+        assert row.period == period, as_of
+        assert (row.definition_version, row.target_version, row.target) == stamps, as_of
+        assert row.status.value == expected_status(expected[row.period], stamps[2]), as_of
 
 
 @pytest.mark.parametrize(
@@ -267,9 +255,7 @@ def test_target_versions_by_date(
 ) -> None:
     """A new target only (52 instead of 50): the definition stays v1 and costs no query."""
     root, store = governed
-    edit_cac(root, definition=False, target=52.0)
-    with Workspace.open(root) as ws:
-        apply_as(ws, store, "admin", "tighter", effective=effective)
+    record_cac(root, store, "tighter", effective=effective, definition=False, target=52.0)
     card, plain, _ = scorecard_of(root, store, as_of)
     row = cac_row(card)
     values = hand_cac(root, without_display=False, as_of=as_of)
@@ -289,9 +275,7 @@ def test_target_version_flips_the_status(governed: tuple[Path, Store]) -> None:
     assert expected_status(value[last], 60.0) == "on track"
     unchanged, _, _ = scorecard_of(root, store)
     assert cac_row(unchanged).status.value == expected_status(value[last], 50.0)
-    edit_cac(root, definition=False, target=60.0)
-    with Workspace.open(root) as ws:
-        apply_as(ws, store, "admin", "looser", effective=last)
+    record_cac(root, store, "looser", effective=last, definition=False, target=60.0)
     card, _, _ = scorecard_of(root, store)
     assert cac_row(card).status.value == "on track"
 
@@ -385,35 +369,14 @@ def test_compute_and_the_kpi_series_take_each_month_from_its_versions(
     month's value from its own definition (hand SQL), stamped; the target band 50 before
     April and 45 from April (bands ±5 %/15 % of the target, lower is better)."""
     root, store = governed
-    edit_cac(root)
     effective = date(2026, 4, 1)
+    record_cac(
+        root, store, "display is brand", effective=effective, restatement=Restatement.AS_REPORTED
+    )
+    start, end = date(2025, 10, 1), date(2026, 10, 31)
     with Workspace.open(root) as ws:
-        apply_as(
-            ws,
-            store,
-            "admin",
-            "display is brand",
-            effective=effective,
-            restatement=Restatement.AS_REPORTED,
-        )
-        frame = governed_compute(
-            ws,
-            store,
-            "cac",
-            Grain.MONTH,
-            start=date(2025, 10, 1),
-            end=date(2026, 10, 31),
-            today=TODAY,
-        )
-        series = governed_series(
-            ws,
-            store,
-            "cac",
-            Grain.MONTH,
-            start=date(2025, 10, 1),
-            end=date(2026, 10, 31),
-            today=TODAY,
-        )
+        frame = governed_compute(ws, store, "cac", Grain.MONTH, start=start, end=end, today=TODAY)
+        series = governed_series(ws, store, "cac", Grain.MONTH, start=start, end=end, today=TODAY)
     before = hand_cac(root, without_display=False)
     after = hand_cac(root, without_display=True)
     got = {
@@ -461,14 +424,7 @@ def test_the_first_apply_is_in_force_since_always(demo: Path, tmp_path: Path) ->
     try:
         with Workspace.open(root) as ws:
             add_users(store, set(ws.stakeholders))
-            apply_workspace(
-                ws.definition,
-                store,
-                acting_account(store, "admin"),
-                message="the library",
-                effective_from=None,
-                restatement=Restatement.RESTATE,
-            )
+            apply_as(ws, store, "admin", "the library", effective=None)
             earlier = date(2025, 6, 30)
             card = governed_scorecard(ws, store, as_of=earlier)
             plain = governed_scorecard(ws, None, as_of=earlier)
@@ -477,12 +433,12 @@ def test_the_first_apply_is_in_force_since_always(demo: Path, tmp_path: Path) ->
         cac = root / "kpis" / "cac.yaml"
         cac.write_text(cac.read_text() + FILTER + "\n")
         with Workspace.open(root) as ws:
-            apply_workspace(
-                ws.definition,
+            apply_as(
+                ws,
                 store,
-                acting_account(store, "admin"),
-                message="display out",
-                effective_from=None,
+                "admin",
+                "display out",
+                effective=None,
                 restatement=Restatement.AS_REPORTED,
             )
         with store.transaction() as session:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from gov_helpers import account, add_users, apply_as
+from gov_helpers import account, add_users, apply_as, expected_status
 
 from fixtures_demo import build_small_demo, warehouse_path
 from kpibridge.errors import GovernanceError
@@ -69,15 +69,6 @@ def hand_cac(root: Path, *, without_display: bool) -> dict[date, float]:
         last_month = (last_month - timedelta(days=1)).replace(day=1)
     months = sorted(month for month in values if month <= last_month)[-13:]
     return {month: values[month] for month in months}
-
-
-def expected_status(value: float, target: float) -> str:
-    shortfall = (value - target) / abs(target)
-    if shortfall <= 0.05:
-        return "on track"
-    if shortfall <= 0.15:
-        return "at risk"
-    return "off track"
 
 
 Preview = Callable[[Restatement, date], ImpactPreview]
@@ -160,11 +151,11 @@ def test_competing_target_proposals_side_by_side(demo: Path, tmp_path: Path) -> 
     with Workspace.open(root) as ws:
         add_users(store, set(ws.stakeholders))
         apply_as(ws, store, "admin", "as the demo has it")
-    numbers = []
-    for username, target in (("cmo", "40.0"), ("cfo", "55.0")):
+    numbers: list[int] = []
+    for username, proposed in (("cmo", "40.0"), ("cfo", "55.0")):
         cac.write_text(
             cac.read_text().replace(
-                "value: 50.0" if not numbers else "value: 40.0", f"value: {target}"
+                "value: 50.0" if not numbers else "value: 40.0", f"value: {proposed}"
             )
         )
         with Workspace.open(root) as ws:

@@ -10,14 +10,21 @@ read back from the code under test.
 
 from __future__ import annotations
 
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from gov_helpers import account, add_users, apply_as
+from gov_helpers import (
+    TEMPLATE_TARGET_LINE,
+    account,
+    apply_as,
+    build_template,
+    copy_template,
+    open_template_store,
+    write_template,
+)
 from sqlalchemy import func, select, text
 
 from kpibridge.errors import GovernanceError, KpibridgeError
@@ -37,7 +44,6 @@ from kpibridge.services.proposals import (
     show_proposal,
 )
 from kpibridge.services.round_results import stored_round_analysis
-from kpibridge.services.setup import create_workspace
 from kpibridge.services.stored_rounds import (
     adopt_round,
     close_round,
@@ -52,48 +58,28 @@ from kpibridge.store.audit import read, verify
 from kpibridge.store.proposal_rounds_schema import ProposalRoundLink
 from kpibridge.workspace.governance_file import load_governance
 
-TARGET_LINE = "targets: [{value: 50, at_risk: 0.05, off_track: 0.15}]\n"
-
-
-def make_template(root: Path) -> None:
-    create_workspace(root)
-    with (root / "kpis" / "cac.yaml").open("a") as file:
-        file.write(TARGET_LINE)
-
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The template workspace and an app store with the users and the library as version 1."""
-    folder = tmp_path_factory.mktemp("proposal-rounds")
-    root = folder / "ws"
-    make_template(root)
-    opened = Store.open(f"sqlite:///{folder / 'app.db'}")
-    with Workspace.open(root) as ws:
-        add_users(opened, set(ws.stakeholders))
-        apply_as(ws, opened, "admin", "the library as agreed")
-    opened.close()
-    return root
+    return build_template(tmp_path_factory.mktemp("proposal-rounds"))
 
 
 @pytest.fixture
 def root(template: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "ws"
-    shutil.copytree(template, copy)
-    return copy
+    return copy_template(template, tmp_path)
 
 
 @pytest.fixture
 def store(template: Path, tmp_path: Path) -> Iterator[Store]:
-    shutil.copyfile(template.parent / "app.db", tmp_path / "app.db")
-    opened = Store.open(f"sqlite:///{tmp_path / 'app.db'}")
-    yield opened
-    opened.close()
+    with open_template_store(template, tmp_path) as opened:
+        yield opened
 
 
 def set_target(root: Path, value: int) -> None:
     path = root / "kpis" / "cac.yaml"
     lines = [line for line in path.read_text().splitlines(keepends=True) if "targets:" not in line]
-    path.write_text("".join(lines) + TARGET_LINE.replace("50", str(value)))
+    path.write_text("".join(lines) + TEMPLATE_TARGET_LINE.replace("50", str(value)))
 
 
 def propose_target(root: Path, store: Store, username: str, value: int, why: str) -> int:
@@ -147,10 +133,7 @@ def test_competing_proposals_become_a_round_on_each_backend(
     app_store: Store, tmp_path: Path
 ) -> None:
     root = tmp_path / "ws"
-    make_template(root)
-    with Workspace.open(root) as ws:
-        add_users(app_store, set(ws.stakeholders))
-        apply_as(ws, app_store, "admin", "the library as agreed")
+    write_template(root, app_store)
     marketing, finance = competing(root, app_store)
 
     created = to_round(root, app_store, "analyst")
@@ -406,10 +389,7 @@ def test_two_facilitators_at_once_open_one_round(app_store: Store, tmp_path: Pat
     """Two facilitators press the button at the same moment: one round is opened, the other
     gets a clear refusal (the open proposals are locked while a round is made)."""
     root = tmp_path / "ws"
-    make_template(root)
-    with Workspace.open(root) as ws:
-        add_users(app_store, set(ws.stakeholders))
-        apply_as(ws, app_store, "admin", "the library as agreed")
+    write_template(root, app_store)
     competing(root, app_store)
     start = threading.Barrier(2)
     outcomes: dict[str, str] = {}

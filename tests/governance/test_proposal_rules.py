@@ -9,17 +9,15 @@ no stakeholder. cac gets a standing target of 50 before the library is applied.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from gov_helpers import account, add_users, apply_as
+from gov_helpers import account, apply_as, build_template, copy_template, open_template_store
 
 from kpibridge.errors import GovernanceError, WorkspaceError
 from kpibridge.model.governance import Decision, ProposalKind, ProposalStatus
 from kpibridge.services.proposals import ProposalView, decide, show_proposal
-from kpibridge.services.setup import create_workspace
 from kpibridge.services.versions import latest_definitions, latest_targets
 from kpibridge.services.workspace import Workspace
 from kpibridge.store import Store
@@ -31,32 +29,18 @@ from kpibridge.workspace.governance_file import load_governance
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The template workspace, and beside it an app store with the users and the library
     applied as version 1 (built once; Argon2 hashing is slow on purpose)."""
-    folder = tmp_path_factory.mktemp("template")
-    root = folder / "ws"
-    create_workspace(root)
-    with (root / "kpis" / "cac.yaml").open("a") as file:
-        file.write("targets: [{value: 50, at_risk: 0.05, off_track: 0.15}]\n")
-    opened = Store.open(f"sqlite:///{folder / 'app.db'}")
-    with Workspace.open(root) as ws:
-        add_users(opened, set(ws.stakeholders))
-        apply_as(ws, opened, "admin", "the library as agreed")
-    opened.close()
-    return root
+    return build_template(tmp_path_factory.mktemp("template"))
 
 
 @pytest.fixture
 def root(template: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "ws"
-    shutil.copytree(template, copy)
-    return copy
+    return copy_template(template, tmp_path)
 
 
 @pytest.fixture
 def store(template: Path, tmp_path: Path) -> Iterator[Store]:
-    shutil.copyfile(template.parent / "app.db", tmp_path / "app.db")
-    opened = Store.open(f"sqlite:///{tmp_path / 'app.db'}")
-    yield opened
-    opened.close()
+    with open_template_store(template, tmp_path) as opened:
+        yield opened
 
 
 def edit(root: Path, kpi: str, old: str, new: str) -> None:
