@@ -102,6 +102,8 @@ VALUES: list[tuple[str, list[Any]]] = [
     ("sqrt(responses)", [10.0, 60**0.5, 0.0, 40**0.5, 10**0.5]),
     ("ln(exp(2))", [2.0] * 5),
     ("revenue + null", [None] * 5),
+    ("revenue + if(promoters > 10, null, null)", [None] * 5),  # typed by the sum around it
+    ("coalesce(if(promoters > 10, null, null), revenue)", [100.0, 120.0, 90.0, None, 90.0]),
     ("name = 'O''Brien'", [True, False, False, False, None]),
 ]
 

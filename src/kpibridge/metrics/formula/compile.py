@@ -293,7 +293,9 @@ class _Compiler:
         if len(kinds) > 1:
             types = " with ".join(str(value.type()) for value in values)
             raise self.error(f"cannot {verb} {types}: the types do not match", node)
-        typed = next((v.type() for v in values if not v.type().is_null()), dt.string)
+        typed = next((v.type() for v in values if not v.type().is_null()), None)
+        if typed is None:  # all null: stay untyped, the expression around gives the type
+            return values
         return _fill_nulls(values, typed)
 
     def temporal_literal(self, node: String, dtype: dt.DataType) -> ir.Value:
