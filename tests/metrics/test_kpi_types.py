@@ -426,12 +426,6 @@ def test_offsets_add_no_periods_without_current_data(shop: kpibridge.Workspace, 
     assert periods == records(shop.compute("sales", grain="month"), "period")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="design gap: a formula made only of shifted inputs (lag(sales, 2)) has no "
-    "current-period input to anchor its rows, so without a range it shows periods after the "
-    "data (2024-04, 2024-05, 2025-05, 2025-06) and none where sales has rows but the lag is empty",
-)
 def test_offsets_only_formula_follows_the_periods_of_its_input(shop: kpibridge.Workspace) -> None:
     frame = shop.compute("sales_two_back", grain="month")
     # the months sales has, each showing the value two months earlier (null when none)

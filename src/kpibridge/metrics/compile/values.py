@@ -73,10 +73,14 @@ class ValueCompiler:
                     denominator=denominator,
                 )
             case Formula():
-                joined, columns, present = self._combine([value for _, value in node.inputs])
+                joined, columns, present = self._combine(
+                    [*(value for _, value in node.inputs), *node.anchors]
+                )
                 by_reference = {
                     _reference_key(reference): column
-                    for (reference, _), column in zip(node.inputs, columns, strict=True)
+                    for (reference, _), column in zip(
+                        node.inputs, columns[: len(node.inputs)], strict=True
+                    )
                 }
 
                 def resolve(reference: Reference) -> ir.Value:
@@ -89,8 +93,8 @@ class ValueCompiler:
                     present[index]
                     for index, (reference, _) in enumerate(node.inputs)
                     if reference.offset is None
-                ]
-                if not current or len(current) == len(node.inputs):
+                ] + present[len(node.inputs) :]  # the anchors' rows
+                if not current or len(current) == len(present):
                     return joined.select(*self.keys, value=value)
                 result = joined.select(*self.keys, value=value, _current=ibis.or_(*current))
                 return result.filter(result._current).drop("_current")

@@ -107,11 +107,20 @@ class PlanBuilder:
                 )
             case DerivedKPI():
                 tree = parse_formula(kpi.expr)
+                found = references(tree)
                 inputs = tuple(
-                    (ref, self._reference_value(ref, slice_, stack, queries))
-                    for ref in references(tree)
+                    (ref, self._reference_value(ref, slice_, stack, queries)) for ref in found
                 )
-                return Formula(text=kpi.expr, tree=tree, inputs=inputs)
+                # only shifted inputs: their unshifted selves say which periods there are
+                anchors = (
+                    tuple(
+                        self._input(name, None, slice_, stack, queries)
+                        for name in dict.fromkeys(ref.name.dotted for ref in found)
+                    )
+                    if found and all(ref.offset is not None for ref in found)
+                    else ()
+                )
+                return Formula(text=kpi.expr, tree=tree, inputs=inputs, anchors=anchors)
             case CumulativeKPI():
                 fine = _month_based(kpi, slice_.grain)
                 grain = fine or slice_.grain

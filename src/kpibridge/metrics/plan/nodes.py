@@ -184,6 +184,9 @@ class Formula:
     text: str
     tree: Node
     inputs: tuple[tuple[Reference, Value], ...]
+    anchors: tuple[Value, ...] = ()
+    """Values whose rows are the formula's rows, not used in it: a formula made only of
+    shifted inputs (``lag(sales, 2)``) has the periods its inputs have unshifted."""
 
 
 @dataclass(frozen=True)
