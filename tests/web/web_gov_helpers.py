@@ -44,6 +44,8 @@ GOV_READ_ROUTES = {
 }
 """Every signed-in role reads these, with or without proposals in the store."""
 PROPOSAL_ROUTES = {
+    ("GET", "/proposals/compare"): "viewer (test_web_proposal_compare.py)",
+    ("GET", "/api/v1/proposals/compare"): "viewer (test_web_proposal_compare.py)",
     ("GET", "/proposals/{proposal_id}"): "viewer",
     ("GET", "/api/v1/proposals/{proposal_id}"): "viewer",
     ("POST", "/proposals/{proposal_id}/decisions"): "member + seat (comments: member)",

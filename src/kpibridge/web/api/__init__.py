@@ -8,9 +8,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from kpibridge.web.api import goals, health, kpis, proposals, rounds, scorecard, voice
+from kpibridge.web.api import (
+    goals,
+    health,
+    kpis,
+    proposal_compare,
+    proposals,
+    rounds,
+    scorecard,
+    voice,
+)
 
 router = APIRouter()
 router.include_router(health.router)
-for module in (kpis, scorecard, goals, rounds, voice, proposals):
+# proposal_compare before proposals: /proposals/compare is not a proposal number
+for module in (kpis, scorecard, goals, rounds, voice, proposal_compare, proposals):
     router.include_router(module.router, prefix="/api/v1")

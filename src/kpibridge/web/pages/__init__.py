@@ -14,6 +14,7 @@ from kpibridge.web.pages import (
     kpi_history,
     kpi_insights,
     kpis,
+    proposal_compare,
     proposals,
     review,
     round_results,
@@ -38,6 +39,7 @@ PAGES = (
     round_results,
     accounts,
     voice,
+    proposal_compare,  # before proposals: /proposals/compare is not a proposal number
     proposals,
     review,
 )

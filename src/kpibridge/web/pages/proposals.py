@@ -19,6 +19,7 @@ from kpibridge.services.proposal_rounds import put_to_round
 from kpibridge.services.proposals import decide, list_proposals, show_proposal
 from kpibridge.web.context import AppContext
 from kpibridge.web.deps import Context, Live, Viewer
+from kpibridge.web.pages.proposal_compare import render_comparison
 from kpibridge.web.proposal_access import (
     cached_impact,
     governance,
@@ -121,6 +122,10 @@ async def put_to_round_page(
                 select_count=int(select),
             )
     except KpibridgeError as error:  # not a permission or state error: say it on the page
+        if str(form.get("from", "")) == "compare":
+            return render_comparison(
+                request, kpi, account, context, live, error=str(error), status=400
+            )
         if not origin.isdigit():
             raise
         return _render(request, int(origin), account, context, live, error=str(error), status=400)
@@ -161,6 +166,7 @@ def _render(
         if p["id"] != view.id
     ]
     in_open_round = any(link.round_status == "open" for link in view.rounds)
+    open_count = len(competing) + int(view.status is ProposalStatus.OPEN)
     context_values: dict[str, Any] = {
         "account": account,
         "view": view,
@@ -176,6 +182,7 @@ def _render(
         "may_decide": may_decide(account, view),
         "may_comment": may_comment(account, view),
         "competing": competing,
+        "open_count": open_count,
         "may_put_to_round": view.status is ProposalStatus.OPEN
         and not in_open_round
         and may_put_to_round(account, len(competing) + 1),
