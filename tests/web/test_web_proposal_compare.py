@@ -319,3 +319,22 @@ def test_put_to_round_from_the_comparison(
     record: dict[str, Any] = client.get("/api/v1/proposals/compare?kpi=cac").json()
     assert record["you_may_put_to_round"] is False
     assert {entry["round"] for entry in record["in_open_round"]} == {"cac-compared"}
+
+
+def test_proposals_made_against_an_earlier_version_are_flagged(
+    gov_app: FastAPI, as_user: Callable[[str], TestClient]
+) -> None:
+    """The admin records CAC version 2 directly while both proposals are open: neither was
+    made against the versions in force any more, and the page says so for each."""
+    path = Path(gov_app.state.context.live.root) / "kpis" / "cac.yaml"
+    original = path.read_text(encoding="utf-8")
+    edit_kpi(gov_app, "cac", description="Paid media spend per new customer, all channels.")
+    result = apply_as(gov_app, "admin", "clearer description", only="cac")
+    path.write_text(original, encoding="utf-8")
+    assert result.direct
+    record = as_user("viewer").get("/api/v1/proposals/compare?kpi=cac").json()
+    assert record["current"]["definition"]["version"] == 2
+    assert [p["against_current"] for p in record["proposals"]] == [False, False]
+    html = as_user("viewer").get("/proposals/compare?kpi=cac").text
+    assert html.count("Proposed against an earlier version of cac") == 2
+    assert "Definition version 2 by <b>admin</b>" in html

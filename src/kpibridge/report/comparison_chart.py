@@ -54,35 +54,31 @@ def comparison_chart_spec(
     ]
     dashes = ([[4, 3]] if now is not None else []) + [[1, 0]] * len(proposals)
     fmt = axis_format(value_format)
-    long = pd.DataFrame(
-        [
-            {"period": day.isoformat(), "definition": label, "value": value}
-            for label, values in lines
-            for day, value in values
-            if value is not None
-        ],
-        columns=["period", "definition", "value"],
+    colour = alt.Color(
+        "definition:N",
+        scale=alt.Scale(domain=labels, range=colours),
+        legend=alt.Legend(title=None, orient="top", labelLimit=320),
     )
+    dash = alt.StrokeDash("definition:N", scale=alt.Scale(domain=labels, range=dashes), legend=None)
+    # one layer per line, the first proposal widest and "now" thin on top: proposals that give
+    # the same values (one that only changes targets) stay visible as nested strokes
+    widths = [2.0 + 2.5 * (len(proposals) - index) for index in range(len(proposals))]
+    drawn = list(zip(proposals, widths, strict=True)) + ([(now, 2.0)] if now is not None else [])
     layers: list[Any] = [
-        alt.Chart(long)
-        .mark_line(point=True)
+        alt.Chart(_frame(label, values))
+        .mark_line(point=True, strokeWidth=width)
         .encode(
             x=alt.X("period:T", title=None),
             y=alt.Y("value:Q", title=title, axis=alt.Axis(format=fmt), scale=alt.Scale(zero=False)),
-            color=alt.Color(
-                "definition:N",
-                scale=alt.Scale(domain=labels, range=colours),
-                legend=alt.Legend(title=None, orient="top", labelLimit=320),
-            ),
-            strokeDash=alt.StrokeDash(
-                "definition:N", scale=alt.Scale(domain=labels, range=dashes), legend=None
-            ),
+            color=colour,
+            strokeDash=dash,
             tooltip=[
                 alt.Tooltip("period:T", title="period"),
                 alt.Tooltip("definition:N"),
                 alt.Tooltip("value:Q", format=fmt),
             ],
         )
+        for (label, values), width in drawn
     ]
     periods = [day for _, values in lines for day, _ in values]
     inside = [
@@ -96,7 +92,7 @@ def comparison_chart_spec(
             .mark_rule(strokeDash=[2, 2])
             .encode(
                 x="effective:T",
-                color=alt.Color("definition:N", scale=alt.Scale(domain=labels, range=colours)),
+                color=colour,
                 tooltip=[
                     alt.Tooltip("definition:N"),
                     alt.Tooltip("effective:T", title="effective from"),
@@ -104,3 +100,14 @@ def comparison_chart_spec(
             )
         )
     return alt.layer(*layers).properties(width="container", height=300).to_dict(validate=validate)
+
+
+def _frame(label: str, values: Sequence[tuple[date, float | None]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"period": day.isoformat(), "definition": label, "value": value}
+            for day, value in values
+            if value is not None
+        ],
+        columns=["period", "definition", "value"],
+    )

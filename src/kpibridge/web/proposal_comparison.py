@@ -11,6 +11,7 @@ A proposal made against an earlier version is flagged: its own "now" is not toda
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -65,11 +66,23 @@ class Competitor:
     def label(self) -> str:
         return f"#{self.view.id} by {self.view.author}"
 
+    @property
+    def same_values(self) -> bool:
+        """Whether every period's value is the one of now (a change of targets, owner …
+        only): its line lies on the "now" line, and only statuses can differ."""
+        return self.preview is not None and all(
+            row.before is not None
+            and row.after is not None
+            and math.isclose(row.before, row.after, rel_tol=1e-12, abs_tol=0.0)
+            for row in self.preview.rows
+        )
+
     def to_json(self) -> dict[str, object]:
         return {
             **self.view.to_json(),
             "label": self.label,
             "against_current": self.against_current,
+            "same_values": self.same_values,
             "impact": self.preview.to_json() if self.preview is not None else None,
             "impact_error": self.impact_reason,
         }
