@@ -9,11 +9,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from kpibridge.cli.errors import user_errors
+from kpibridge.cli.governed import open_governed
 from kpibridge.cli.options import FormatOption, WorkspaceOption
 from kpibridge.cli.render import OutputFormat, make_console
+from kpibridge.cli.web_commands import DatabaseOption
 from kpibridge.model import Grain
 from kpibridge.services.evidence import Slice, kpi_evidence, screen_drivers
-from kpibridge.services.workspace import Workspace
 
 console = make_console()
 
@@ -32,14 +33,16 @@ def evidence(
     ] = False,
     output: FormatOption = OutputFormat.TABLE,
     workspace: WorkspaceOption = None,
+    database: DatabaseOption = None,
 ) -> None:
     """Lead-lag evidence: prewhitened cross-correlation and Granger tests both ways, with the
-    false discovery rate controlled (docs/evidence.md)."""
+    false discovery rate controlled (docs/evidence.md); KPIs as the app store's versions
+    define them (a screen leaves retired KPIs out)."""
     if not outcome:
         raise typer.BadParameter("give the outcome KPI with --outcome")
     if not screen and driver is None:
         raise typer.BadParameter("give a DRIVER KPI, or --screen to try every KPI")
-    with Workspace.open(workspace) as ws:
+    with open_governed(workspace, database) as ws:
         if screen:
             result = screen_drivers(ws, outcome, grain=grain, max_lag=max_lag)
             if output is OutputFormat.JSON:

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from kpibridge.cli.app_store import existing_store
 from kpibridge.cli.errors import user_errors
+from kpibridge.cli.governed import open_governed
 from kpibridge.cli.options import FormatOption, WorkspaceOption, parse_date
 from kpibridge.cli.render import (
     STATUS_STYLE,
@@ -69,9 +70,11 @@ def explain(
     by: ByOption = None,
     output: FormatOption = OutputFormat.TABLE,
     workspace: WorkspaceOption = None,
+    database: DatabaseOption = None,
 ) -> None:
-    """Show a KPI's definition in words, its lineage and the SQL the engine will run."""
-    with Workspace.open(workspace) as ws:
+    """Show a KPI's definition in words, its lineage and the SQL the engine will run (the
+    definition in force in the app store, when it has versions of the KPI)."""
+    with open_governed(workspace, database) as ws:
         explanation = ws.explain(kpi, grain=grain, by=by)
     if output is OutputFormat.JSON:
         console.print_json(json.dumps(explanation.as_record()))

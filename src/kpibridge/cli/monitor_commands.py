@@ -10,13 +10,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from kpibridge.cli.errors import user_errors
+from kpibridge.cli.governed import open_governed
 from kpibridge.cli.options import FormatOption, WorkspaceOption
 from kpibridge.cli.render import STATUS_STYLE, OutputFormat, make_console
+from kpibridge.cli.web_commands import DatabaseOption
 from kpibridge.report.formatting import format_difference, format_value
 from kpibridge.services.drivers import KpiDrivers, kpi_drivers
 from kpibridge.services.evidence import Slice
 from kpibridge.services.monitoring import KpiWatch, watch
-from kpibridge.services.workspace import Workspace
 
 console = make_console()
 
@@ -31,9 +32,11 @@ def monitor(
     ] = None,
     output: FormatOption = OutputFormat.TABLE,
     workspace: WorkspaceOption = None,
+    database: DatabaseOption = None,
 ) -> None:
-    """Every KPI's status, trend, anomalies, change points and forecast (docs/evidence.md)."""
-    with Workspace.open(workspace) as ws:
+    """Every KPI's status, trend, anomalies, change points and forecast (docs/evidence.md);
+    KPIs as the app store's versions define them, retired ones left out."""
+    with open_governed(workspace, database) as ws:
         watched = watch(ws, kpis, where=Slice.parse(where) if where else None)
         formats = {kpi.id: (kpi.format, kpi.unit) for kpi in ws.kpis.values()}
     if output is OutputFormat.JSON:
@@ -108,9 +111,11 @@ def drivers(
     by: Annotated[str, typer.Option("--by", help="Dimension to split by, e.g. channel.")],
     output: FormatOption = OutputFormat.TABLE,
     workspace: WorkspaceOption = None,
+    database: DatabaseOption = None,
 ) -> None:
-    """Which values of a dimension moved a KPI between two periods (mix and rate for ratios)."""
-    with Workspace.open(workspace) as ws:
+    """Which values of a dimension moved a KPI between two periods (mix and rate for ratios),
+    with the KPI's definition in force in the app store."""
+    with open_governed(workspace, database) as ws:
         split = kpi_drivers(ws, kpi, before, after, by)
         kind, unit = ws.kpis[kpi].format, ws.kpis[kpi].unit
     if output is OutputFormat.JSON:

@@ -2,6 +2,9 @@
 
 A KPI can be narrowed to one value of a dimension (``spend`` where ``channel`` is
 ``display``) — how a dispute is usually phrased ("does display spend drive sales?").
+
+On a governed workspace (:func:`governed_workspace`) each KPI's series is computed with its
+current definition for every period, and the screen's candidates leave out retired KPIs.
 """
 
 from __future__ import annotations
@@ -81,7 +84,7 @@ def screen_drivers(
     own = set(builder.measures_of(outcome))
     candidates = {}
     left_out = []
-    for kpi_id, kpi in ws.kpis.items():
+    for kpi_id, kpi in ws.live_kpis.items():  # not the KPIs the app store retired
         if kpi_id == outcome or kpi.nature is not Nature.QUANTITATIVE:
             continue
         if own & set(builder.measures_of(kpi_id)):

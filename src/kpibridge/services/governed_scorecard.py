@@ -15,7 +15,7 @@ versions in force make it, period by period (rules: :mod:`version_rules`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from kpibridge.metrics.engine import KpiRequest, MetricEngine
@@ -67,19 +67,27 @@ def governed_kpis(
 
 
 def build_governed_scorecard(
-    engine: MetricEngine, versions: Mapping[str, KpiVersions], as_of: date | None = None
+    engine: MetricEngine,
+    versions: Mapping[str, KpiVersions],
+    as_of: date | None = None,
+    *,
+    kpis: Sequence[str] | None = None,
 ) -> Scorecard:
-    """The scorecard of ``engine``'s KPIs with ``versions`` (see the module docstring)."""
+    """The scorecard of ``engine``'s KPIs with ``versions`` (see the module docstring);
+    ``kpis``: only those of them on the scorecard, in that order (the monitor's status)."""
     definitions, shown = governed_kpis(engine.kpis, versions)
+    if kpis is not None:
+        on_scorecard = set(shown)
+        shown = [kpi_id for kpi_id in kpis if kpi_id in on_scorecard]
     if definitions != engine.kpis:
         engine = MetricEngine(engine.models, definitions, engine.backend, engine.fiscal_year_start)
     before = engine.query_log.count
-    kpis = [definitions[kpi_id] for kpi_id in shown]
-    windows = scorecard_windows(engine, kpis, as_of)
+    chosen = [definitions[kpi_id] for kpi_id in shown]
+    windows = scorecard_windows(engine, chosen, as_of)
     frames = engine.compute_many([w for w in windows.values() if w is not None])
     extra_queries = 0
     rows = []
-    for kpi in kpis:
+    for kpi in chosen:
         request = windows[kpi.id]
         values = period_values(frames[request]) if request is not None else {}
         found = versions.get(kpi.id)

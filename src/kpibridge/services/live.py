@@ -9,6 +9,11 @@ the KPI versions recorded in it and the current date are part of the data versio
 approved version, or a version whose effective date arrives, changes the scorecard. The store
 is asked at most every :data:`STORE_POLL_SECONDS` (a page asks for the data version several
 times; a store query each time cost the scorecard page a third of its throughput).
+
+What :meth:`LiveWorkspace.remember`, :meth:`~LiveWorkspace.run` and
+:attr:`~LiveWorkspace.workspace` hand out is the workspace as governed by those versions
+(:func:`governed_workspace`: each KPI its latest definition in effect, retired ones off the
+lists), made once per data version and sharing the one warehouse connection.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-from kpibridge.services.governed_scorecard import governed_scorecard
+from kpibridge.services.governed_workspace import governed_workspace
 from kpibridge.services.scorecard import Scorecard
 from kpibridge.services.version_rules import versions_stamp
 from kpibridge.services.workspace import Workspace
@@ -50,6 +55,7 @@ class LiveWorkspace:
         self._store: Store | None = None
         self._store_stamp: tuple[float, tuple[object, ...]] | None = None
         self._workspace = Workspace.open(root)
+        self._governed: Workspace | None = None
         self._version = self._data_version()
         self._results: OrderedDict[Hashable, object] = OrderedDict()
         self.computed = 0
@@ -62,7 +68,7 @@ class LiveWorkspace:
             if key in self._results:
                 self._results.move_to_end(key)
                 return self._results[key]  # type: ignore[return-value]
-            result = compute(self._workspace)
+            result = compute(self._view())
             self.computed += 1
             self._results[key] = result
             if len(self._results) > CACHE_ENTRIES:
@@ -76,6 +82,7 @@ class LiveWorkspace:
             self._store_stamp = None
             self._version = self._data_version()
             self._results.clear()
+            self._governed = None
 
     @property
     def store(self) -> Store | None:
@@ -84,20 +91,21 @@ class LiveWorkspace:
 
     def scorecard(self) -> Scorecard:
         """The scorecard as governed by the attached app store's versions, remembered."""
-        return self.remember(("scorecard",), lambda ws: governed_scorecard(ws, self._store))
+        return self.remember(("scorecard",), lambda ws: ws.scorecard())
 
     def run(self, action: Callable[[Workspace], T]) -> T:
         """``action(workspace)`` under the lock, without remembering the result."""
         with self._lock:
             self._refresh()
-            return action(self._workspace)
+            return action(self._view())
 
     @property
     def workspace(self) -> Workspace:
-        """The current definitions (read-only use: names, goals, stakeholders)."""
+        """The current definitions, as governed (read-only use: names, goals, stakeholders;
+        :attr:`Workspace.live_kpis` for the KPIs to list)."""
         with self._lock:
             self._refresh()
-            return self._workspace
+            return self._view()
 
     def close(self) -> None:
         with self._lock:
@@ -111,8 +119,16 @@ class LiveWorkspace:
         replacement = Workspace.open(self.root)
         self._workspace.close()
         self._workspace = replacement
+        self._governed = None
         self._version = version
         self._results.clear()
+
+    def _view(self) -> Workspace:
+        """The governed workspace of the current data version (made on first use after a
+        change: two app-store queries and the versioned KPIs validated once)."""
+        if self._governed is None:
+            self._governed = governed_workspace(self._workspace, self._store)
+        return self._governed
 
     def _versions_stamp(self) -> tuple[object, ...]:
         """The app store's KPI versions stamp, asked again after STORE_POLL_SECONDS."""

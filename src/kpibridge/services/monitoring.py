@@ -14,6 +14,10 @@ service decides, per KPI, *which* series to watch and *how* its steps add up to 
   of daily ratios only approximates the period's ratio of sums; the forecast says so.
 * **Status** comes from the scorecard (exact: the period's own value and target, with the
   target's thresholds); the forecast uses the target set for the period it forecasts.
+* **Versions.** On a governed workspace (:func:`governed_workspace`) the status is the
+  governed scorecard's (each period by its versions), while the series is computed with the
+  KPI's *current* definition for every step: one series, comparable across its whole
+  length. KPIs retired in the app store are not watched.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from kpibridge.metrics.engine import KpiRequest
 from kpibridge.metrics.grains import period_start
 from kpibridge.model import KPI, CumulativeKPI, DerivedKPI, Grain, RatioKPI, SimpleKPI
 from kpibridge.services.evidence import Slice
-from kpibridge.services.scorecard import ScorecardRow, build_scorecard, target_for
+from kpibridge.services.scorecard import ScorecardRow, target_for
 from kpibridge.services.workspace import Workspace
 
 MINIMUM_STEPS = 28
@@ -102,7 +106,8 @@ def watch(
     A KPI the statistics cannot take (a constant series, too short after trimming) is listed
     with the reason instead of failing the others."""
     chosen = _chosen(ws, kpis)
-    scorecard = {row.kpi: row for row in build_scorecard(ws.engine, chosen, as_of).rows}
+    rows = ws.scorecard(as_of, [kpi.id for kpi in chosen]).rows  # governed: the versions'
+    scorecard = {row.kpi: row for row in rows}
     steps = {kpi.id: (Grain.WEEK if _uses_window(ws, kpi.id) else Grain.DAY) for kpi in chosen}
     series, reasons = _series(ws, chosen, steps, where, as_of)
     fiscal = ws.settings.fiscal_year_start
@@ -173,14 +178,22 @@ def _notes(kpi: KPI, aggregation: Aggregation, where: Slice | None) -> tuple[str
 
 
 def _chosen(ws: Workspace, kpis: Sequence[str] | None) -> list[KPI]:
+    """The KPIs to watch: the live ones (not retired in the app store) by default."""
+    live = ws.live_kpis
     if not kpis:
-        return list(ws.kpis.values())
+        return list(live.values())
     unknown = [name for name in kpis if name not in ws.kpis]
     if unknown:
         raise KpibridgeError(
-            f"unknown KPI {', '.join(map(repr, unknown))}; the workspace has: {', '.join(ws.kpis)}"
+            f"unknown KPI {', '.join(map(repr, unknown))}; the workspace has: {', '.join(live)}"
         )
-    return [ws.kpis[name] for name in kpis]
+    off = [name for name in kpis if name not in live]
+    if off:
+        raise KpibridgeError(
+            f"KPI {', '.join(map(repr, off))} is retired (or not in effect yet) in the app "
+            f"store: nothing to watch; see `kpibridge versions {off[0]}`"
+        )
+    return [live[name] for name in kpis]
 
 
 def _uses_window(ws: Workspace, kpi_id: str, _seen: frozenset[str] = frozenset()) -> bool:

@@ -18,6 +18,10 @@ groups, so that it says exactly what ``scorecard``, ``monitor``, ``drivers``, ``
 
 A section without data (no round, no scored voice, no app store) is not an error: the pack
 carries the reason in :attr:`ReviewPack.missing`, and renderers print it in the section.
+
+Every section reads the workspace as governed by the app store's KPI versions in effect on
+the day (:func:`governed_workspace`): the scorecard period by period, the drivers, monitor
+and evidence with each KPI's current definition, retired KPIs left out.
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ from kpibridge.model.governance import ProposalStatus
 from kpibridge.model.status import Status, shortfall
 from kpibridge.services.drivers import KpiDrivers, kpi_drivers, last_change_drivers
 from kpibridge.services.evidence import screen_drivers
-from kpibridge.services.governed_scorecard import governed_scorecard
+from kpibridge.services.governed_workspace import governed_workspace
 from kpibridge.services.monitoring import KpiWatch, watch
 from kpibridge.services.proposals import list_proposals
 from kpibridge.services.rounds import analyze_round, list_rounds
@@ -249,7 +253,8 @@ def build_review_pack(
     missing: dict[str, str] = {}
     notes: list[str] = []
     round_result = _round(ws, round_name, missing)  # first: an unknown name fails at once
-    scorecard = governed_scorecard(ws, store, as_of)  # the KPI versions in force, if any
+    ws = governed_workspace(ws, store, as_of)  # every section: the KPI versions in force
+    scorecard = ws.scorecard(as_of)
     view = scorecard_by_goal(scorecard, ws.goals, ScorecardFilter())
     watched = _watch(ws, missing, as_of)
     off_track = tuple(

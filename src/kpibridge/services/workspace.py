@@ -67,6 +67,13 @@ class Workspace:
         return self.definition.kpis
 
     @property
+    def live_kpis(self) -> dict[str, KPI]:
+        """The KPIs to list, watch and screen: all of :attr:`kpis` here; a governed view
+        (:mod:`kpibridge.services.governed_workspace`) leaves out the ones the app store
+        retired, which stay in :attr:`kpis` for the KPIs built on them."""
+        return self.kpis
+
+    @property
     def models(self) -> dict[str, SemanticModel]:
         return self.definition.models
 
@@ -128,8 +135,12 @@ class Workspace:
     ) -> Explanation:
         return explain(self.engine, self.request(kpi, grain, by))
 
-    def scorecard(self, as_of: str | date | None = None) -> Scorecard:
-        return build_scorecard(self.engine, list(self.kpis.values()), _date(as_of, "as_of"))
+    def scorecard(
+        self, as_of: str | date | None = None, kpis: Sequence[str] | None = None
+    ) -> Scorecard:
+        """Every KPI's scorecard row (only ``kpis``, in that order, when given)."""
+        chosen = [self.kpis[kpi] for kpi in kpis] if kpis is not None else self.kpis.values()
+        return build_scorecard(self.engine, list(chosen), _date(as_of, "as_of"))
 
     def validate(self) -> list[Issue]:
         """Every problem: files, references, formulas, and tables/columns in the warehouse."""

@@ -30,7 +30,8 @@ def me(account: Viewer) -> Me:
 
 @router.get("/kpis", response_model=list[KpiSummary])
 def list_kpis(_account: Viewer, live: Live) -> list[KpiSummary]:
-    """Every KPI of the workspace, in id order."""
+    """Every KPI in use, in id order: as the app store's versions define it, the ones it
+    retired left out (``GET /kpis/ID`` still answers for them)."""
     return [
         KpiSummary(
             id=kpi.id,
@@ -45,13 +46,14 @@ def list_kpis(_account: Viewer, live: Live) -> list[KpiSummary]:
             review_every=kpi.review_every.value,
             url=f"/api/v1/kpis/{kpi.id}",
         )
-        for kpi in sorted(live.workspace.kpis.values(), key=lambda k: k.id)
+        for kpi in sorted(live.workspace.live_kpis.values(), key=lambda k: k.id)
     ]
 
 
 @router.get("/kpis/{kpi_id}")
 def get_kpi(kpi_id: str, _account: Viewer, live: Live) -> dict[str, Any]:
-    """The definition as written, in words, as a formula, its lineage and the SQL it runs."""
+    """The definition in force (the app store's latest version in effect, else the YAML),
+    in words, as a formula, its lineage and the SQL it runs."""
     return live.remember(("detail", kpi_id), lambda ws: kpi_detail(ws, kpi_id)).as_record()
 
 

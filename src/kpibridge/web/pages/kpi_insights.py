@@ -1,6 +1,7 @@
 """Panels of the KPI page loaded after it (htmx): what the monitor found, the drivers of the
 last change, and lead-lag evidence against another KPI. Each is a partial page, computed
-once per data version (``LiveWorkspace.remember``), and the same figures as the CLI's."""
+once per data version (``LiveWorkspace.remember``), and the same figures as the CLI's: the
+KPI as the app store's versions define it (``LiveWorkspace`` hands out the governed view)."""
 
 from __future__ import annotations
 
@@ -85,7 +86,8 @@ def evidence_panel(
     driver: str | None = None,
     screen: bool = False,
 ) -> Response:
-    kpis = live.workspace.kpis
+    workspace = live.workspace
+    kpis = workspace.kpis
     kpi = _kpi(kpis, kpi_id)
     if driver:
         _kpi(kpis, driver)
@@ -97,9 +99,9 @@ def evidence_panel(
     screened = (
         live.remember(("screen", kpi_id), lambda ws: screen_drivers(ws, kpi_id)) if screen else None
     )
-    candidates = [
+    candidates = [  # the KPIs in use: not those the app store retired
         other
-        for other in kpis.values()
+        for other in workspace.live_kpis.values()
         if other.id != kpi_id and other.nature is Nature.QUANTITATIVE
     ]
     return context.templates.TemplateResponse(
