@@ -26,7 +26,7 @@ from typer.testing import CliRunner
 from fixtures_demo import build_small_demo, warehouse_path
 from kpibridge.cli.app import app
 from kpibridge.metrics.grains import period_label
-from kpibridge.model import Grain
+from kpibridge.model import Grain, RatioKPI
 from kpibridge.services.drivers import kpi_drivers
 from kpibridge.services.evidence import kpi_evidence, kpi_series, screen_drivers
 from kpibridge.services.governed_compute import governed_compute
@@ -99,6 +99,12 @@ def governed(demo: Path, tmp_path: Path) -> Iterator[tuple[Path, Store, str]]:
     store.close()
 
 
+def cac_filter(ws: Workspace) -> str | None:
+    kpi = ws.kpis["cac"]
+    assert isinstance(kpi, RatioKPI)
+    return kpi.filter
+
+
 def run_json(*args: object) -> Any:
     result = CliRunner().invoke(app, [str(a) for a in args])
     assert result.exit_code == 0, result.output
@@ -132,8 +138,8 @@ def check_governed(root: Path, store: Store, url: str) -> None:
     with Workspace.open(root) as ws:
         view = governed_workspace(ws, store)
         assert isinstance(view, GovernedWorkspace)
-        assert view.kpis["cac"].filter == FILTER
-        assert ws.kpis["cac"].filter is None
+        assert cac_filter(view) == FILTER
+        assert cac_filter(ws) is None
         assert view.backend is ws.backend  # one warehouse connection
 
         # monitor: the watched series is the governed compute's, and the hand SQL's
@@ -148,12 +154,14 @@ def check_governed(root: Path, store: Store, url: str) -> None:
             else hand_cac(root, Grain.DAY, without_display=True)
         )
         assert len(watched.values) > 50
-        for period, value in watched.values.items():
+        for step, value in watched.values.items():
+            period = pd.Timestamp(step)  # type: ignore[arg-type]
             assert value == pytest.approx(computed[period], rel=1e-12), period
             assert value == pytest.approx(hand[period.date()], rel=1e-12), period
         # its status is the governed scorecard's
         (row,) = [r for r in governed_scorecard(ws, store).rows if r.kpi == "cac"]
         assert watched.scorecard.definition_version == row.definition_version == 2
+        assert row.period is not None
         assert watched.scorecard.value == pytest.approx(monthly[row.period], rel=1e-12)
         assert watched.scorecard.status is row.status
 
@@ -161,7 +169,7 @@ def check_governed(root: Path, store: Store, url: str) -> None:
         before, after = months(root)
         fiscal = ws.settings.fiscal_year_start
         labels = [period_label(m, Grain.MONTH, fiscal) for m in (before, after)]
-        split = kpi_drivers(view, "cac", *labels, "channel")
+        split = kpi_drivers(view, "cac", labels[0], labels[1], "channel")
         assert split.result.before == pytest.approx(monthly[before], rel=1e-9)
         assert split.result.after == pytest.approx(monthly[after], rel=1e-9)
         # display has no spend and no customers left: no weight
@@ -170,7 +178,8 @@ def check_governed(root: Path, store: Store, url: str) -> None:
 
         # evidence: the series CAC brings to a lead-lag test is version 2's
         series = kpi_series(view, "cac", Grain.WEEK)
-        assert {p.date(): v for p, v in series.dropna().items()} == pytest.approx(weekly)
+        got = {pd.Timestamp(p).date(): v for p, v in series.dropna().items()}  # type: ignore[arg-type]
+        assert got == pytest.approx(weekly)
 
     monitored = run_json("monitor", "cac", "-w", root, "--database-url", url, "-f", "json")
     assert monitored[0]["status"]["value"] == pytest.approx(monthly[after], rel=1e-12)
@@ -209,7 +218,7 @@ def test_an_open_proposal_in_the_yaml_does_not_show(governed: tuple[Path, Store,
         assert not proposed.direct
         view = governed_workspace(ws, store)
         assert ws.kpis["cac"].name == "Cost per customer"
-        assert (view.kpis["cac"].name, view.kpis["cac"].filter) == (
+        assert (view.kpis["cac"].name, cac_filter(view)) == (
             "Customer acquisition cost",
             FILTER,
         )
@@ -271,6 +280,7 @@ def test_the_review_pack_reads_the_governed_workspace(governed: tuple[Path, Stor
         pack = build_review_pack(ws, store)
         (watched,) = watch(governed_workspace(ws, store), ["cac"])
     (row,) = [row for row in pack.rows if row.kpi == "cac"]
+    assert row.period is not None
     assert (row.definition_version, row.target) == (2, 1.0)  # a new target version only
     assert row.value == pytest.approx(monthly[row.period], rel=1e-12)
     (item,) = [item for item in pack.off_track if item.row.kpi == "cac"]
@@ -292,3 +302,18 @@ def test_no_store_or_no_versions_is_the_workspace_itself(demo: Path, tmp_path: P
             assert ws.live_kpis == ws.kpis
     finally:
         store.close()
+
+
+def test_the_view_follows_its_workspace_when_the_connection_is_reopened(
+    governed: tuple[Path, Store, str],
+) -> None:
+    """The web app closes the workspace's connection at shutdown and opens it again on the
+    next request: the view computes on the new connection, not the closed one."""
+    root, store, _ = governed
+    with Workspace.open(root) as ws:
+        view = governed_workspace(ws, store)
+        first = view.compute("cac")
+        ws.close()
+        again = view.compute("cac")
+        assert view.engine.backend is ws.backend
+    pd.testing.assert_frame_equal(first, again)

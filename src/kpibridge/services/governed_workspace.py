@@ -88,12 +88,13 @@ class GovernedWorkspace(Workspace):
 
     @property
     def engine(self) -> MetricEngine:
-        if self._engine is None:
+        backend = self.backend  # the base's: opened again if the base was closed meanwhile
+        if self._engine is None or self._engine.backend is not backend:
             if self.kpis == self.base.kpis:  # every version says what the YAML says
                 self._engine = self.base.engine
             else:
                 self._engine = MetricEngine(
-                    self.models, self.kpis, self.backend, self.settings.fiscal_year_start
+                    self.models, self.kpis, backend, self.settings.fiscal_year_start
                 )
         return self._engine
 

@@ -110,6 +110,7 @@ class LiveWorkspace:
     def close(self) -> None:
         with self._lock:
             self._workspace.close()
+            self._governed = None
 
     def _refresh(self) -> None:
         version = self._data_version()
