@@ -56,6 +56,7 @@ class LiveWorkspace:
         self._store_stamp: tuple[float, tuple[object, ...]] | None = None
         self._workspace = Workspace.open(root)
         self._governed: Workspace | None = None
+        self._governed_stamp: tuple[object, ...] | None = None
         self._version = self._data_version()
         self._results: OrderedDict[Hashable, object] = OrderedDict()
         self.computed = 0
@@ -68,7 +69,7 @@ class LiveWorkspace:
             if key in self._results:
                 self._results.move_to_end(key)
                 return self._results[key]  # type: ignore[return-value]
-            result = compute(self._view())
+            result = compute(self._view(fresh=True))
             self.computed += 1
             self._results[key] = result
             if len(self._results) > CACHE_ENTRIES:
@@ -124,11 +125,18 @@ class LiveWorkspace:
         self._version = version
         self._results.clear()
 
-    def _view(self) -> Workspace:
+    def _view(self, *, fresh: bool = False) -> Workspace:
         """The governed workspace of the current data version (made on first use after a
-        change: two app-store queries and the versioned KPIs validated once)."""
-        if self._governed is None:
+        change: two app-store queries and the versioned KPIs validated once). ``fresh``: ask
+        the store whether its versions changed since — a result about to be remembered must
+        not be computed with versions up to a poll interval old (one store query per
+        computed result, none per remembered one)."""
+        stamp = self._governed_stamp
+        if self._store is not None and (fresh or self._governed is None):
+            stamp = versions_stamp(self._store)
+        if self._governed is None or stamp != self._governed_stamp:
             self._governed = governed_workspace(self._workspace, self._store)
+            self._governed_stamp = stamp
         return self._governed
 
     def _versions_stamp(self) -> tuple[object, ...]:
