@@ -79,3 +79,19 @@ def test_zero_denominator_is_refused() -> None:
     zero = pd.Series({"a": 0.0})
     with pytest.raises(ValueError, match="zero total denominator"):
         mix_rate_split(zero, zero, pd.Series({"a": 1.0}), pd.Series({"a": 2.0}))
+
+
+def test_a_segment_absent_from_both_periods_contributes_nothing() -> None:
+    """A segment with no denominator before or after (a channel a filter leaves empty) has
+    no rate, and no weight to move: zero mix, rate and contribution, not NaN."""
+
+    def series(*values: float) -> pd.Series:
+        return pd.Series(values, index=["a", "b", "empty"])
+
+    result = mix_rate_split(
+        series(1.0, 2.0, 0.0), series(10.0, 10.0, 0.0), series(2.0, 2.0, 0.0), series(10, 10, 0)
+    )
+    empty = next(s for s in result.segments if s.segment == "empty")
+    assert (empty.mix, empty.rate, empty.contribution) == (0.0, 0.0, 0.0)
+    assert empty.to_dict()["before"] is None  # its rate is undefined, and says so
+    assert sum(s.contribution for s in result.segments) == pytest.approx(result.change)

@@ -131,6 +131,9 @@ def mix_rate_split(
     rate_after = rate_after.where(frame["denominator_after"] > 0, rate_before)
     mix = (weight_after - weight_before) * (rate_before + rate_after) / 2
     rate = (rate_after - rate_before) * (weight_before + weight_after) / 2
+    # a segment with no denominator in either period has no rate, and no weight to move
+    absent = (frame["denominator_before"] == 0) & (frame["denominator_after"] == 0)
+    mix, rate = mix.mask(absent, 0.0), rate.mask(absent, 0.0)
     aggregate_before = totals["numerator_before"] / totals["denominator_before"]
     aggregate_after = totals["numerator_after"] / totals["denominator_after"]
     change = float(aggregate_after - aggregate_before)
