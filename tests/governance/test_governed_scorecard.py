@@ -12,7 +12,6 @@ beyond — the demo's CAC target bands).
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -54,16 +53,15 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def governed(demo: Path, tmp_path: Path) -> Iterator[tuple[Path, Store]]:
-    """A copy of the demo whose every KPI is stored as version 1 (effective 2023-01-01)."""
+def governed(demo: Path, tmp_path: Path, app_store: Store) -> tuple[Path, Store]:
+    """A copy of the demo whose every KPI is stored as version 1 (effective 2023-01-01), in
+    an app store on SQLite and on PostgreSQL (``app_store``, tests/governance/conftest.py)."""
     root = tmp_path / "demo"
     shutil.copytree(demo, root)
-    store = Store.open(f"sqlite:///{tmp_path / 'app.db'}")
     with Workspace.open(root) as ws:
-        add_users(store, set(ws.stakeholders))
-        apply_as(ws, store, "admin", "as the demo has it", effective=BASELINE)
-    yield root, store
-    store.close()
+        add_users(app_store, set(ws.stakeholders))
+        apply_as(ws, app_store, "admin", "as the demo has it", effective=BASELINE)
+    return root, app_store
 
 
 def hand_cac(root: Path, *, without_display: bool, as_of: date | None = None) -> dict[date, float]:
