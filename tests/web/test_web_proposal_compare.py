@@ -27,6 +27,8 @@ from web_gov_helpers import (
     chart_in,
     chart_rows,
     edit_kpi,
+    expected_status,
+    hand_cac,
     post_form,
     signed_in,
     table_rows,
@@ -38,16 +40,6 @@ from kpibridge.services.impact import ImpactPreview, impact_preview
 from kpibridge.services.proposals import ProposalView, show_proposal
 from kpibridge.workspace.governance_file import load_governance
 
-HAND_CAC = """
-WITH spend AS (
-    SELECT date_trunc('month', date)::DATE AS month, sum(spend) AS spend
-    FROM ad_spend {spend_filter} GROUP BY 1
-), customers AS (
-    SELECT date_trunc('month', acquired_at)::DATE AS month, count(*) AS customers
-    FROM customers {customer_filter} GROUP BY 1
-)
-SELECT month, spend / nullif(customers, 0) FROM spend JOIN customers USING (month)
-"""
 USERS = ("admin", "facilitator", "member", "viewer", "growth", "brand")
 MAY_PUT_TO_ROUND = {"admin", "facilitator"}
 
@@ -99,20 +91,6 @@ def as_user(gov_app: FastAPI) -> Iterator[Callable[[str], TestClient]]:
     yield sign_in
     for client in clients.values():
         client.close()
-
-
-def hand_cac(app: FastAPI, *, without_display: bool) -> dict[date, float]:
-    sql = HAND_CAC.format(
-        spend_filter="WHERE channel <> 'display'" if without_display else "",
-        customer_filter="WHERE acquisition_channel <> 'display'" if without_display else "",
-    )
-    rows = app.state.context.live.run(lambda ws: ws.backend.raw_sql(sql).fetchall())
-    return {month: value for month, value in rows if value is not None}
-
-
-def expected_status(value: float, target: float) -> str:
-    shortfall = (value - target) / abs(target)
-    return "on track" if shortfall <= 0.05 else "at risk" if shortfall <= 0.15 else "off track"
 
 
 def fresh(app: FastAPI, number: int) -> tuple[ProposalView, ImpactPreview]:

@@ -185,3 +185,31 @@ def chart_in(html: str, figure_id: str) -> dict[str, Any]:
 
 def chart_rows(spec: dict[str, Any]) -> list[dict[str, Any]]:
     return [row for dataset in spec.get("datasets", {}).values() for row in dataset]
+
+
+HAND_CAC = """
+WITH spend AS (
+    SELECT date_trunc('month', date)::DATE AS month, sum(spend) AS spend
+    FROM ad_spend {spend_filter} GROUP BY 1
+), customers AS (
+    SELECT date_trunc('month', acquired_at)::DATE AS month, count(*) AS customers
+    FROM customers {customer_filter} GROUP BY 1
+)
+SELECT month, spend / nullif(customers, 0) FROM spend JOIN customers USING (month)
+"""
+
+
+def hand_cac(app: FastAPI, *, without_display: bool) -> dict[date, float]:
+    sql = HAND_CAC.format(
+        spend_filter="WHERE channel <> 'display'" if without_display else "",
+        customer_filter="WHERE acquisition_channel <> 'display'" if without_display else "",
+    )
+    rows = app.state.context.live.run(lambda ws: ws.backend.raw_sql(sql).fetchall())
+    return {month: value for month, value in rows if value is not None}
+
+
+def expected_status(value: float, target: float) -> str:
+    """A lower-is-better KPI's status by the documented rule with the demo's CAC bands:
+    shortfall = (value − target) / |target|; on track up to 5 %, at risk up to 15 %."""
+    shortfall = (value - target) / abs(target)
+    return "on track" if shortfall <= 0.05 else "at risk" if shortfall <= 0.15 else "off track"
