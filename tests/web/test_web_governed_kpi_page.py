@@ -10,12 +10,10 @@ import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
-from web_gov_helpers import apply_as, build_governance_app, edit_kpi, propose, signed_in
+from web_gov_helpers import apply_as, build_governance_app, edit_kpi, get_json, propose, signed_in
 
 from kpibridge.model.governance import Restatement
 from kpibridge.services.governance_apply import apply_workspace
@@ -39,15 +37,6 @@ def app(demo_root: Path, tmp_path: Path) -> Iterator[FastAPI]:
     yield built
     built.state.context.store.close()
     built.state.context.live.close()
-
-
-def get_json(app: FastAPI, path: str) -> Any:
-    with TestClient(app) as client:
-        response = client.get(
-            path, headers={"Authorization": f"Bearer {app.state.tokens['viewer']}"}
-        )
-    assert response.status_code == 200, response.text
-    return response.json()
 
 
 def check_definition(app: FastAPI, name: str) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from web_gov_helpers import build_governance_app, post_form, propose, signed_in
+from web_gov_helpers import bearer, build_governance_app, post_form, propose, signed_in
 
 from kpibridge.services.stored_rounds import close_round, list_stored_rounds
 
@@ -76,10 +76,6 @@ def no_open_round_left(app: FastAPI) -> Iterator[None]:
     for stored in list_stored_rounds(store):
         if stored.is_open:
             close_round(store, stored.name, actor="tests")
-
-
-def bearer(app: FastAPI, username: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {app.state.tokens[username]}"}
 
 
 def round_names(app: FastAPI) -> set[str]:

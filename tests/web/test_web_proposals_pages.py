@@ -21,6 +21,7 @@ from fastapi.testclient import TestClient
 from web_gov_helpers import (
     PROPOSAL_ROUTES,
     apply_as,
+    bearer,
     build_governance_app,
     chart_in,
     chart_rows,
@@ -84,10 +85,6 @@ def cac_proposal(gov_app: FastAPI) -> int:
         restatement=Restatement.AS_REPORTED,
     )
     return int(result.applied[0].outcome.split()[1])
-
-
-def bearer(app: FastAPI, username: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {app.state.tokens[username]}"}
 
 
 def test_impact_preview_matches_hand_sql(

@@ -213,3 +213,16 @@ def expected_status(value: float, target: float) -> str:
     shortfall = (value − target) / |target|; on track up to 5 %, at risk up to 15 %."""
     shortfall = (value - target) / abs(target)
     return "on track" if shortfall <= 0.05 else "at risk" if shortfall <= 0.15 else "off track"
+
+
+def bearer(app: FastAPI, username: str) -> dict[str, str]:
+    """The API header of ``username``'s token (``build_governance_app`` makes one each)."""
+    return {"Authorization": f"Bearer {app.state.tokens[username]}"}
+
+
+def get_json(app: FastAPI, path: str, username: str = "viewer") -> Any:
+    """``GET path`` through the API as ``username``; fails unless it answers 200."""
+    with TestClient(app) as client:
+        response = client.get(path, headers=bearer(app, username))
+    assert response.status_code == 200, response.text
+    return response.json()
