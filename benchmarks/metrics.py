@@ -760,7 +760,7 @@ def ensure_demo(directory: Path, scale: float, rebuild: bool) -> None:
     if not rebuild and (directory / WAREHOUSE).exists() and (directory / "kpibridge.yaml").exists():
         print(f"reusing the demo in {directory} (--rebuild to build it again)")
         return
-    from kpibridge.services.demo import build_demo
+    from kpibridge.services.demo.build import build_demo
 
     print(f"building the demo at scale {scale:g} in {directory} …", flush=True)
     started = time.perf_counter()

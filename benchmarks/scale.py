@@ -125,7 +125,7 @@ def ensure_demo(scale: float, generated_up_to: float) -> tuple[Path, int, str]:
     if not warehouse.is_file():
         clock = time.perf_counter()
         if scale <= generated_up_to:
-            from kpibridge.services.demo import build_demo
+            from kpibridge.services.demo.build import build_demo
 
             print(f"building the demo at scale {scale:g} in {directory} …", flush=True)
             build_demo(directory, seed=SEED, scale=scale)

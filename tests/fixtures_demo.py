@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from kpibridge.services.demo import build_demo
+from kpibridge.services.demo.build import build_demo
 
 DEMO_SEED = 3
 DEMO_SCALE = 0.05

@@ -8,9 +8,9 @@ The Python API for notebooks::
 """
 
 from kpibridge.errors import KpibridgeError, WorkspaceError
-from kpibridge.services.explain import Explanation
-from kpibridge.services.scorecard import Scorecard, ScorecardRow
-from kpibridge.services.workspace import Workspace
+from kpibridge.services.metrics.explain import Explanation
+from kpibridge.services.metrics.scorecard import Scorecard, ScorecardRow
+from kpibridge.services.metrics.workspace import Workspace
 
 __all__ = [
     "Explanation",

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from fixtures_demo import build_small_demo
-from kpibridge.services.setup import create_workspace
+from kpibridge.services.metrics.setup import create_workspace
 
 
 @pytest.fixture(scope="session")

@@ -13,10 +13,10 @@ from typer.testing import CliRunner
 from kpibridge.cli.app import app
 from kpibridge.model.access import AccessRole
 from kpibridge.model.governance import Restatement
-from kpibridge.services.accounts import add_user
-from kpibridge.services.governance_apply import apply_workspace
-from kpibridge.services.versions import acting_account
-from kpibridge.services.workspace import Workspace
+from kpibridge.services.accounts.users import add_user
+from kpibridge.services.governance.governance_apply import apply_workspace
+from kpibridge.services.governance.versions import acting_account
+from kpibridge.services.metrics.workspace import Workspace
 from kpibridge.store import Store, database_url
 
 

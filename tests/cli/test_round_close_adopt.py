@@ -11,10 +11,10 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from kpibridge.cli import governance_commands, round_commands, web_commands
+from kpibridge.cli import accounts, governance, rounds, web
 from kpibridge.model.rounds import Ballot
-from kpibridge.services.setup import create_workspace
-from kpibridge.services.stored_rounds import get_round, submit_ballot
+from kpibridge.services.metrics.setup import create_workspace
+from kpibridge.services.rounds.stored_rounds import get_round, submit_ballot
 from kpibridge.store import Store
 
 ROUND = "cac-proposals-1-2"
@@ -24,7 +24,7 @@ Invoke = Callable[..., str]
 @pytest.fixture
 def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Invoke:
     app = typer.Typer()
-    for commands in (web_commands, governance_commands, round_commands):
+    for commands in (web, accounts, governance, rounds):
         commands.register(app)
     root = tmp_path / "ws"
     create_workspace(root)

@@ -10,7 +10,7 @@ import pytest
 
 from fixtures_demo import build_small_demo
 from kpibridge.evidence.clv import clv_from_orders, clv_to_cac
-from kpibridge.services.workspace import Workspace
+from kpibridge.services.metrics.workspace import Workspace
 
 
 @pytest.fixture(scope="module")

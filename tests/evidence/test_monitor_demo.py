@@ -15,7 +15,7 @@ from fixtures_demo import build_small_demo
 from kpibridge.demo import effects
 from kpibridge.evidence.monitor.anomalies import detect_anomalies
 from kpibridge.evidence.monitor.changepoints import detect_change_points
-from kpibridge.services.workspace import Workspace
+from kpibridge.services.metrics.workspace import Workspace
 
 
 @pytest.fixture(scope="module")

@@ -11,11 +11,11 @@ from pathlib import Path
 
 from kpibridge.model.access import AccessRole
 from kpibridge.model.governance import Restatement
-from kpibridge.services.accounts import Account, add_user
-from kpibridge.services.governance_apply import ApplyResult, apply_workspace
-from kpibridge.services.setup import create_workspace
-from kpibridge.services.versions import acting_account
-from kpibridge.services.workspace import Workspace
+from kpibridge.services.accounts.users import Account, add_user
+from kpibridge.services.governance.governance_apply import ApplyResult, apply_workspace
+from kpibridge.services.governance.versions import acting_account
+from kpibridge.services.metrics.setup import create_workspace
+from kpibridge.services.metrics.workspace import Workspace
 from kpibridge.store import Store
 
 PASSWORD = "a long password"

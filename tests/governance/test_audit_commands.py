@@ -11,16 +11,17 @@ import typer
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from kpibridge.cli import audit_commands, web_commands
-from kpibridge.services.setup import create_workspace
+from kpibridge.cli import accounts, governance, web
+from kpibridge.services.metrics.setup import create_workspace
 from kpibridge.store import Store
 
 
 @pytest.fixture
 def cli() -> typer.Typer:
     app = typer.Typer()
-    web_commands.register(app)
-    audit_commands.register(app)
+    web.register(app)
+    accounts.register(app)
+    governance.audit.register(app)
     return app
 
 

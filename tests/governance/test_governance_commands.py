@@ -10,16 +10,16 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from kpibridge.cli import audit_commands, governance_commands, web_commands
-from kpibridge.services.setup import create_workspace
+from kpibridge.cli import accounts, governance, web
+from kpibridge.services.metrics.setup import create_workspace
 
 
 @pytest.fixture
 def cli() -> typer.Typer:
     app = typer.Typer()
-    web_commands.register(app)
-    audit_commands.register(app)
-    governance_commands.register(app)
+    web.register(app)
+    accounts.register(app)
+    governance.register(app)
     return app
 
 

@@ -23,13 +23,13 @@ from gov_helpers import add_users, apply_as, expected_status
 from fixtures_demo import build_small_demo, warehouse_path
 from kpibridge.model import Grain
 from kpibridge.model.governance import Restatement
-from kpibridge.services.governance_apply import SINCE_ALWAYS
-from kpibridge.services.governed_compute import governed_compute, governed_series
-from kpibridge.services.governed_scorecard import governed_scorecard
-from kpibridge.services.governed_values import governed_values
-from kpibridge.services.scorecard import Scorecard, ScorecardRow
-from kpibridge.services.versions import definition_history
-from kpibridge.services.workspace import Workspace
+from kpibridge.services.governance.governance_apply import SINCE_ALWAYS
+from kpibridge.services.governance.governed_compute import governed_compute, governed_series
+from kpibridge.services.governance.governed_scorecard import governed_scorecard
+from kpibridge.services.governance.governed_values import governed_values
+from kpibridge.services.governance.versions import definition_history
+from kpibridge.services.metrics.scorecard import Scorecard, ScorecardRow
+from kpibridge.services.metrics.workspace import Workspace
 from kpibridge.store import Store
 
 TODAY = date(2026, 11, 23)

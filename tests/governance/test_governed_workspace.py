@@ -27,14 +27,14 @@ from fixtures_demo import build_small_demo, warehouse_path
 from kpibridge.cli.app import app
 from kpibridge.metrics.grains import period_label
 from kpibridge.model import Grain, RatioKPI
-from kpibridge.services.drivers import kpi_drivers
-from kpibridge.services.evidence import kpi_evidence, kpi_series, screen_drivers
-from kpibridge.services.governed_compute import governed_compute
-from kpibridge.services.governed_scorecard import governed_scorecard
-from kpibridge.services.governed_workspace import GovernedWorkspace, governed_workspace
-from kpibridge.services.monitoring import watch
-from kpibridge.services.review_pack import build_review_pack
-from kpibridge.services.workspace import Workspace
+from kpibridge.services.governance.governed_compute import governed_compute
+from kpibridge.services.governance.governed_scorecard import governed_scorecard
+from kpibridge.services.governance.governed_workspace import GovernedWorkspace, governed_workspace
+from kpibridge.services.metrics.workspace import Workspace
+from kpibridge.services.monitoring.drivers import kpi_drivers
+from kpibridge.services.monitoring.evidence import kpi_evidence, kpi_series, screen_drivers
+from kpibridge.services.monitoring.monitor import watch
+from kpibridge.services.reviews.review_pack import build_review_pack
 from kpibridge.store import Store
 
 BASELINE = date(2023, 1, 1)

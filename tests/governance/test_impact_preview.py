@@ -21,10 +21,10 @@ from gov_helpers import account, add_users, apply_as, expected_status
 from fixtures_demo import build_small_demo, warehouse_path
 from kpibridge.errors import GovernanceError
 from kpibridge.model.governance import Decision, Restatement
-from kpibridge.services.governed_values import governed_values
-from kpibridge.services.impact import ImpactPreview, compare_proposals, impact_preview
-from kpibridge.services.proposals import decide, show_proposal
-from kpibridge.services.workspace import Workspace
+from kpibridge.services.governance.governed_values import governed_values
+from kpibridge.services.governance.impact import ImpactPreview, compare_proposals, impact_preview
+from kpibridge.services.governance.proposals import decide, show_proposal
+from kpibridge.services.metrics.workspace import Workspace
 from kpibridge.store import Store
 from kpibridge.workspace.governance_file import load_governance
 

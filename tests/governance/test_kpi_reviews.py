@@ -13,13 +13,13 @@ import typer
 from gov_helpers import account, add_users, apply_as
 from typer.testing import CliRunner
 
-from kpibridge.cli import governance_commands
+from kpibridge.cli import reviews
 from kpibridge.errors import GovernanceError, UnknownNameError
 from kpibridge.model import Grain
 from kpibridge.model.governance import ReviewDecision
-from kpibridge.services.reviews import ReviewState, next_due, record_review, reviews_due
-from kpibridge.services.setup import create_workspace
-from kpibridge.services.workspace import Workspace
+from kpibridge.services.metrics.setup import create_workspace
+from kpibridge.services.metrics.workspace import Workspace
+from kpibridge.services.reviews.reviews import ReviewState, next_due, record_review, reviews_due
 from kpibridge.store import Store
 from kpibridge.store.audit import read
 
@@ -132,7 +132,7 @@ def test_reviews_commands(
     store.close()
     monkeypatch.setenv("KPIBRIDGE_DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
     app = typer.Typer()
-    governance_commands.register(app)
+    reviews.register(app)
     runner = CliRunner()
     ws = ["-w", str(root)]
     later = (next_due(date.today(), Grain.MONTH) + timedelta(1)).isoformat()

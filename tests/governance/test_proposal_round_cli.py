@@ -11,10 +11,10 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from kpibridge.cli import governance_commands, round_commands, web_commands
+from kpibridge.cli import accounts, governance, rounds, web
 from kpibridge.model.rounds import Ballot
-from kpibridge.services.setup import create_workspace
-from kpibridge.services.stored_rounds import close_round, submit_ballot
+from kpibridge.services.metrics.setup import create_workspace
+from kpibridge.services.rounds.stored_rounds import close_round, submit_ballot
 from kpibridge.store import Store
 
 USERS = (
@@ -30,9 +30,10 @@ USERS = (
 @pytest.fixture
 def cli() -> typer.Typer:
     app = typer.Typer()
-    web_commands.register(app)
-    governance_commands.register(app)
-    round_commands.register(app)
+    web.register(app)
+    accounts.register(app)
+    governance.register(app)
+    rounds.register(app)
     return app
 
 

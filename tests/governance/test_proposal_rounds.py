@@ -30,29 +30,29 @@ from sqlalchemy import func, select, text
 from kpibridge.errors import GovernanceError, KpibridgeError
 from kpibridge.model.governance import Decision, ProposalStatus
 from kpibridge.model.rounds import Ballot
-from kpibridge.services.proposal_rounds import (
+from kpibridge.services.governance.proposal_rounds import (
     ProposalRound,
     put_to_round,
     round_proposals,
     round_winner,
 )
-from kpibridge.services.proposals import (
+from kpibridge.services.governance.proposals import (
     ProposalPermissionError,
     ProposalStateError,
     ProposalView,
     decide,
     show_proposal,
 )
-from kpibridge.services.round_results import stored_round_analysis
-from kpibridge.services.stored_rounds import (
+from kpibridge.services.governance.versions import latest_targets
+from kpibridge.services.metrics.workspace import Workspace
+from kpibridge.services.rounds.round_results import stored_round_analysis
+from kpibridge.services.rounds.stored_rounds import (
     adopt_round,
     close_round,
     get_round,
     list_stored_rounds,
     submit_ballot,
 )
-from kpibridge.services.versions import latest_targets
-from kpibridge.services.workspace import Workspace
 from kpibridge.store import Store, audit
 from kpibridge.store.audit import read, verify
 from kpibridge.store.proposal_rounds_schema import ProposalRoundLink

@@ -17,9 +17,9 @@ from gov_helpers import account, apply_as, build_template, copy_template, open_t
 
 from kpibridge.errors import GovernanceError, WorkspaceError
 from kpibridge.model.governance import Decision, ProposalKind, ProposalStatus
-from kpibridge.services.proposals import ProposalView, decide, show_proposal
-from kpibridge.services.versions import latest_definitions, latest_targets
-from kpibridge.services.workspace import Workspace
+from kpibridge.services.governance.proposals import ProposalView, decide, show_proposal
+from kpibridge.services.governance.versions import latest_definitions, latest_targets
+from kpibridge.services.metrics.workspace import Workspace
 from kpibridge.store import Store
 from kpibridge.store.audit import read, verify
 from kpibridge.workspace.governance_file import load_governance

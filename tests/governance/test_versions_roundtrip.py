@@ -13,9 +13,13 @@ from gov_helpers import add_users, apply_as
 
 from kpibridge.errors import GovernanceError, UnknownNameError
 from kpibridge.model.governance import ProposalKind
-from kpibridge.services.setup import create_workspace
-from kpibridge.services.versions import export_workspace, latest_definitions, version_history
-from kpibridge.services.workspace import Workspace
+from kpibridge.services.governance.versions import (
+    export_workspace,
+    latest_definitions,
+    version_history,
+)
+from kpibridge.services.metrics.setup import create_workspace
+from kpibridge.services.metrics.workspace import Workspace
 from kpibridge.store import Store
 from kpibridge.store.audit import read, verify
 from kpibridge.workspace.kpi_yaml import kpi_contents

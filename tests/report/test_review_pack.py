@@ -23,26 +23,26 @@ from kpibridge.model import Direction
 from kpibridge.model.access import AccessRole
 from kpibridge.model.governance import ProposalStatus, Restatement
 from kpibridge.model.status import Status
-from kpibridge.services.accounts import add_user
-from kpibridge.services.drivers import last_change_drivers
-from kpibridge.services.evidence import screen_drivers
-from kpibridge.services.governance_apply import apply_workspace
-from kpibridge.services.governed_scorecard import governed_scorecard
-from kpibridge.services.monitoring import watch
-from kpibridge.services.proposals import list_proposals
-from kpibridge.services.review_pack import (
+from kpibridge.services.accounts.users import add_user
+from kpibridge.services.governance.governance_apply import apply_workspace
+from kpibridge.services.governance.governed_scorecard import governed_scorecard
+from kpibridge.services.governance.proposals import list_proposals
+from kpibridge.services.governance.versions import acting_account
+from kpibridge.services.metrics.scorecard import ScorecardRow, target_for
+from kpibridge.services.metrics.workspace import Workspace
+from kpibridge.services.monitoring.drivers import last_change_drivers
+from kpibridge.services.monitoring.evidence import screen_drivers
+from kpibridge.services.monitoring.monitor import watch
+from kpibridge.services.reviews.review_pack import (
     SECTIONS,
     ReviewPack,
     build_review_pack,
     last_round_name,
     refresh_proposals,
 )
-from kpibridge.services.review_render import inline_code, render_review_html, write_review
-from kpibridge.services.rounds import analyze_round
-from kpibridge.services.scorecard import ScorecardRow, target_for
-from kpibridge.services.versions import acting_account
-from kpibridge.services.voice import themes_report
-from kpibridge.services.workspace import Workspace
+from kpibridge.services.reviews.review_render import inline_code, render_review_html, write_review
+from kpibridge.services.rounds.definitions import analyze_round
+from kpibridge.services.voice.analysis import themes_report
 from kpibridge.store import Store
 
 

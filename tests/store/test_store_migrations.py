@@ -15,7 +15,7 @@ from sqlalchemy import inspect, text
 
 from kpibridge.errors import AccountError, UnknownNameError
 from kpibridge.model.access import AccessRole
-from kpibridge.services.accounts import (
+from kpibridge.services.accounts.users import (
     account_for_token,
     add_user,
     authenticate,

@@ -16,8 +16,8 @@ from sqlalchemy.exc import IntegrityError
 
 from kpibridge.errors import KpibridgeError
 from kpibridge.model.rounds import Ballot, Round
-from kpibridge.services import stored_rounds
-from kpibridge.services.stored_rounds import RoundStateError
+from kpibridge.services.rounds.definitions import stored_rounds
+from kpibridge.services.rounds.stored_rounds import RoundStateError
 from kpibridge.store import Store
 from kpibridge.store.rounds_schema import BallotRecord, RoundRecord
 from postgres_databases import fresh_postgres_database

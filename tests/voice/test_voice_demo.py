@@ -15,7 +15,12 @@ import kpibridge
 from fixtures_demo import build_small_demo, warehouse_path
 from kpibridge.cli.app import app
 from kpibridge.demo.templates import DELIVERY_WORDS
-from kpibridge.services.voice import nps_trend, score_voice, themes_moving_with, themes_report
+from kpibridge.services.voice.analysis import (
+    nps_trend,
+    score_voice,
+    themes_moving_with,
+    themes_report,
+)
 from kpibridge.voice.inputs import VoiceInputError
 
 # Scale 0.2: ≈1,500 reviews and ≈1,000 comments, enough for a theme of a few per cent.

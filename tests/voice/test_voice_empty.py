@@ -10,8 +10,8 @@ import pytest
 
 import kpibridge
 from kpibridge.errors import KpibridgeError
-from kpibridge.services.setup import create_workspace
-from kpibridge.services.voice import score_voice, sentiment_trend, themes_report
+from kpibridge.services.metrics.setup import create_workspace
+from kpibridge.services.voice.analysis import score_voice, sentiment_trend, themes_report
 from kpibridge.voice.sentiment import compound_score
 
 

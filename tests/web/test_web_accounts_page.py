@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from web_helpers import login
 
-from kpibridge.services.accounts import authenticate
+from kpibridge.services.accounts.users import authenticate
 
 
 @pytest.fixture

@@ -10,18 +10,20 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from kpibridge.cli import data_commands, web_commands
-from kpibridge.services.accounts import account_for_token, authenticate, list_users
-from kpibridge.services.demo_accounts import DEMO_PASSWORD
-from kpibridge.services.workspace import Workspace
+from kpibridge.cli import accounts, demo, warehouse, web
+from kpibridge.services.accounts.users import account_for_token, authenticate, list_users
+from kpibridge.services.demo.demo_accounts import DEMO_PASSWORD
+from kpibridge.services.metrics.workspace import Workspace
 from kpibridge.store import Store, database_url
 
 
 @pytest.fixture(scope="module")
 def cli() -> typer.Typer:
     app = typer.Typer()
-    web_commands.register(app)
-    data_commands.register(app)
+    web.register(app)
+    accounts.register(app)
+    warehouse.register(app)
+    demo.register(app)
     return app
 
 

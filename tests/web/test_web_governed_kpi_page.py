@@ -16,9 +16,9 @@ from fastapi import FastAPI
 from web_gov_helpers import apply_as, build_governance_app, edit_kpi, get_json, propose, signed_in
 
 from kpibridge.model.governance import Restatement
-from kpibridge.services.governance_apply import apply_workspace
-from kpibridge.services.live import STORE_POLL_SECONDS
-from kpibridge.services.versions import acting_account
+from kpibridge.services.governance.governance_apply import apply_workspace
+from kpibridge.services.governance.live import STORE_POLL_SECONDS
+from kpibridge.services.governance.versions import acting_account
 
 FILTER = "channel != 'display'"
 

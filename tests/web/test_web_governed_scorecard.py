@@ -16,11 +16,11 @@ from fastapi import FastAPI
 from web_gov_helpers import apply_as, build_governance_app, edit_kpi, get_json, signed_in
 
 from kpibridge.model.governance import Restatement
-from kpibridge.services.governance_apply import apply_workspace
-from kpibridge.services.governed_compute import governed_compute
-from kpibridge.services.live import STORE_POLL_SECONDS
-from kpibridge.services.versions import acting_account
-from kpibridge.services.workspace import Workspace
+from kpibridge.services.governance.governance_apply import apply_workspace
+from kpibridge.services.governance.governed_compute import governed_compute
+from kpibridge.services.governance.live import STORE_POLL_SECONDS
+from kpibridge.services.governance.versions import acting_account
+from kpibridge.services.metrics.workspace import Workspace
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from kpibridge.services.drivers import kpi_drivers, last_change_drivers
-from kpibridge.services.workspace import Workspace
+from kpibridge.services.metrics.workspace import Workspace
+from kpibridge.services.monitoring.drivers import kpi_drivers, last_change_drivers
 
 
 @pytest.fixture

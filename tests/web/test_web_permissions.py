@@ -16,7 +16,7 @@ from web_helpers import login
 from web_round_helpers import ROUND_ROUTES
 
 from kpibridge.model.access import AccessRole
-from kpibridge.services.accounts import set_role
+from kpibridge.services.accounts.users import set_role
 
 ROLES = ("admin", "facilitator", "member", "viewer")
 READ_ROUTES = {

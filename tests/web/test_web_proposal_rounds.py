@@ -21,7 +21,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from web_gov_helpers import bearer, build_governance_app, post_form, propose, signed_in
 
-from kpibridge.services.stored_rounds import close_round, list_stored_rounds
+from kpibridge.services.rounds.stored_rounds import close_round, list_stored_rounds
 
 PARTICIPANTS = ["head-of-growth", "analytics-lead", "cmo", "brand-manager"]
 

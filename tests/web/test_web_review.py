@@ -8,7 +8,7 @@ from collections.abc import Callable
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from kpibridge.services.review_pack import SECTIONS
+from kpibridge.services.reviews.review_pack import SECTIONS
 
 
 def test_review_page_has_every_section_and_no_external_resource(

@@ -17,9 +17,8 @@ from sqlalchemy import text
 from web_helpers import login
 from web_round_helpers import SMALL_ROUND, open_small_round
 
-from kpibridge.services import stored_rounds
-from kpibridge.services.rounds import analyze_round
-from kpibridge.services.stored_rounds import import_workspace_rounds
+from kpibridge.services.rounds.definitions import analyze_round, stored_rounds
+from kpibridge.services.rounds.stored_rounds import import_workspace_rounds
 from kpibridge.store import audit
 from kpibridge.web import WebSettings, create_app
 

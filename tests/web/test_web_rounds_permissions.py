@@ -138,7 +138,7 @@ def test_a_viewer_linked_to_a_participant_still_only_reads(
     app = make_app()
     open_small_round(app, participants=["cmo", "analytics-lead", "cfo"])
     from kpibridge.model.access import AccessRole
-    from kpibridge.services.accounts import add_user
+    from kpibridge.services.accounts.users import add_user
 
     context = app.state.context
     add_user(

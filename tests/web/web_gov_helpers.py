@@ -25,9 +25,9 @@ from web_helpers import PASSWORD, add_role_users, login
 
 from kpibridge.model.access import AccessRole
 from kpibridge.model.governance import Restatement
-from kpibridge.services.accounts import add_user, create_token
-from kpibridge.services.governance_apply import apply_workspace
-from kpibridge.services.versions import acting_account
+from kpibridge.services.accounts.users import add_user, create_token
+from kpibridge.services.governance.governance_apply import apply_workspace
+from kpibridge.services.governance.versions import acting_account
 from kpibridge.web import WebSettings, create_app
 
 GOV_READ_ROUTES = {

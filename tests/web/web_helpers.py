@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from kpibridge.model.access import AccessRole
-from kpibridge.services.accounts import add_user, create_token
+from kpibridge.services.accounts.users import add_user, create_token
 
 PASSWORD = "correct horse battery"
 ROLE_USERS = {

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kpibridge.services.workspace import Workspace
+from kpibridge.services.metrics.workspace import Workspace
 from kpibridge.store import Store
 from kpibridge.store.database import database_url
 

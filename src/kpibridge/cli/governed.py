@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from kpibridge.cli.app_store import existing_store
-from kpibridge.services.governed_workspace import governed_workspace
-from kpibridge.services.workspace import Workspace
+from kpibridge.services.governance.governed_workspace import governed_workspace
+from kpibridge.services.metrics.workspace import Workspace
 
 
 @contextmanager

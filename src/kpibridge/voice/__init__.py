@@ -8,7 +8,7 @@ A plain library (texts and scores in, results out), usable from a notebook::
     model = discover_themes(texts, names=["Acme"])
     model.assign(texts).theme         # theme index per text (−1: none)
 
-``kpibridge.services.voice`` runs it on a workspace (see docs/voice.md).
+``kpibridge.services.voice.analysis`` runs it on a workspace (see docs/voice.md).
 """
 
 from kpibridge.voice.emerging import EmergingTheme, emerging_themes

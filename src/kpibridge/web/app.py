@@ -11,8 +11,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
-from kpibridge.services.live import LiveWorkspace
-from kpibridge.services.stored_rounds import import_workspace_rounds
+from kpibridge.services.governance.live import LiveWorkspace
+from kpibridge.services.rounds.stored_rounds import import_workspace_rounds
 from kpibridge.store import Store, database_url
 from kpibridge.web import errors
 from kpibridge.web.api import router as api_router

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from fastapi.templating import Jinja2Templates
 
-from kpibridge.services.live import LiveWorkspace
+from kpibridge.services.governance.live import LiveWorkspace
 from kpibridge.store import Store
 from kpibridge.web.security import LoginLimiter, Sessions
 from kpibridge.web.settings import WebSettings

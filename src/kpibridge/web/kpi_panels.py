@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 from kpibridge.errors import KpibridgeError, UnknownNameError
 from kpibridge.model import Nature
-from kpibridge.services.audit_trail import read_log
-from kpibridge.services.live import LiveWorkspace
-from kpibridge.services.proposals import list_proposals
-from kpibridge.services.versions import VersionEntry, version_history
-from kpibridge.services.voice import ThemeMovement, themes_moving_with
-from kpibridge.services.workspace import Workspace
+from kpibridge.services.governance.audit_trail import read_log
+from kpibridge.services.governance.live import LiveWorkspace
+from kpibridge.services.governance.proposals import list_proposals
+from kpibridge.services.governance.versions import VersionEntry, version_history
+from kpibridge.services.metrics.workspace import Workspace
+from kpibridge.services.voice.analysis import ThemeMovement, themes_moving_with
 from kpibridge.store import Store
 from kpibridge.store.audit import AuditEntry
 

@@ -18,16 +18,16 @@ from starlette.exceptions import HTTPException
 from kpibridge.errors import KpibridgeError
 from kpibridge.model.access import AccessRole, allows
 from kpibridge.model.governance import GovernanceSettings, ProposalStatus
-from kpibridge.services.accounts import Account
-from kpibridge.services.impact import ImpactPreview, impact_preview
-from kpibridge.services.live import LiveWorkspace
-from kpibridge.services.proposals import (
+from kpibridge.services.accounts.users import Account
+from kpibridge.services.governance.impact import ImpactPreview, impact_preview
+from kpibridge.services.governance.live import LiveWorkspace
+from kpibridge.services.governance.proposals import (
     ProposalNotFoundError,
     ProposalPermissionError,
     ProposalStateError,
     ProposalView,
 )
-from kpibridge.services.workspace import Workspace
+from kpibridge.services.metrics.workspace import Workspace
 from kpibridge.web.errors import ForbiddenError
 from kpibridge.workspace.governance_file import load_governance
 

@@ -19,10 +19,10 @@ from typing import Any
 from kpibridge.errors import GovernanceError, UnknownNameError
 from kpibridge.model.governance import ProposalStatus
 from kpibridge.report.comparison_chart import comparison_chart_spec
-from kpibridge.services.impact import Comparison, ImpactPreview, ImpactRow
-from kpibridge.services.live import LiveWorkspace
-from kpibridge.services.proposals import ProposalView, list_proposals, show_proposal
-from kpibridge.services.versions import VersionEntry, version_history
+from kpibridge.services.governance.impact import Comparison, ImpactPreview, ImpactRow
+from kpibridge.services.governance.live import LiveWorkspace
+from kpibridge.services.governance.proposals import ProposalView, list_proposals, show_proposal
+from kpibridge.services.governance.versions import VersionEntry, version_history
 from kpibridge.store import Store
 from kpibridge.web.proposal_access import cached_impact, governance
 from kpibridge.workspace.kpi_yaml import join_targets

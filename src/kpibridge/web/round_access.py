@@ -18,10 +18,14 @@ from starlette.exceptions import HTTPException
 
 from kpibridge.align.analyze import RoundAnalysis
 from kpibridge.model.access import AccessRole, allows
-from kpibridge.services.accounts import Account
-from kpibridge.services.live import LiveWorkspace
-from kpibridge.services.round_results import stored_round_analysis
-from kpibridge.services.stored_rounds import RoundPermissionError, RoundStateError, StoredRound
+from kpibridge.services.accounts.users import Account
+from kpibridge.services.governance.live import LiveWorkspace
+from kpibridge.services.rounds.round_results import stored_round_analysis
+from kpibridge.services.rounds.stored_rounds import (
+    RoundPermissionError,
+    RoundStateError,
+    StoredRound,
+)
 from kpibridge.web.deps import require
 from kpibridge.web.errors import ForbiddenError
 from kpibridge.web.security import CSRF_COOKIE, CSRF_HEADER, csrf_matches

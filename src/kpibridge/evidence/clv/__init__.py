@@ -14,9 +14,10 @@ From a notebook::
     result.channels                      # customers, clv_total, clv_mean … per channel
     clv_to_cac(result.channels, cac)     # cac: channel → cost per acquired customer
 
-In a workspace, :mod:`kpibridge.services.customer_value` (``kpibridge clv refresh``) runs the
-pipeline on the warehouse's orders and writes one row per customer to ``customer_value``,
-which the ``predicted_clv`` and ``predicted_clv_to_cac`` KPIs read like any other table.
+In a workspace, :mod:`kpibridge.services.monitoring.customer_value` (``kpibridge clv
+refresh``) runs the pipeline on the warehouse's orders and writes one row per customer to
+``customer_value``, which the ``predicted_clv`` and ``predicted_clv_to_cac`` KPIs read like
+any other table.
 ``CLVResult.to_dict()`` is the JSON form.
 """
 

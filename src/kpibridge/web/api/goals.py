@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from kpibridge.services.goal_tree import goal_tree
+from kpibridge.services.metrics.goal_tree import goal_tree
 from kpibridge.web.deps import Live, Viewer
 
 router = APIRouter(tags=["goals"])

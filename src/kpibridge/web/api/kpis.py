@@ -9,12 +9,12 @@ from fastapi import APIRouter, Query
 
 from kpibridge.errors import UnknownNameError
 from kpibridge.model import Grain
-from kpibridge.services.accounts import Account
-from kpibridge.services.drivers import kpi_drivers
-from kpibridge.services.evidence import kpi_evidence
-from kpibridge.services.governed_compute import governed_series
-from kpibridge.services.kpi_detail import kpi_detail
-from kpibridge.services.monitoring import watch
+from kpibridge.services.accounts.users import Account
+from kpibridge.services.governance.governed_compute import governed_series
+from kpibridge.services.metrics.kpi_detail import kpi_detail
+from kpibridge.services.monitoring.drivers import kpi_drivers
+from kpibridge.services.monitoring.evidence import kpi_evidence
+from kpibridge.services.monitoring.monitor import watch
 from kpibridge.web.api.records import frame_records
 from kpibridge.web.api.schemas import KpiSummary, KpiValues, Me
 from kpibridge.web.deps import Live, Viewer

@@ -13,8 +13,8 @@ from pydantic import BaseModel, Field
 
 from kpibridge.errors import UnknownNameError
 from kpibridge.model.governance import Decision, ProposalStatus
-from kpibridge.services.proposal_rounds import put_to_round
-from kpibridge.services.proposals import decide, list_proposals, show_proposal
+from kpibridge.services.governance.proposal_rounds import put_to_round
+from kpibridge.services.governance.proposals import decide, list_proposals, show_proposal
 from kpibridge.web.deps import Context, Live, Viewer
 from kpibridge.web.kpi_panels import kpi_history
 from kpibridge.web.proposal_access import (

@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends
 
-from kpibridge.services.stored_rounds import (
+from kpibridge.services.rounds.stored_rounds import (
     adopt_round,
     ballot_history,
     close_round,

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from kpibridge.services.scorecard_view import ScorecardFilter, scorecard_by_goal
+from kpibridge.services.metrics.scorecard_view import ScorecardFilter, scorecard_by_goal
 from kpibridge.web.deps import Live, Viewer
 
 router = APIRouter(tags=["scorecard"])

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kpibridge.errors import KpibridgeError
 from kpibridge.model.access import AccessRole
-from kpibridge.services.accounts import Account, add_user, list_users, parse_role, set_role
+from kpibridge.services.accounts.users import Account, add_user, list_users, parse_role, set_role
 from kpibridge.web.deps import Admin, Context
 
 router = APIRouter()

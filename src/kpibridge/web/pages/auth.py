@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from kpibridge.services.accounts import authenticate
+from kpibridge.services.accounts.users import authenticate
 from kpibridge.web.deps import Context
 from kpibridge.web.security import SESSION_COOKIE
 

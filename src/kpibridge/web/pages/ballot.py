@@ -7,9 +7,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kpibridge.errors import KpibridgeError
-from kpibridge.services.accounts import Account
-from kpibridge.services.proposal_rounds import round_proposals
-from kpibridge.services.stored_rounds import (
+from kpibridge.services.accounts.users import Account
+from kpibridge.services.governance.proposal_rounds import round_proposals
+from kpibridge.services.rounds.stored_rounds import (
     StoredRound,
     ballot_history,
     get_round,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from kpibridge.services.goal_tree import goal_tree
+from kpibridge.services.metrics.goal_tree import goal_tree
 from kpibridge.web.deps import Context, Live, Viewer
 
 router = APIRouter()

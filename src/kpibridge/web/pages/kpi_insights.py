@@ -13,10 +13,10 @@ from fastapi.responses import HTMLResponse, Response
 from kpibridge.errors import KpibridgeError, UnknownNameError
 from kpibridge.model import KPI, Grain, Nature
 from kpibridge.report.charts import monitor_chart_spec
-from kpibridge.services.drivers import KpiDrivers, last_change_drivers
-from kpibridge.services.evidence import kpi_evidence, screen_drivers
-from kpibridge.services.monitoring import KpiWatch, watch
-from kpibridge.services.workspace import Workspace
+from kpibridge.services.metrics.workspace import Workspace
+from kpibridge.services.monitoring.drivers import KpiDrivers, last_change_drivers
+from kpibridge.services.monitoring.evidence import kpi_evidence, screen_drivers
+from kpibridge.services.monitoring.monitor import KpiWatch, watch
 from kpibridge.web.deps import Context, Live, Viewer
 
 router = APIRouter()

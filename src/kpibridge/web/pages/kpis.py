@@ -11,11 +11,11 @@ from markupsafe import Markup
 from kpibridge.errors import UnknownNameError
 from kpibridge.model import Grain
 from kpibridge.report.charts import kpi_chart_spec
-from kpibridge.services.accounts import Account
-from kpibridge.services.governed_compute import governed_series
-from kpibridge.services.kpi_detail import KpiDetail, kpi_detail
-from kpibridge.services.live import LiveWorkspace
-from kpibridge.services.workspace import Workspace
+from kpibridge.services.accounts.users import Account
+from kpibridge.services.governance.governed_compute import governed_series
+from kpibridge.services.governance.live import LiveWorkspace
+from kpibridge.services.metrics.kpi_detail import KpiDetail, kpi_detail
+from kpibridge.services.metrics.workspace import Workspace
 from kpibridge.web.context import AppContext
 from kpibridge.web.deps import Context, Live, Viewer
 

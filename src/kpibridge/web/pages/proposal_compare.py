@@ -13,7 +13,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from kpibridge.report.comparison_chart import PROPOSAL_COLOURS
-from kpibridge.services.accounts import Account
+from kpibridge.services.accounts.users import Account
 from kpibridge.web.context import AppContext
 from kpibridge.web.deps import Context, Live, Viewer
 from kpibridge.web.proposal_access import may_put_to_round

@@ -14,9 +14,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from kpibridge.errors import GovernanceError, KpibridgeError
 from kpibridge.model.governance import Decision, ProposalStatus
 from kpibridge.report.charts import impact_chart_spec
-from kpibridge.services.accounts import Account
-from kpibridge.services.proposal_rounds import put_to_round
-from kpibridge.services.proposals import decide, list_proposals, show_proposal
+from kpibridge.services.accounts.users import Account
+from kpibridge.services.governance.proposal_rounds import put_to_round
+from kpibridge.services.governance.proposals import decide, list_proposals, show_proposal
 from kpibridge.web.context import AppContext
 from kpibridge.web.deps import Context, Live, Viewer
 from kpibridge.web.pages.proposal_compare import render_comparison

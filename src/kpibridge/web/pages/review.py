@@ -10,8 +10,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
-from kpibridge.services.review_pack import ReviewPack, build_review_pack, refresh_proposals
-from kpibridge.services.review_render import render_review_html
+from kpibridge.services.reviews.review_pack import ReviewPack, build_review_pack, refresh_proposals
+from kpibridge.services.reviews.review_render import render_review_html
 from kpibridge.web.deps import Context, Live, Viewer
 
 router = APIRouter()

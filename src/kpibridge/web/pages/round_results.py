@@ -9,8 +9,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from kpibridge.report.round_charts import opinion_map_spec
-from kpibridge.services.proposal_rounds import round_proposals, round_winner
-from kpibridge.services.stored_rounds import get_round
+from kpibridge.services.governance.proposal_rounds import round_proposals, round_winner
+from kpibridge.services.rounds.stored_rounds import get_round
 from kpibridge.web.deps import Context, Live, Viewer
 from kpibridge.web.round_access import may_facilitate, round_results, shows_names
 

@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kpibridge.errors import KpibridgeError
 from kpibridge.model.rounds import DEFAULT_CRITERIA
-from kpibridge.services.accounts import Account
-from kpibridge.services.stored_rounds import (
+from kpibridge.services.accounts.users import Account
+from kpibridge.services.rounds.stored_rounds import (
     adopt_round,
     close_round,
     create_round,

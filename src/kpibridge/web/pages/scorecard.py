@@ -7,9 +7,9 @@ from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
 from kpibridge.report.charts import sparkline_spec
-from kpibridge.services.scorecard import Scorecard
-from kpibridge.services.scorecard_view import ScorecardFilter, scorecard_by_goal
-from kpibridge.services.workspace import Workspace
+from kpibridge.services.metrics.scorecard import Scorecard
+from kpibridge.services.metrics.scorecard_view import ScorecardFilter, scorecard_by_goal
+from kpibridge.services.metrics.workspace import Workspace
 from kpibridge.web.deps import Context, Live, Viewer
 
 router = APIRouter()

@@ -1,0 +1,44 @@
+"""``load``: bring a file into a warehouse table, checked, bad rows quarantined."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from kpibridge.cli.errors import user_errors
+from kpibridge.cli.options import WorkspaceOption
+from kpibridge.cli.render import make_console
+from kpibridge.services.metrics.workspace import Workspace
+from kpibridge.services.warehouse.load import load_into
+
+console = make_console()
+
+
+@user_errors
+def load(
+    file: Annotated[Path, typer.Argument(help="CSV or Parquet file.")],
+    into: Annotated[str, typer.Option("--into", help="Warehouse table to append to.")],
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Load a file into a table: good rows in one transaction, bad rows quarantined."""
+    with Workspace.open(workspace) as ws:
+        result = load_into(ws, file, into)
+    console.print(
+        f"loaded [green]{result.loaded}[/green] rows into {escape(result.table)}; "
+        f"quarantined [{'red' if result.quarantined else 'green'}]"
+        f"{result.quarantined}[/] rows"
+    )
+    if result.quarantined:
+        console.print(
+            f"bad rows, with their reasons, are in table "
+            f"[bold]{escape(result.quarantine_table)}[/bold]:"
+        )
+        for reason, count in result.reasons:
+            console.print(f"  {count:>8}  {escape(reason)}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(load)

@@ -1,0 +1,1 @@
+"""The Acme Outdoor demo company: its data, KPIs, round and sign-ins."""

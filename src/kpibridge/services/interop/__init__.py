@@ -1,0 +1,1 @@
+"""Exchange with other semantic layers: importing dbt/MetricFlow projects."""

@@ -1,0 +1,615 @@
+"""Customer voice for a workspace: score feedback into the warehouse, and report on it.
+
+``score_voice`` reads ``surveys`` (comments) and ``reviews`` (texts), scores every text's
+sentiment once (a cache table keyed by text hash: a text already scored is never scored
+again), discovers themes, names them after the pins in ``voice.yaml``, and writes:
+
+* ``voice_texts`` — one row per scored text: ``text_id``, ``source``, ``posted_at``,
+  ``customer_id``, ``product``, ``sentiment`` (VADER compound), ``theme`` (id),
+  ``theme_strength``, ``text_hash``; the ``voice_texts`` semantic model and the
+  ``sentiment_index`` and ``theme_share_*`` KPIs read it;
+* ``voice_themes`` — the themes of the run (id, label, terms, phrases, pinned);
+* ``voice_sentiment_cache`` — text hash → compound score;
+* ``voice_quarantine`` — texts that could not be scored, with the reason.
+
+The report functions (``themes_report``, ``nps_trend``, ``verbatims``, ``sentiment_trend``,
+``themes_moving_with``) read those tables and return JSON-ready results for the CLI and the
+web app.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from ibis.backends import BaseBackend
+from ruamel.yaml import YAML
+from scipy import stats
+
+from kpibridge.errors import KpibridgeError, UnknownNameError
+from kpibridge.evidence.fdr import bh_adjust
+from kpibridge.metrics.backends import write_tables
+from kpibridge.services.metrics.workspace import Workspace
+from kpibridge.voice.emerging import EmergingTheme, emerging_themes, period_labels
+from kpibridge.voice.inputs import (
+    CSAT_RANGE,
+    NPS_RANGE,
+    RATING_RANGE,
+    check_scores,
+    prepare_texts,
+)
+from kpibridge.voice.nps import Estimate, csat, csat_change, nps, nps_change
+from kpibridge.voice.pins import NamedTheme, Pin, name_themes, parse_pins
+from kpibridge.voice.sentiment import sentiment_index, start_scoring
+from kpibridge.voice.themes import NO_THEME, ThemeOptions, discover_themes
+
+logger = logging.getLogger(__name__)
+
+VOICE_FILE = "voice.yaml"
+TEXTS_TABLE = "voice_texts"
+THEMES_TABLE = "voice_themes"
+CACHE_TABLE = "voice_sentiment_cache"
+QUARANTINE_TABLE = "voice_quarantine"
+SOURCES = ("surveys", "reviews")
+UNTHEMED = "unthemed"
+
+
+@dataclass(frozen=True)
+class ScoreReport:
+    """What one scoring run did."""
+
+    texts: int
+    newly_scored: int
+    from_cache: int
+    quarantined: dict[str, int]
+    cleaned: dict[str, int]
+    themes: list[dict[str, Any]]
+    stability: dict[int, float]
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# -- reading the feedback ---------------------------------------------------------------
+
+
+def _table(backend: BaseBackend, name: str) -> pd.DataFrame:
+    if name not in backend.list_tables():
+        raise KpibridgeError(f"the warehouse has no table {name!r}")
+    return backend.table(name).to_pandas()
+
+
+def _feedback(backend: BaseBackend) -> pd.DataFrame:
+    """Survey comments and review texts in one frame (``source``, ``row_id``, ``text`` …)."""
+    surveys = _table(backend, "surveys")
+    reviews = _table(backend, "reviews")
+    check_scores(surveys["nps"], surveys["response_id"], NPS_RANGE, "surveys")
+    check_scores(surveys["csat"], surveys["response_id"], CSAT_RANGE, "surveys")
+    check_scores(reviews["rating"], reviews["review_id"], RATING_RANGE, "reviews")
+    # a survey without a comment is no feedback text; an empty review text is quarantined
+    comments = surveys[surveys["comment"].notna()]
+    frames = [
+        pd.DataFrame(
+            {
+                "source": "surveys",
+                "row_id": comments["response_id"].astype("int64"),
+                "posted_at": pd.to_datetime(comments["responded_at"]),
+                "customer_id": comments["customer_id"].astype("Int64"),
+                "product": pd.Series(pd.NA, index=comments.index, dtype="string"),
+                "text": comments["comment"],
+            }
+        ),
+        pd.DataFrame(
+            {
+                "source": "reviews",
+                "row_id": reviews["review_id"].astype("int64"),
+                "posted_at": pd.to_datetime(reviews["posted_at"]),
+                "customer_id": reviews["customer_id"].astype("Int64"),
+                "product": reviews["product"].astype("string"),
+                "text": reviews["text"],
+            }
+        ),
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def read_pins(root: Path) -> tuple[Pin, ...]:
+    path = root / VOICE_FILE
+    if not path.exists():
+        return ()
+    return parse_pins(YAML(typ="safe").load(path.read_text(encoding="utf-8")), str(path))
+
+
+# -- scoring ----------------------------------------------------------------------------
+
+
+def _cached_scores(backend: BaseBackend) -> pd.Series:
+    if CACHE_TABLE not in backend.list_tables():
+        return pd.Series(dtype="float64")
+    cache = backend.table(CACHE_TABLE).to_pandas()
+    return pd.Series(cache["sentiment"].to_numpy(), index=cache["text_hash"].to_numpy())
+
+
+def score_voice(
+    ws: Workspace, *, seed: int = 0, workers: int | None = None, k: int | None = None
+) -> ScoreReport:
+    """Score the workspace's feedback and (re)write the voice tables (module docstring)."""
+    backend = ws.backend
+    feedback = _feedback(backend)
+    row_keys = (feedback["source"] + ":" + feedback["row_id"].astype(str)).to_numpy()
+    prepared = prepare_texts(row_keys, feedback["text"].tolist())
+    position = pd.Series(np.arange(len(feedback)), index=row_keys)
+    kept = feedback.iloc[position.loc[prepared.row_ids].to_numpy()].reset_index(drop=True)
+
+    cache = _cached_scores(backend)
+    hashes = pd.Series(prepared.hashes)
+    new = ~hashes.isin(cache.index)
+    new_hashes = hashes[new].drop_duplicates()
+    texts = pd.Series(prepared.texts)
+    # VADER in worker processes while this process finds and assigns the themes
+    pending = start_scoring(texts[new_hashes.index].tolist(), workers=workers)
+
+    try:
+        names = {*kept["product"].dropna().unique(), ws.settings.name, ws.settings.name.split()[0]}
+        options = ThemeOptions(seed=seed, k=k)
+        if len(prepared.texts) >= options.min_texts:
+            model = discover_themes(prepared.texts, names, options)
+            named = name_themes(model.themes, read_pins(ws.root))
+            assigned = model.assign(prepared.texts)
+            theme_index, strength, stability = assigned.theme, assigned.strength, model.stability
+        else:  # too few texts to find themes: every text is unthemed, sentiment still scored
+            named = ()
+            theme_index = np.full(len(prepared.texts), NO_THEME)
+            strength, stability = np.zeros(len(prepared.texts)), {}
+    except BaseException:
+        pending()  # end the workers before the error goes up
+        raise
+    fresh = pending()
+    new_cache = pd.DataFrame({"text_hash": new_hashes.to_numpy(), "sentiment": fresh})
+    scores = pd.concat([cache, pd.Series(fresh, index=new_hashes.to_numpy())])
+    ids = np.array([theme.id for theme in named] + [UNTHEMED], dtype=object)
+    voice_texts = pd.DataFrame(
+        {
+            "text_id": prepared.row_ids.astype(str),
+            "source": kept["source"].astype(str),
+            "posted_at": kept["posted_at"],
+            "customer_id": kept["customer_id"],
+            "product": kept["product"],
+            "sentiment": scores.loc[hashes].to_numpy(dtype=np.float64),
+            "theme": ids[np.where(theme_index == NO_THEME, len(named), theme_index)],
+            "theme_strength": strength,
+            "text": prepared.texts,
+            "text_hash": prepared.hashes,
+        }
+    )
+    themes = _theme_table(named)
+    quarantine = prepared.quarantine.assign(row_id=lambda f: f["row_id"].astype(str))
+    full_cache = pd.DataFrame(
+        {"text_hash": scores.index.to_numpy(), "sentiment": scores.to_numpy()}
+    )
+    _write(ws, voice_texts, themes, full_cache, quarantine)
+    quarantined = {
+        str(reason): int(count) for reason, count in quarantine["reason"].value_counts().items()
+    }
+    return ScoreReport(
+        texts=len(voice_texts),
+        newly_scored=len(new_cache),
+        from_cache=int((~new).sum()),
+        quarantined=quarantined,
+        cleaned={key: prepared.counts.get(key, 0) for key in ("html", "truncated")},
+        themes=[_theme_json(theme) for theme in named],
+        stability=stability,
+    )
+
+
+def _theme_table(named: tuple[NamedTheme, ...]) -> pd.DataFrame:
+    """One row per theme id; the terms of themes sharing a pin are merged, best first."""
+    rows: dict[str, dict[str, Any]] = {}
+    for theme in named:
+        row = rows.setdefault(
+            theme.id,
+            {
+                "theme": theme.id,
+                "label": theme.label,
+                "terms": [],
+                "phrases": [],
+                "pinned": theme.pinned,
+            },
+        )
+        row["terms"] += [t for t in theme.theme.terms if t not in row["terms"]]
+        row["phrases"] += [p for p in theme.theme.phrases if p not in row["phrases"]]
+    return pd.DataFrame(
+        [
+            {**row, "terms": ", ".join(row["terms"]), "phrases": ", ".join(row["phrases"])}
+            for row in rows.values()
+        ],
+        columns=["theme", "label", "terms", "phrases", "pinned"],
+    )
+
+
+def _theme_json(theme: NamedTheme) -> dict[str, Any]:
+    return {
+        "id": theme.id,
+        "label": theme.label,
+        "terms": list(theme.theme.terms),
+        "phrases": list(theme.theme.phrases),
+        "pinned": theme.pinned,
+    }
+
+
+def _write(
+    ws: Workspace,
+    voice_texts: pd.DataFrame,
+    themes: pd.DataFrame,
+    cache: pd.DataFrame,
+    quarantine: pd.DataFrame,
+) -> None:
+    """Replace the voice tables (the cache with old and new scores) — in one transaction
+    where the backend allows it, so a failure leaves the previous run's tables."""
+    arrow = {
+        TEXTS_TABLE: _arrow(voice_texts, _TEXTS_SCHEMA),
+        THEMES_TABLE: _arrow(themes, _THEMES_SCHEMA),
+        QUARANTINE_TABLE: _arrow(quarantine, _QUARANTINE_SCHEMA),
+        CACHE_TABLE: _arrow(cache, _CACHE_SCHEMA),
+    }
+    write_tables(
+        ws.backend,
+        ws.settings.warehouse,
+        ws.root,
+        {
+            name: partial(pa.RecordBatchReader.from_batches, t.schema, t.to_batches())
+            for name, t in arrow.items()
+        },
+    )
+
+
+_TEXTS_SCHEMA = pa.schema(
+    [
+        ("text_id", pa.string()),
+        ("source", pa.string()),
+        ("posted_at", pa.timestamp("us")),
+        ("customer_id", pa.int64()),
+        ("product", pa.string()),
+        ("sentiment", pa.float64()),
+        ("theme", pa.string()),
+        ("theme_strength", pa.float64()),
+        ("text", pa.string()),
+        ("text_hash", pa.string()),
+    ]
+)
+_THEMES_SCHEMA = pa.schema(
+    [
+        ("theme", pa.string()),
+        ("label", pa.string()),
+        ("terms", pa.string()),
+        ("phrases", pa.string()),
+        ("pinned", pa.bool_()),
+    ]
+)
+_QUARANTINE_SCHEMA = pa.schema(
+    [("row_id", pa.string()), ("reason", pa.string()), ("text", pa.string())]
+)
+_CACHE_SCHEMA = pa.schema([("text_hash", pa.string()), ("sentiment", pa.float64())])
+
+
+def _arrow(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
+    """``frame`` as an Arrow table of exactly ``schema`` (NA → null)."""
+    if frame.empty:
+        return schema.empty_table()
+    columns = {
+        name: pa.array(
+            [None if pd.isna(value) else value for value in frame[name]]
+            if frame[name].dtype == object or str(frame[name].dtype) in ("string", "Int64")
+            else frame[name].to_numpy(),
+            type=schema.field(name).type,
+        )
+        for name in schema.names
+    }
+    return pa.table(columns, schema=schema)
+
+
+# -- reports ----------------------------------------------------------------------------
+
+
+def _clean(value: Any) -> Any:
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
+@dataclass(frozen=True)
+class ThemeSummary:
+    id: str
+    label: str
+    terms: list[str]
+    phrases: list[str]
+    pinned: bool
+    texts: int
+    share: float
+    sentiment: float | None
+    shares: dict[str, float]
+    verbatims: list[str]
+
+
+@dataclass(frozen=True)
+class ThemesReport:
+    grain: str
+    texts: int
+    themes: list[ThemeSummary]
+    emerging: list[EmergingTheme]
+    unthemed_share: float
+    filters: dict[str, str | None] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "grain": self.grain,
+            "texts": self.texts,
+            "unthemed_share": _clean(self.unthemed_share),
+            "filters": self.filters,
+            "themes": [{k: _clean(v) for k, v in asdict(t).items()} for t in self.themes],
+            "emerging": [item.to_json() for item in self.emerging],
+        }
+
+
+def _voice_texts(
+    ws: Workspace, since: date | None = None, source: str | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    backend = ws.backend
+    if not {TEXTS_TABLE, THEMES_TABLE} <= set(backend.list_tables()):
+        raise KpibridgeError("no scored feedback yet: run `kpibridge voice score` first")
+    if source is not None and source not in SOURCES:
+        raise UnknownNameError("source", source, SOURCES)
+    texts = backend.table(TEXTS_TABLE).to_pandas()
+    themes = backend.table(THEMES_TABLE).to_pandas()
+    if since is not None:
+        texts = texts[pd.to_datetime(texts["posted_at"]) >= pd.Timestamp(since)]
+    if source is not None:
+        texts = texts[texts["source"] == source]
+    return texts.reset_index(drop=True), themes
+
+
+def themes_report(
+    ws: Workspace,
+    *,
+    since: date | None = None,
+    source: str | None = None,
+    grain: str = "quarter",
+    verbatim_count: int = 3,
+) -> ThemesReport:
+    """Themes with their share, sentiment, share per period, verbatims; emerging themes."""
+    texts, themes = _voice_texts(ws, since, source)
+    texts = texts.assign(period=period_labels(texts["posted_at"], grain))
+    counts = pd.crosstab(texts["period"], texts["theme"]).sort_index()
+    totals = texts.groupby("period").size()
+    summaries = []
+    for row in themes.itertuples(index=False):
+        members = texts[texts["theme"] == row.theme]
+        shares = (counts[row.theme] / totals) if row.theme in counts else totals * 0.0
+        summaries.append(
+            ThemeSummary(
+                id=str(row.theme),
+                label=str(row.label),
+                terms=str(row.terms).split(", ") if row.terms else [],
+                phrases=str(row.phrases).split(", ") if row.phrases else [],
+                pinned=bool(row.pinned),
+                texts=len(members),
+                share=len(members) / len(texts) if len(texts) else float("nan"),
+                sentiment=float(members["sentiment"].mean()) if len(members) else None,
+                shares={str(k): round(float(v), 6) for k, v in shares.items()},
+                verbatims=_representative(members, verbatim_count),
+            )
+        )
+    summaries.sort(key=lambda item: -item.texts)
+    themed = counts.drop(columns=[UNTHEMED], errors="ignore")
+    return ThemesReport(
+        grain=grain,
+        texts=len(texts),
+        themes=summaries,
+        emerging=emerging_themes(themed, totals),
+        unthemed_share=float((texts["theme"] == UNTHEMED).mean()) if len(texts) else math.nan,
+        filters={"since": since.isoformat() if since else None, "source": source},
+    )
+
+
+def _representative(members: pd.DataFrame, count: int) -> list[str]:
+    """The most typical distinct texts of a theme: highest share of their weight in it."""
+    ranked = members.sort_values(["theme_strength", "text_id"], ascending=[False, True])
+    return ranked["text"].drop_duplicates().head(count).tolist()
+
+
+def verbatims(ws: Workspace, theme: str, *, limit: int = 10) -> dict[str, Any]:
+    """A theme's most representative texts (distinct), with source, date and sentiment."""
+    texts, themes = _voice_texts(ws)
+    known = [*themes["theme"].astype(str), UNTHEMED]
+    if theme not in known:
+        raise UnknownNameError("theme", theme, known)
+    members = texts[texts["theme"] == theme].sort_values(
+        ["theme_strength", "text_id"], ascending=[False, True]
+    )
+    members = members.drop_duplicates("text").head(limit)
+    return {
+        "theme": theme,
+        "verbatims": [
+            {
+                "text_id": row.text_id,
+                "source": row.source,
+                "posted_at": pd.Timestamp(str(row.posted_at)).isoformat(),
+                "sentiment": float(str(row.sentiment)),
+                "text": row.text,
+            }
+            for row in members.itertuples(index=False)
+        ],
+    }
+
+
+def sentiment_trend(ws: Workspace, *, grain: str = "month") -> list[dict[str, Any]]:
+    """Sentiment index (−100 … 100) and mean compound score per period."""
+    texts, _ = _voice_texts(ws)
+    texts = texts.assign(period=period_labels(texts["posted_at"], grain))
+    return [
+        {
+            "period": str(period),
+            "texts": len(group),
+            "sentiment_index": sentiment_index(group["sentiment"].to_numpy()),
+            "mean_compound": float(group["sentiment"].mean()),
+        }
+        for period, group in texts.groupby("period", sort=True)
+    ]
+
+
+def nps_trend(
+    ws: Workspace, *, grain: str = "month", by: str | None = None, alpha: float = 0.05
+) -> list[dict[str, Any]]:
+    """NPS and CSAT per period (and ``by`` segment) with 95% intervals, sample sizes and
+    whether the change from the previous period is significant."""
+    surveys = _table(ws.backend, "surveys")
+    check_scores(surveys["nps"], surveys["response_id"], NPS_RANGE, "surveys")
+    check_scores(surveys["csat"], surveys["response_id"], CSAT_RANGE, "surveys")
+    surveys = surveys.assign(period=period_labels(surveys["responded_at"], grain))
+    if by is not None:
+        surveys = _with_segment(ws, surveys, by)
+    keys = ["segment", "period"] if by is not None else ["period"]
+    rows: list[dict[str, Any]] = []
+    previous: dict[Any, tuple[Estimate, Estimate]] = {}
+    for key, group in surveys.groupby(keys, sort=True):
+        segment = key[0] if by is not None else None
+        period = key[-1] if isinstance(key, tuple) else key
+        net = nps(group["nps"].dropna().to_numpy())
+        satisfaction = csat(group["csat"].dropna().to_numpy())
+        row: dict[str, Any] = {"period": str(period)}
+        if by is not None:
+            row[by] = None if segment is None or segment != segment else str(segment)
+        row["nps"] = net.to_json()
+        row["csat"] = satisfaction.to_json()
+        if segment in previous or (by is None and None in previous):
+            before_nps, before_csat = previous[segment]
+            row["nps_change"] = nps_change(before_nps, net, alpha).to_json()
+            row["csat_change"] = csat_change(before_csat, satisfaction, alpha).to_json()
+        previous[segment] = (net, satisfaction)
+        rows.append(row)
+    return rows
+
+
+def _with_segment(ws: Workspace, surveys: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Surveys with a ``segment`` column: a survey column, or a customer attribute."""
+    if by in surveys.columns and by not in ("nps", "csat", "comment"):
+        return surveys.assign(segment=surveys[by])
+    customers = _table(ws.backend, "customers")
+    if by not in customers.columns or by == "customer_id":
+        choices = [c for c in customers.columns if c != "customer_id"]
+        raise UnknownNameError("dimension", by, choices)
+    attribute = customers.set_index("customer_id")[by]
+    return surveys.assign(segment=surveys["customer_id"].map(attribute))
+
+
+# -- pinned themes as KPIs ---------------------------------------------------------------
+
+
+def write_theme_kpis(root: Path, pins: tuple[Pin, ...] | None = None) -> list[str]:
+    """For each pinned theme, a ``theme_share_ID`` KPI and its measure in the voice model.
+
+    The measure ``theme_ID`` (texts of the theme) is added to ``models/voice_texts.yaml``,
+    keeping its comments; the KPI is the ratio of that measure to all scored texts.
+    Returns the KPI ids written.
+    """
+    pins = read_pins(root) if pins is None else pins
+    yaml = YAML(typ="rt")
+    model_path = root / "models" / "voice_texts.yaml"
+    if not model_path.exists():
+        raise KpibridgeError(f"{model_path} is missing: the voice KPIs need the voice_texts model")
+    model = yaml.load(model_path.read_text(encoding="utf-8"))
+    written = []
+    for pin in pins:
+        model["measures"][f"theme_{pin.id}"] = {
+            "agg": "count",
+            "filter": f"theme = '{pin.id}'",
+            "description": f"Texts about {pin.label}.",
+        }
+        kpi_id = f"theme_share_{pin.id}"
+        document: dict[str, Any] = {
+            "id": kpi_id,
+            "name": f"Theme share: {pin.label}",
+            "description": f"Share of customer texts (survey comments, reviews) about {pin.label}.",
+            "type": "ratio",
+            "numerator": f"voice_texts.theme_{pin.id}",
+            "denominator": "voice_texts.voice_texts",
+            "format": "percent",
+            "direction": "lower_is_better",
+            "goal": "customer-loyalty",
+            "owner": "cx-lead",
+            "nature": "qualitative",
+            "caveats": "Themes are found by TF-IDF + NMF (docs/voice.md); a text has one theme.",
+        }
+        if pin.target is not None:
+            document["targets"] = [{"value": pin.target}]
+        with (root / "kpis" / f"{kpi_id}.yaml").open("w", encoding="utf-8") as handle:
+            handle.write(
+                f"# Written by kpibridge from the pinned theme {pin.id!r} in voice.yaml.\n"
+            )
+            yaml.dump(document, handle)
+        written.append(kpi_id)
+    with model_path.open("w", encoding="utf-8") as handle:
+        yaml.dump(model, handle)
+    return written
+
+
+# -- themes that move with a KPI ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ThemeMovement:
+    """How a theme's share moved with a KPI, period over period."""
+
+    theme: str
+    label: str
+    correlation: float
+    p_value: float
+    q_value: float
+    periods: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {key: _clean(value) for key, value in asdict(self).items()}
+
+
+def themes_moving_with(
+    ws: Workspace, kpi: str, *, grain: str = "month", min_periods: int = 8
+) -> list[ThemeMovement]:
+    """Themes whose share changes with the KPI's changes, strongest first (for a KPI page).
+
+    Both series are differenced (period-over-period change), so a shared trend does not count;
+    Pearson r of the changes, with Benjamini–Hochberg q-values over the themes. A
+    correlation, not a cause (docs/evidence.md for lead-lag).
+    """
+    if grain not in ("week", "month", "quarter"):
+        raise KpibridgeError(f"grain must be week, month or quarter, not {grain!r}")
+    values = ws.compute(kpi, grain=grain)
+    if values.empty:
+        return []
+    kpi_series = values.set_index(pd.to_datetime(values["period"]))["value"].astype(float)
+    texts, themes = _voice_texts(ws)
+    stamps = pd.to_datetime(texts["posted_at"])
+    period = stamps.dt.to_period({"week": "W-SUN", "month": "M", "quarter": "Q"}[grain])
+    texts = texts.assign(period=period.dt.start_time)
+    shares = pd.crosstab(texts["period"], texts["theme"], normalize="index")
+    labels = dict(zip(themes["theme"], themes["label"], strict=True))
+    rows = []
+    for theme in shares.columns:
+        if theme == UNTHEMED:
+            continue
+        joined = pd.concat([kpi_series, shares[theme]], axis=1, join="inner").diff().dropna()
+        if len(joined) < min_periods or joined.std().eq(0).any():
+            continue
+        r, p = stats.pearsonr(joined.iloc[:, 0], joined.iloc[:, 1])
+        rows.append((str(theme), float(r), float(p), len(joined)))
+    q_values = bh_adjust([row[2] for row in rows]) if rows else np.zeros(0)
+    found = [
+        ThemeMovement(theme, str(labels.get(theme, theme)), r, p, float(q), n)
+        for (theme, r, p, n), q in zip(rows, q_values, strict=True)
+    ]
+    return sorted(found, key=lambda item: -abs(item.correlation))

@@ -1,0 +1,1 @@
+"""Data in and between warehouses: checked file loads and copies to another engine."""

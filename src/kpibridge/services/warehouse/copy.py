@@ -1,0 +1,125 @@
+"""Copy a workspace's data into another warehouse, so the same KPIs run there.
+
+``kpibridge warehouse copy --to URL`` reads every table the workspace's models read from the
+current warehouse (streamed in Arrow batches), writes them to the target (see
+:func:`kpibridge.metrics.backends.write_tables` for how each engine takes them), checks that
+each target table holds as many rows as its source, and — with ``use`` — points the
+workspace file at the target, keeping the file's comments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from kpibridge.errors import WarehouseError
+from kpibridge.metrics.backends import (
+    TableSource,
+    connect,
+    describe,
+    parse_warehouse_url,
+    read_table,
+    redact,
+    write_tables,
+)
+from kpibridge.model import WarehouseConfig
+from kpibridge.services.metrics.workspace import Workspace
+from kpibridge.workspace.loader import SETTINGS_FILE
+
+__all__ = ["CopyResult", "copy_warehouse", "redact", "use_warehouse"]
+
+
+@dataclass(frozen=True)
+class CopyResult:
+    """What was copied where; ``rows`` maps each table to its row count in the target."""
+
+    source: str
+    target: str
+    config: WarehouseConfig
+    rows: dict[str, int]
+    switched: bool
+
+    def as_record(self) -> dict[str, object]:
+        return {
+            "source": self.source,
+            "target": self.target,
+            "backend": self.config.backend,
+            "rows": dict(self.rows),
+            "switched": self.switched,
+        }
+
+
+def copy_warehouse(
+    ws: Workspace, url: str, *, tables: list[str] | None = None, use: bool = False
+) -> CopyResult:
+    """Copy ``tables`` (default: every table a model reads) from ``ws``'s warehouse to ``url``.
+
+    Raises:
+        WarehouseError: the target is the source, a table is missing from the source, the
+            target cannot be reached or written, or a table arrives with a different number
+            of rows than it left with.
+    """
+    config = parse_warehouse_url(url)
+    if _same_place(config, ws.settings.warehouse, ws.root):
+        raise WarehouseError(f"{url!r} is the workspace's own warehouse: nothing to copy")
+    wanted = tables or sorted({model.table for model in ws.models.values()})
+    existing = set(ws.backend.list_tables())
+    missing = [name for name in wanted if name not in existing]
+    if missing:
+        raise WarehouseError(
+            f"table(s) {', '.join(missing)} are not in the workspace's warehouse "
+            f"({describe(ws.settings.warehouse)}); load them first or leave them out"
+        )
+    expected = {name: int(ws.backend.table(name).count().execute()) for name in wanted}
+    target = connect(config, ws.root)
+    try:
+        try:
+            written = write_tables(
+                target, config, ws.root, {name: _opener(ws, name) for name in wanted}
+            )
+        except WarehouseError:
+            raise
+        except Exception as error:  # drivers raise their own types
+            raise WarehouseError(f"cannot write to {describe(config)}: {error}") from None
+        counted = {name: int(target.table(name).count().execute()) for name in wanted}
+    finally:
+        if config.backend != "pyspark":  # stopping a session costs the next one a restart
+            target.disconnect()
+    wrong = {
+        name: (expected[name], counted[name]) for name in wanted if counted[name] != expected[name]
+    }
+    if wrong or written != counted:
+        details = ", ".join(
+            f"{n}: {a} rows in the source, {b} in the target" for n, (a, b) in wrong.items()
+        )
+        raise WarehouseError(f"the copy to {describe(config)} is incomplete: {details or written}")
+    if use:
+        use_warehouse(ws.root, config)
+    return CopyResult(describe(ws.settings.warehouse), describe(config), config, counted, use)
+
+
+def _opener(ws: Workspace, table: str) -> TableSource:
+    return lambda: read_table(ws.backend, table)
+
+
+def use_warehouse(root: Path, config: WarehouseConfig) -> None:
+    """Point the workspace file's ``warehouse:`` at ``config``, keeping the file's comments."""
+    path = root / SETTINGS_FILE
+    yaml = YAML(typ="rt")
+    document: Any = yaml.load(path.read_text(encoding="utf-8"))
+    block: dict[str, Any] = {"backend": config.backend, "path": config.path}
+    block.update(config.connection_options())
+    document["warehouse"] = block
+    with path.open("w", encoding="utf-8") as handle:
+        yaml.dump(document, handle)
+
+
+def _same_place(config: WarehouseConfig, current: WarehouseConfig, root: Path) -> bool:
+    if config.backend != current.backend:
+        return False
+    if config.backend == "duckdb" and config.path and current.path:
+        return (root / config.path).resolve() == (root / current.path).resolve()
+    return config == current
