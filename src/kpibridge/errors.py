@@ -123,3 +123,54 @@ class AccountError(KpibridgeError):
 class GovernanceError(KpibridgeError):
     """A governance request that cannot be done as asked: a proposal without the right to
     make it, an approval by someone without the decision right, a bad date, a broken chain …"""
+
+
+class VoiceInputError(KpibridgeError):
+    """A score or text that cannot be used, with the table, row and value that are wrong."""
+
+
+class EvidenceInputError(KpibridgeError, ValueError):
+    """A series cannot be analysed as given (missing values, gaps, too short, constant …)."""
+
+
+class DisconnectedComparisonsError(KpibridgeError, ValueError):
+    """The judged pairs leave some criteria unrelated to the others (no chain of judgments)."""
+
+
+class UnmappableError(KpibridgeError):
+    """Why a metric cannot be imported, and which key of it to point at."""
+
+    def __init__(self, reason: str, key: str = "type_params") -> None:
+        super().__init__(reason)
+        self.key = key
+
+
+class RoundStateError(KpibridgeError):
+    """The round cannot take this change now (closed, adopted, past its deadline)."""
+
+
+class RoundPermissionError(KpibridgeError):
+    """The caller is not someone who may do this in this round (not a participant …)."""
+
+
+class ProposalPermissionError(GovernanceError):
+    """The account may not do this to the proposal (a viewer, or no seat): 403 on the web."""
+
+
+class ProposalStateError(GovernanceError):
+    """The proposal's status does not allow this now (decided, sent back): 409 on the web."""
+
+
+class ProposalNotFoundError(GovernanceError):
+    """No proposal with this number: 404 on the web."""
+
+
+class NotAuthenticatedError(KpibridgeError):
+    """No valid session or token: people go to the login page, programs get 401."""
+
+
+class ForbiddenError(KpibridgeError):
+    """Signed in, but the role does not allow this."""
+
+    def __init__(self, message: str = "your role does not allow this") -> None:
+        super().__init__(message)

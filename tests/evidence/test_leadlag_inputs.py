@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpibridge.errors import KpibridgeError
-from kpibridge.evidence.inputs import EvidenceInputError, series_from_frame
+from kpibridge.errors import EvidenceInputError, KpibridgeError
+from kpibridge.evidence.inputs import series_from_frame
 from kpibridge.evidence.leadlag import lead_lag, screen
 from kpibridge.evidence.leadlag_simulation import PairDesign, simulate_pair
 from kpibridge.evidence.stationarity import make_stationary

@@ -27,7 +27,12 @@ from gov_helpers import (
 )
 from sqlalchemy import func, select, text
 
-from kpibridge.errors import GovernanceError, KpibridgeError
+from kpibridge.errors import (
+    GovernanceError,
+    KpibridgeError,
+    ProposalPermissionError,
+    ProposalStateError,
+)
 from kpibridge.model.governance import Decision, ProposalStatus
 from kpibridge.model.rounds import Ballot
 from kpibridge.services.governance.proposal_rounds import (
@@ -36,13 +41,8 @@ from kpibridge.services.governance.proposal_rounds import (
     round_proposals,
     round_winner,
 )
-from kpibridge.services.governance.proposals import (
-    ProposalPermissionError,
-    ProposalStateError,
-    ProposalView,
-    decide,
-    show_proposal,
-)
+from kpibridge.services.governance.proposal_views import ProposalView
+from kpibridge.services.governance.proposals import decide, show_proposal
 from kpibridge.services.governance.versions import latest_targets
 from kpibridge.services.metrics.workspace import Workspace
 from kpibridge.services.rounds.round_results import stored_round_analysis

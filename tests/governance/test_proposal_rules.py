@@ -17,7 +17,8 @@ from gov_helpers import account, apply_as, build_template, copy_template, open_t
 
 from kpibridge.errors import GovernanceError, WorkspaceError
 from kpibridge.model.governance import Decision, ProposalKind, ProposalStatus
-from kpibridge.services.governance.proposals import ProposalView, decide, show_proposal
+from kpibridge.services.governance.proposal_views import ProposalView
+from kpibridge.services.governance.proposals import decide, show_proposal
 from kpibridge.services.governance.versions import latest_definitions, latest_targets
 from kpibridge.services.metrics.workspace import Workspace
 from kpibridge.store import Store

@@ -21,8 +21,8 @@ from kpibridge.report.charts import kpi_chart_spec
 from kpibridge.report.pdf import CHROMIUM_ENV, find_chromium, html_to_pdf
 from kpibridge.report.review_charts import contributions_spec, status_counts_spec
 from kpibridge.report.svg import vega_lite_to_svg
+from kpibridge.services.reviews import review_render
 from kpibridge.services.reviews.review_pack import SECTIONS
-from kpibridge.services.reviews.reviews import review_render
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -41,8 +41,8 @@ from kpibridge.services.reviews.review_pack import (
     refresh_proposals,
 )
 from kpibridge.services.reviews.review_render import inline_code, render_review_html, write_review
-from kpibridge.services.rounds.definitions import analyze_round
-from kpibridge.services.voice.analysis import themes_report
+from kpibridge.services.rounds.workspace_rounds import analyze_round
+from kpibridge.services.voice.reports import themes_report
 from kpibridge.store import Store
 
 

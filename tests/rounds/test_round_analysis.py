@@ -11,9 +11,9 @@ from sklearn.metrics import adjusted_rand_score
 
 import kpibridge
 from fixtures_demo import build_small_demo
-from kpibridge.align.analyze import RoundAnalysis
+from kpibridge.align.round_analysis import RoundAnalysis
 from kpibridge.demo.pulse import CAMP
-from kpibridge.services.rounds.definitions import analyze_round, list_rounds
+from kpibridge.services.rounds.workspace_rounds import analyze_round, list_rounds
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,9 @@ import pytest
 import kpibridge
 from fixtures_demo import build_small_demo
 from kpibridge.errors import KpibridgeError
-from kpibridge.services.rounds.definitions import analyze_round
 from kpibridge.services.rounds.round_results import stored_round_analysis
 from kpibridge.services.rounds.stored_rounds import get_round, import_workspace_rounds
+from kpibridge.services.rounds.workspace_rounds import analyze_round
 from kpibridge.store import Store
 
 

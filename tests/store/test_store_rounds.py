@@ -14,10 +14,9 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from kpibridge.errors import KpibridgeError
+from kpibridge.errors import KpibridgeError, RoundStateError
 from kpibridge.model.rounds import Ballot, Round
-from kpibridge.services.rounds.definitions import stored_rounds
-from kpibridge.services.rounds.stored_rounds import RoundStateError
+from kpibridge.services.rounds import round_records, stored_rounds
 from kpibridge.store import Store
 from kpibridge.store.rounds_schema import BallotRecord, RoundRecord
 from postgres_databases import fresh_postgres_database
@@ -55,7 +54,7 @@ def insert_round(store: Store, participants: tuple[str, ...] = PEOPLE) -> None:
         select=2,
     )
     with store.transaction() as session:
-        stored_rounds._insert(session, spec, source="web", created_by="test")
+        round_records.insert_round(session, spec, source="web", created_by="test")
 
 
 def test_the_migration_adds_and_removes_the_round_tables(store: Store) -> None:

@@ -15,13 +15,9 @@ import kpibridge
 from fixtures_demo import build_small_demo, warehouse_path
 from kpibridge.cli.app import app
 from kpibridge.demo.templates import DELIVERY_WORDS
-from kpibridge.services.voice.analysis import (
-    nps_trend,
-    score_voice,
-    themes_moving_with,
-    themes_report,
-)
-from kpibridge.voice.inputs import VoiceInputError
+from kpibridge.errors import VoiceInputError
+from kpibridge.services.voice.reports import nps_trend, themes_moving_with, themes_report
+from kpibridge.services.voice.scoring import score_voice
 
 # Scale 0.2: ≈1,500 reviews and ≈1,000 comments, enough for a theme of a few per cent.
 SCALE = 0.2

@@ -11,7 +11,8 @@ import pytest
 import kpibridge
 from kpibridge.errors import KpibridgeError
 from kpibridge.services.metrics.setup import create_workspace
-from kpibridge.services.voice.analysis import score_voice, sentiment_trend, themes_report
+from kpibridge.services.voice.reports import sentiment_trend, themes_report
+from kpibridge.services.voice.scoring import score_voice
 from kpibridge.voice.sentiment import compound_score
 
 

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from kpibridge.voice.inputs import NPS_RANGE, VoiceInputError, check_scores
+from kpibridge.errors import VoiceInputError
+from kpibridge.voice.inputs import NPS_RANGE, check_scores
 from kpibridge.voice.nps import csat, csat_change, nps, nps_change, nps_from_counts
 
 

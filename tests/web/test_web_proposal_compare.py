@@ -37,7 +37,8 @@ from web_gov_helpers import (
 from kpibridge.model.governance import Restatement
 from kpibridge.report.formatting import format_value
 from kpibridge.services.governance.impact import ImpactPreview, impact_preview
-from kpibridge.services.governance.proposals import ProposalView, show_proposal
+from kpibridge.services.governance.proposal_views import ProposalView
+from kpibridge.services.governance.proposals import show_proposal
 from kpibridge.workspace.governance_file import load_governance
 
 USERS = ("admin", "facilitator", "member", "viewer", "growth", "brand")

@@ -17,8 +17,9 @@ from sqlalchemy import text
 from web_helpers import login
 from web_round_helpers import SMALL_ROUND, open_small_round
 
-from kpibridge.services.rounds.definitions import analyze_round, stored_rounds
+from kpibridge.services.rounds import stored_rounds
 from kpibridge.services.rounds.stored_rounds import import_workspace_rounds
+from kpibridge.services.rounds.workspace_rounds import analyze_round
 from kpibridge.store import audit
 from kpibridge.web import WebSettings, create_app
 

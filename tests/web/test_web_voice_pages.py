@@ -23,7 +23,7 @@ from web_gov_helpers import chart_in, chart_rows, table_rows
 from web_helpers import add_role_users, login
 
 from fixtures_demo import warehouse_path
-from kpibridge.services.voice.analysis import (
+from kpibridge.services.voice.reports import (
     nps_trend,
     sentiment_trend,
     themes_moving_with,

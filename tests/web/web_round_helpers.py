@@ -7,7 +7,8 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from kpibridge.services.rounds.stored_rounds import create_round, parse_round
+from kpibridge.services.rounds.round_checks import parse_round
+from kpibridge.services.rounds.stored_rounds import create_round
 
 ROUND_READ_ROUTES = {
     "/rounds": "page",

@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from kpibridge.errors import closest_names
+from kpibridge.errors import DisconnectedComparisonsError, closest_names
 
 Judgment = tuple[str, str, float]
 
@@ -64,10 +64,6 @@ CONSISTENCY_THRESHOLD = 0.10
 """Saaty's acceptable consistency ratio."""
 
 _SCALE_TOLERANCE = 1e-9
-
-
-class DisconnectedComparisonsError(ValueError):
-    """The judged pairs leave some criteria unrelated to the others (no chain of judgments)."""
 
 
 def random_index(n: int) -> float:

@@ -22,32 +22,31 @@ The steps, and why they run in this order:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
-from kpibridge.align.agreement import KendallW, distances_to, kendall_w, pairwise_distances
-from kpibridge.align.common_ground import CommonGround, common_ground
+from kpibridge.align.agreement import distances_to, kendall_w, pairwise_distances
+from kpibridge.align.common_ground import common_ground
 from kpibridge.align.consensus import (
-    MethodComparison,
-    Sensitivity,
     compare_methods,
     consensus,
     pairwise_reasons,
     sensitivity,
 )
-from kpibridge.align.contested import ContestedCandidate, contested
+from kpibridge.align.contested import contested
 from kpibridge.align.criteria import CriteriaAnalysis, criteria_analysis
-from kpibridge.align.departments import RoleDisagreement, RoleView, by_department
-from kpibridge.align.dissent import Dissent, dissent
+from kpibridge.align.departments import by_department
+from kpibridge.align.dissent import dissent
 from kpibridge.align.groups import OpinionGroups, RolesAlignment, opinion_groups, roles_alignment
 from kpibridge.align.inputs import CandidateInfo, RoundInput
 from kpibridge.align.positions import top_half_support
-from kpibridge.align.profile import ConsensusResult, Profile, Ranking
+from kpibridge.align.profile import Profile, Ranking
 from kpibridge.align.reactions import ReactionClusters, cluster_reactions, reaction_matrix
-from kpibridge.align.repness import GroupDescription, representative
-from kpibridge.align.selection import Recommendation, SelectionCandidate, recommend
+from kpibridge.align.repness import representative
+from kpibridge.align.round_analysis import Agreement, Groups, Participation, RoundAnalysis
+from kpibridge.align.selection import SelectionCandidate, recommend
 from kpibridge.align.summary import summarize
 from kpibridge.align.support import support_matrix
 from kpibridge.model.rounds import Ballot
@@ -55,174 +54,6 @@ from kpibridge.model.rounds import Ballot
 MIN_RANKERS_FOR_GROUPS = 4
 """Fewer people than this cannot form two groups worth describing."""
 MIN_REACTORS_FOR_GROUPS = 8
-
-
-@dataclass(frozen=True)
-class Participation:
-    participants: tuple[str, ...]
-    """Stakeholders invited to rank, score and weigh."""
-    audience: int
-    rankers: tuple[str, ...]
-    scorers: tuple[str, ...]
-    reactors: int
-    missing: tuple[str, ...]
-    """Participants who sent no ballot."""
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "participants": list(self.participants),
-            "audience": self.audience,
-            "rankers": list(self.rankers),
-            "scorers": list(self.scorers),
-            "reactors": self.reactors,
-            "missing": list(self.missing),
-        }
-
-
-@dataclass(frozen=True)
-class Agreement:
-    kendall_w: KendallW
-    to_consensus: dict[str, float]
-    """Each ranker's normalised Kendall distance to the consensus order (0 = identical)."""
-    between: np.ndarray
-    """Rankers × rankers normalised Kendall distances, in the order of ``Participation.rankers``."""
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "kendall_w": self.kendall_w.to_json(),
-            "to_consensus": dict(self.to_consensus),
-            "between": np.round(self.between, 6).tolist(),
-        }
-
-
-@dataclass(frozen=True)
-class Groups:
-    """Opinion groups from one kind of input (rankings or reactions)."""
-
-    source: str
-    """``rankings`` or ``reactions``."""
-    participants: tuple[str, ...]
-    labels: tuple[int, ...]
-    coords: np.ndarray
-    k: int
-    descriptions: tuple[GroupDescription, ...]
-    roles_alignment: Mapping[str, Any]
-    notes: tuple[str, ...]
-    common_ground: CommonGround
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "k": self.k,
-            "participants": [
-                {"id": p, "group": int(g), "x": float(x), "y": float(y)}
-                for p, g, (x, y) in zip(
-                    self.participants, self.labels, self.coords.tolist(), strict=True
-                )
-            ],
-            "groups": [d.to_json() for d in self.descriptions],
-            "roles_alignment": dict(self.roles_alignment),
-            "notes": list(self.notes),
-            "common_ground": self.common_ground.to_json(),
-        }
-
-
-@dataclass(frozen=True)
-class RoundAnalysis:
-    round_id: str
-    question: str
-    select: int
-    candidates: tuple[CandidateInfo, ...]
-    participation: Participation
-    consensus: dict[str, ConsensusResult]
-    unweighted: dict[str, ConsensusResult] | None
-    comparison: MethodComparison
-    reasons: tuple[str, ...]
-    sensitivity: Sensitivity | None
-    agreement: Agreement | None
-    contested: tuple[ContestedCandidate, ...]
-    groups: tuple[Groups, ...]
-    departments: tuple[RoleView, ...]
-    role_disagreements: tuple[RoleDisagreement, ...]
-    criteria: CriteriaAnalysis
-    recommendation: Recommendation
-    dissent: tuple[Dissent, ...]
-    notes: tuple[str, ...] = ()
-    summary: tuple[str, ...] = field(default=())
-
-    @property
-    def names(self) -> dict[str, str]:
-        return {c.id: c.name for c in self.candidates}
-
-    @property
-    def order(self) -> tuple[str, ...]:
-        """The consensus order (Kemeny-Young)."""
-        return self.consensus["kemeny"].order
-
-    def to_json(self) -> dict[str, Any]:
-        """Everything, JSON-compatible (the CLI's ``--format json`` and the web API)."""
-        return {
-            "round": self.round_id,
-            "question": self.question,
-            "select": self.select,
-            "summary": list(self.summary),
-            "candidates": [
-                {
-                    "id": c.id,
-                    "name": c.name,
-                    "goal": c.goal,
-                    "qualitative": c.qualitative,
-                    "proposed_by": c.proposed_by,
-                    "rationale": c.rationale,
-                }
-                for c in self.candidates
-            ],
-            "participation": self.participation.to_json(),
-            "consensus": {m: r.to_json() for m, r in self.consensus.items()},
-            "unweighted": (
-                {m: r.to_json() for m, r in self.unweighted.items()} if self.unweighted else None
-            ),
-            "methods": self.comparison.to_json(),
-            "reasons": list(self.reasons),
-            "sensitivity": self.sensitivity.to_json() if self.sensitivity else None,
-            "agreement": self.agreement.to_json() if self.agreement else None,
-            "contested": [c.to_json() for c in self.contested],
-            "groups": [g.to_json() for g in self.groups],
-            "departments": [
-                {
-                    "role": v.role,
-                    "participants": list(v.participants),
-                    "priorities": list(v.priorities),
-                    "support": dict(v.support),
-                }
-                for v in self.departments
-            ],
-            "role_disagreements": [
-                {"candidate": d.candidate, "spread": d.spread, "most": d.most, "least": d.least}
-                for d in self.role_disagreements
-            ],
-            "criteria": self.criteria.to_json(),
-            "recommendation": {
-                "selected": list(self.recommendation.selected),
-                "scores": dict(self.recommendation.scores),
-                "unconstrained": list(self.recommendation.unconstrained),
-                "reasons": list(self.recommendation.reasons),
-            },
-            "dissent": [
-                {
-                    "participant": d.participant,
-                    "wanted": list(d.wanted),
-                    "kept": list(d.kept),
-                    "left_out": list(d.left_out),
-                    "distance": d.distance,
-                    "rationale_left_out": dict(d.rationale_left_out),
-                    "objections": dict(d.objections),
-                    "sentence": d.sentence(self.names),
-                }
-                for d in self.dissent
-            ],
-            "notes": list(self.notes),
-        }
 
 
 def analyze(round_: RoundInput) -> RoundAnalysis:

@@ -38,14 +38,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from kpibridge.align.ahp import (
-    AhpResult,
-    DisconnectedComparisonsError,
-    Judgment,
-    ahp_weights,
-    combine_judgments,
-)
-from kpibridge.errors import closest_names
+from kpibridge.align.ahp import AhpResult, Judgment, ahp_weights, combine_judgments
+from kpibridge.errors import DisconnectedComparisonsError, closest_names
 from kpibridge.model.rounds import Ballot
 
 SCORE_RANGE = (1, 5)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from kpibridge.align.analyze import RoundAnalysis
+from kpibridge.align.round_analysis import RoundAnalysis
 
 METHOD_TITLES = {
     "kemeny": "Kemeny-Young",

@@ -6,12 +6,8 @@ Most important first: what is recommended, how solid it is, where people differ,
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from kpibridge.align.profile import join_names
-
-if TYPE_CHECKING:
-    from kpibridge.align.analyze import Groups, RoundAnalysis
+from kpibridge.align.round_analysis import Groups, RoundAnalysis
 
 MAX_DISSENT_LINES = 3
 

@@ -16,7 +16,7 @@ from kpibridge.cli.web import run_server
 from kpibridge.services.demo.build import build_demo
 from kpibridge.services.demo.demo_accounts import DEMO_PASSWORD, ensure_demo_users
 from kpibridge.services.metrics.workspace import Workspace
-from kpibridge.services.rounds.definitions import analyze_round
+from kpibridge.services.rounds.workspace_rounds import analyze_round
 from kpibridge.services.warehouse.copy import copy_warehouse, redact
 from kpibridge.store import Store, database_url
 

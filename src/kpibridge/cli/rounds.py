@@ -19,17 +19,17 @@ from kpibridge.cli.render import make_console
 from kpibridge.services.governance.proposal_rounds import round_proposals, round_winner
 from kpibridge.services.governance.versions import acting_account
 from kpibridge.services.metrics.workspace import Workspace
-from kpibridge.services.rounds.definitions import analyze_round, list_rounds
 from kpibridge.services.rounds.proposal_round_links import RoundLink
+from kpibridge.services.rounds.round_records import StoredRound
 from kpibridge.services.rounds.round_results import stored_round_analysis
 from kpibridge.services.rounds.stored_rounds import (
-    StoredRound,
     adopt_round,
     close_round,
     get_round,
     list_stored_rounds,
     require_facilitator,
 )
+from kpibridge.services.rounds.workspace_rounds import analyze_round, list_rounds
 
 console = make_console()
 app = typer.Typer(

@@ -13,14 +13,8 @@ from kpibridge.cli.errors import user_errors
 from kpibridge.cli.options import FormatOption, WorkspaceOption, parse_date
 from kpibridge.cli.render import OutputFormat, make_console
 from kpibridge.services.metrics.workspace import Workspace
-from kpibridge.services.voice.analysis import (
-    SOURCES,
-    nps_trend,
-    score_voice,
-    themes_report,
-    verbatims,
-    write_theme_kpis,
-)
+from kpibridge.services.voice.reports import nps_trend, themes_report, verbatims
+from kpibridge.services.voice.scoring import SOURCES, score_voice, write_theme_kpis
 
 console = make_console()
 app = typer.Typer(

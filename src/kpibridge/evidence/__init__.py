@@ -12,8 +12,8 @@ From a notebook::
 
 from __future__ import annotations
 
+from kpibridge.errors import EvidenceInputError
 from kpibridge.evidence.fdr import bh_adjust
-from kpibridge.evidence.inputs import EvidenceInputError
 from kpibridge.evidence.leadlag import lead_lag, screen
 from kpibridge.evidence.result import LeadLagResult, ScreenResult
 

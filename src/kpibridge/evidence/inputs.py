@@ -15,14 +15,10 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from kpibridge.errors import KpibridgeError
+from kpibridge.errors import EvidenceInputError
 
 SEASONAL_PERIODS = {"W": 52, "M": 12, "Q": 4, "D": 7}
 """Cycle length by frequency family: a year of weeks, months or quarters; a week of days."""
-
-
-class EvidenceInputError(KpibridgeError, ValueError):
-    """A series cannot be analysed as given (missing values, gaps, too short, constant …)."""
 
 
 def series_from_frame(

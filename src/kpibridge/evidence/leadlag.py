@@ -42,9 +42,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from kpibridge.errors import EvidenceInputError
 from kpibridge.evidence import _batch
 from kpibridge.evidence.fdr import bh_adjust
-from kpibridge.evidence.inputs import EvidenceInputError, align, seasonal_period
+from kpibridge.evidence.inputs import align, seasonal_period
 from kpibridge.evidence.result import Direction, LeadLagResult, ScreenResult, verdict
 from kpibridge.evidence.stationarity import StationarySeries, is_constant, make_stationary
 

@@ -8,11 +8,12 @@ A plain library (texts and scores in, results out), usable from a notebook::
     model = discover_themes(texts, names=["Acme"])
     model.assign(texts).theme         # theme index per text (−1: none)
 
-``kpibridge.services.voice.analysis`` runs it on a workspace (see docs/voice.md).
+``kpibridge.services.voice.scoring`` runs it on a workspace (see docs/voice.md).
 """
 
+from kpibridge.errors import VoiceInputError
 from kpibridge.voice.emerging import EmergingTheme, emerging_themes
-from kpibridge.voice.inputs import VoiceInputError, check_scores, prepare_texts
+from kpibridge.voice.inputs import check_scores, prepare_texts
 from kpibridge.voice.nps import Change, Estimate, csat, csat_change, nps, nps_change
 from kpibridge.voice.pins import Pin, name_themes, parse_pins
 from kpibridge.voice.sentiment import compound_score, score_texts, sentiment_index

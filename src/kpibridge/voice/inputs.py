@@ -31,7 +31,7 @@ import pandas as pd
 import pyarrow as pa
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from kpibridge.errors import KpibridgeError
+from kpibridge.errors import VoiceInputError
 from kpibridge.voice.parallel import map_chunks
 from kpibridge.voice.screen import screen_texts, whole_words
 from kpibridge.voice.sentiment import analyzer
@@ -119,10 +119,6 @@ _FOREIGN_PATTERN = whole_words(_FOREIGN)
 def _english_words() -> frozenset[str]:
     lexicon = (word for word in analyzer().lexicon if word.isalpha())
     return frozenset(ENGLISH_STOP_WORDS | set(lexicon))
-
-
-class VoiceInputError(KpibridgeError):
-    """A score or text that cannot be used, with the table, row and value that are wrong."""
 
 
 @dataclass(frozen=True)

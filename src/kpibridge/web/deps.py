@@ -7,11 +7,11 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from kpibridge.errors import ForbiddenError, NotAuthenticatedError
 from kpibridge.model.access import AccessRole, allows
 from kpibridge.services.accounts.users import Account, account, account_for_token
 from kpibridge.services.governance.live import LiveWorkspace
 from kpibridge.web.context import AppContext
-from kpibridge.web.errors import ForbiddenError, NotAuthenticatedError
 from kpibridge.web.security import SESSION_COOKIE
 
 

@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kpibridge.errors import KpibridgeError, UnknownNameError
+from kpibridge.errors import ForbiddenError, KpibridgeError, NotAuthenticatedError, UnknownNameError
 
 logger = logging.getLogger(__name__)
 
@@ -28,17 +28,6 @@ CODES = {
     429: "too_many_requests",
     500: "internal_error",
 }
-
-
-class NotAuthenticatedError(Exception):
-    """No valid session or token: people go to the login page, programs get 401."""
-
-
-class ForbiddenError(Exception):
-    """Signed in, but the role does not allow this."""
-
-    def __init__(self, message: str = "your role does not allow this") -> None:
-        super().__init__(message)
 
 
 def wants_json(request: Request) -> bool:

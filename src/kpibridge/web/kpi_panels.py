@@ -13,7 +13,7 @@ from kpibridge.services.governance.live import LiveWorkspace
 from kpibridge.services.governance.proposals import list_proposals
 from kpibridge.services.governance.versions import VersionEntry, version_history
 from kpibridge.services.metrics.workspace import Workspace
-from kpibridge.services.voice.analysis import ThemeMovement, themes_moving_with
+from kpibridge.services.voice.reports import ThemeMovement, themes_moving_with
 from kpibridge.store import Store
 from kpibridge.store.audit import AuditEntry
 

@@ -15,20 +15,20 @@ from contextlib import contextmanager
 
 from starlette.exceptions import HTTPException
 
-from kpibridge.errors import KpibridgeError
+from kpibridge.errors import (
+    ForbiddenError,
+    KpibridgeError,
+    ProposalNotFoundError,
+    ProposalPermissionError,
+    ProposalStateError,
+)
 from kpibridge.model.access import AccessRole, allows
 from kpibridge.model.governance import GovernanceSettings, ProposalStatus
 from kpibridge.services.accounts.users import Account
 from kpibridge.services.governance.impact import ImpactPreview, impact_preview
 from kpibridge.services.governance.live import LiveWorkspace
-from kpibridge.services.governance.proposals import (
-    ProposalNotFoundError,
-    ProposalPermissionError,
-    ProposalStateError,
-    ProposalView,
-)
+from kpibridge.services.governance.proposal_views import ProposalView
 from kpibridge.services.metrics.workspace import Workspace
-from kpibridge.web.errors import ForbiddenError
 from kpibridge.workspace.governance_file import load_governance
 
 LIVE_STATUSES = (ProposalStatus.OPEN, ProposalStatus.CHANGES_REQUESTED)

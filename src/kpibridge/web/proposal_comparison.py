@@ -21,7 +21,8 @@ from kpibridge.model.governance import ProposalStatus
 from kpibridge.report.comparison_chart import comparison_chart_spec
 from kpibridge.services.governance.impact import Comparison, ImpactPreview, ImpactRow
 from kpibridge.services.governance.live import LiveWorkspace
-from kpibridge.services.governance.proposals import ProposalView, list_proposals, show_proposal
+from kpibridge.services.governance.proposal_views import ProposalView
+from kpibridge.services.governance.proposals import list_proposals, show_proposal
 from kpibridge.services.governance.versions import VersionEntry, version_history
 from kpibridge.store import Store
 from kpibridge.web.proposal_access import cached_impact, governance

@@ -16,18 +16,14 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.exceptions import HTTPException
 
-from kpibridge.align.analyze import RoundAnalysis
+from kpibridge.align.round_analysis import RoundAnalysis
+from kpibridge.errors import ForbiddenError, RoundPermissionError, RoundStateError
 from kpibridge.model.access import AccessRole, allows
 from kpibridge.services.accounts.users import Account
 from kpibridge.services.governance.live import LiveWorkspace
+from kpibridge.services.rounds.round_records import StoredRound
 from kpibridge.services.rounds.round_results import stored_round_analysis
-from kpibridge.services.rounds.stored_rounds import (
-    RoundPermissionError,
-    RoundStateError,
-    StoredRound,
-)
 from kpibridge.web.deps import require
-from kpibridge.web.errors import ForbiddenError
 from kpibridge.web.security import CSRF_COOKIE, CSRF_HEADER, csrf_matches
 
 Member = Annotated[Account, Depends(require(AccessRole.MEMBER))]

@@ -28,9 +28,10 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
+from kpibridge.errors import UnmappableError
 from kpibridge.metrics.formula import parse_formula, references
 from kpibridge.model import KPI
-from kpibridge.workspace.dbt_metrics import MetricContext, UnmappableError, map_metric
+from kpibridge.workspace.dbt_metrics import MetricContext, map_metric
 from kpibridge.workspace.dbt_models import (
     MappedMeasure,
     MappedModel,

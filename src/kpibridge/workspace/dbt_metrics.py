@@ -20,6 +20,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
+from kpibridge.errors import UnmappableError
 from kpibridge.model import Grain, Window
 from kpibridge.workspace.dbt_filters import translate_filter
 from kpibridge.workspace.dbt_models import MappedMeasure, MappedModel, description
@@ -40,14 +41,6 @@ EMPTY_FILTER_NOTE = (
 )
 _ADDITIVE = frozenset({"sum", "count", "count_distinct"})
 _YEAR = re.compile(r"^\s*(1\s*years?|12\s*months?)\s*$", re.IGNORECASE)
-
-
-class UnmappableError(Exception):
-    """Why a metric cannot be imported, and which key of it to point at."""
-
-    def __init__(self, reason: str, key: str = "type_params") -> None:
-        super().__init__(reason)
-        self.key = key
 
 
 @dataclass(frozen=True)

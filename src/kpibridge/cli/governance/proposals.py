@@ -22,12 +22,8 @@ from kpibridge.cli.render import OutputFormat, make_console
 from kpibridge.model.governance import Decision, ProposalStatus
 from kpibridge.services.governance.impact import ImpactPreview, compare_proposals, impact_preview
 from kpibridge.services.governance.proposal_rounds import put_to_round
-from kpibridge.services.governance.proposals import (
-    ProposalView,
-    decide,
-    list_proposals,
-    show_proposal,
-)
+from kpibridge.services.governance.proposal_views import ProposalView
+from kpibridge.services.governance.proposals import decide, list_proposals, show_proposal
 from kpibridge.services.governance.versions import acting_account
 from kpibridge.services.metrics.workspace import Workspace
 from kpibridge.workspace.governance_file import load_governance

@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kpibridge.evidence.inputs import EvidenceInputError, infer_frequency, numeric_by_period
+from kpibridge.errors import EvidenceInputError
+from kpibridge.evidence.inputs import infer_frequency, numeric_by_period
 from kpibridge.model import Direction
 
 __all__ = ["EvidenceInputError", "JsonResult", "check_values", "daily_like", "parse_direction"]

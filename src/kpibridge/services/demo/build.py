@@ -18,7 +18,7 @@ from kpibridge.demo.warehouse import write_warehouse
 from kpibridge.errors import KpibridgeError
 from kpibridge.services.metrics.workspace import Workspace
 from kpibridge.services.monitoring.customer_value import refresh_customer_value
-from kpibridge.services.voice.analysis import score_voice, write_theme_kpis
+from kpibridge.services.voice.scoring import score_voice, write_theme_kpis
 from kpibridge.workspace.scaffold import scaffold
 
 Progress = Callable[[str], None]

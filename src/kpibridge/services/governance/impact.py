@@ -24,7 +24,7 @@ from kpibridge.metrics.grains import period_label
 from kpibridge.model import KPI, Grain
 from kpibridge.model.governance import Restatement
 from kpibridge.model.status import Status, status
-from kpibridge.services.governance.proposals import ProposalView
+from kpibridge.services.governance.proposal_views import ProposalView
 from kpibridge.services.metrics.scorecard import build_scorecard, target_for
 from kpibridge.services.metrics.workspace import Workspace
 

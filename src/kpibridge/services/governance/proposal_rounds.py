@@ -23,18 +23,13 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kpibridge.align.analyze import RoundAnalysis
-from kpibridge.errors import GovernanceError
+from kpibridge.align.round_analysis import RoundAnalysis
+from kpibridge.errors import GovernanceError, ProposalPermissionError, ProposalStateError
 from kpibridge.model.access import AccessRole, allows
 from kpibridge.model.governance import GovernanceSettings, ProposalStatus
 from kpibridge.services.accounts.users import Account
-from kpibridge.services.governance.proposals import (
-    ProposalPermissionError,
-    ProposalStateError,
-    ProposalView,
-    freeze_legacy_seats,
-    proposal_view,
-)
+from kpibridge.services.governance.proposal_views import ProposalView, proposal_view
+from kpibridge.services.governance.proposals import freeze_legacy_seats
 from kpibridge.services.metrics.workspace import Workspace
 from kpibridge.services.rounds.proposal_round_links import (
     RoundLink,
@@ -42,12 +37,9 @@ from kpibridge.services.rounds.proposal_round_links import (
     links_of_round,
     open_rounds_of,
 )
-from kpibridge.services.rounds.stored_rounds import (
-    StoredRound,
-    get_round,
-    insert_new_round,
-    parse_round,
-)
+from kpibridge.services.rounds.round_checks import parse_round
+from kpibridge.services.rounds.round_records import StoredRound
+from kpibridge.services.rounds.stored_rounds import get_round, insert_new_round
 from kpibridge.store import Store, User, audit
 from kpibridge.store.governance_schema import Proposal
 from kpibridge.store.proposal_rounds_schema import ProposalRoundLink

@@ -19,14 +19,17 @@ Rules (docs/governance.md):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kpibridge.errors import GovernanceError
+from kpibridge.errors import (
+    GovernanceError,
+    ProposalNotFoundError,
+    ProposalPermissionError,
+    ProposalStateError,
+)
 from kpibridge.model.access import AccessRole, allows
 from kpibridge.model.governance import (
     Decision,
@@ -36,135 +39,19 @@ from kpibridge.model.governance import (
     Restatement,
 )
 from kpibridge.services.accounts.users import Account
-from kpibridge.services.governance.decision_rights import Seat, seats_for
-from kpibridge.services.governance.proposal_diff import diff_words, diff_yaml
+from kpibridge.services.governance.proposal_views import ProposalView, seat_states, view_of
 from kpibridge.services.governance.versions import (
     Change,
-    latest_definitions,
     record_change,
 )
-from kpibridge.services.rounds.proposal_round_links import RoundLink, links_of_proposal
 from kpibridge.store import Store, audit
 from kpibridge.store.governance_schema import (
-    DefinitionVersion,
     Proposal,
     ProposalDecision,
-    TargetVersion,
 )
 from kpibridge.workspace.definition import WorkspaceDefinition
-from kpibridge.workspace.kpi_yaml import join_targets
 
 LIVE = (ProposalStatus.OPEN.value, ProposalStatus.CHANGES_REQUESTED.value)
-
-
-class ProposalPermissionError(GovernanceError):
-    """The account may not do this to the proposal (a viewer, or no seat): 403 on the web."""
-
-
-class ProposalStateError(GovernanceError):
-    """The proposal's status does not allow this now (decided, sent back): 409 on the web."""
-
-
-class ProposalNotFoundError(GovernanceError):
-    """No proposal with this number: 404 on the web."""
-
-
-@dataclass(frozen=True)
-class SeatState:
-    seat: Seat
-    approved_by: tuple[str, ...]
-    """Usernames whose approval of the current revision fills this seat."""
-
-    def to_json(self) -> dict[str, object]:
-        return {**self.seat.to_json(), "approved_by": list(self.approved_by)}
-
-
-@dataclass(frozen=True)
-class DecisionView:
-    username: str
-    stakeholder: str | None
-    decision: Decision
-    comment: str
-    revision: int
-    at: datetime
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "username": self.username,
-            "stakeholder": self.stakeholder,
-            "decision": self.decision.value,
-            "comment": self.comment,
-            "revision": self.revision,
-            "at": self.at.isoformat(),
-        }
-
-
-@dataclass(frozen=True)
-class ProposalView:
-    """A proposal with everything a reader needs but the impact preview."""
-
-    id: int
-    kpi_id: str
-    kind: ProposalKind
-    status: ProposalStatus
-    author: str
-    rationale: str
-    revision: int
-    effective_from: date
-    restatement: Restatement
-    created_at: datetime
-    before: dict[str, Any] | None
-    """The KPI's YAML now (None for a new KPI)."""
-    after: dict[str, Any] | None
-    """The KPI's YAML if approved (None for a retirement)."""
-    seats: tuple[SeatState, ...]
-    decisions: tuple[DecisionView, ...]
-    independent_approval: bool
-    """Whether someone other than the author approved the current revision (four eyes)."""
-    seats_frozen: bool = True
-    """False for a proposal made before seats were frozen (computed from governance.yaml now)."""
-    rounds: tuple[RoundLink, ...] = ()
-    """The alignment rounds this proposal was put to, oldest first."""
-
-    @property
-    def words(self) -> list[str]:
-        return diff_words(self.before, self.after)
-
-    @property
-    def yaml_diff(self) -> str:
-        return diff_yaml(self.before, self.after, self.kpi_id)
-
-    @property
-    def missing(self) -> tuple[str, ...]:
-        """Approvals still needed: the empty seats; once every seat is filled, a second
-        person if only the author approved."""
-        empty = tuple(state.seat.name for state in self.seats if not state.approved_by)
-        if empty or self.independent_approval:
-            return empty
-        return ("someone besides the author",)
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "kpi": self.kpi_id,
-            "kind": self.kind.value,
-            "status": self.status.value,
-            "author": self.author,
-            "rationale": self.rationale,
-            "revision": self.revision,
-            "effective_from": self.effective_from.isoformat(),
-            "restatement": self.restatement.value,
-            "created_at": self.created_at.isoformat(),
-            "changes": self.words,
-            "yaml_diff": self.yaml_diff,
-            "before": self.before,
-            "after": self.after,
-            "seats": [state.to_json() for state in self.seats],
-            "seats_frozen": self.seats_frozen,
-            "rounds": [link.to_json() for link in self.rounds],
-            "missing_approvals": list(self.missing),
-            "decisions": [decision.to_json() for decision in self.decisions],
-        }
 
 
 def require_member(account: Account, doing: str) -> None:
@@ -190,7 +77,7 @@ def open_or_revise(
     require_member(account, "propose changes")
     if not rationale.strip():
         raise GovernanceError("a proposal needs its rationale: give --message 'why'")
-    seats = _seats(session, change.kpi_id, change.definition, definition, governance)
+    seats = seat_states(session, change.kpi_id, change.definition, definition, governance)
     mine = session.scalar(
         select(Proposal).where(
             Proposal.kpi_id == change.kpi_id,
@@ -280,7 +167,7 @@ def show_proposal(
     governance: GovernanceSettings,
 ) -> ProposalView:
     with store.transaction() as session:
-        return _view(session, _proposal(session, proposal_id), definition, governance)
+        return view_of(session, _proposal(session, proposal_id), definition, governance)
 
 
 def decide(
@@ -307,7 +194,7 @@ def decide(
             raise GovernanceError("a comment needs its text: give --comment 'text'")
         if decision in (Decision.REJECT, Decision.REQUEST_CHANGES) and not comment.strip():
             raise GovernanceError(f"say why: {decision.value.replace('_', ' ')} needs --comment")
-        view = _view(session, proposal, definition, governance)
+        view = view_of(session, proposal, definition, governance)
         freeze_legacy_seats(session, proposal, view, actor=account.username)
         if decision is not Decision.COMMENT:
             held = [s.seat.name for s in view.seats if account.stakeholder in s.seat.holders]
@@ -340,7 +227,7 @@ def decide(
         elif decision is Decision.REQUEST_CHANGES:
             _set_status(session, proposal, account, ProposalStatus.CHANGES_REQUESTED)
         elif decision is Decision.APPROVE:
-            view = _view(session, proposal, definition, governance)
+            view = view_of(session, proposal, definition, governance)
             if not view.missing:
                 record_change(
                     session,
@@ -353,7 +240,7 @@ def decide(
                 )
                 _set_status(session, proposal, account, ProposalStatus.APPROVED)
         session.expire(proposal)
-        return _view(session, proposal, definition, governance)
+        return view_of(session, proposal, definition, governance)
 
 
 def freeze_legacy_seats(
@@ -419,107 +306,3 @@ def _proposal(session: Session, proposal_id: int) -> Proposal:
             f"no proposal {proposal_id}: `kpibridge proposals list` shows them"
         )
     return proposal
-
-
-def _before_after(
-    session: Session, proposal: Proposal
-) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    """The KPI's YAML at the proposal's base versions, and as it would be."""
-    base = session.scalar(
-        select(DefinitionVersion).where(
-            DefinitionVersion.kpi_id == proposal.kpi_id,
-            DefinitionVersion.version == proposal.base_version,
-        )
-    )
-    base_targets = session.scalar(
-        select(TargetVersion).where(
-            TargetVersion.kpi_id == proposal.kpi_id,
-            TargetVersion.version == proposal.base_target_version,
-        )
-    )
-    old_targets = list(base_targets.targets) if base_targets else []
-    before = (
-        join_targets(base.content, old_targets) if base is not None and not base.retired else None
-    )
-    if proposal.kind == ProposalKind.RETIREMENT.value:
-        return before, None
-    definition = (
-        proposal.definition
-        if proposal.definition is not None
-        else (base.content if base is not None else {})
-    )
-    targets = list(proposal.targets) if proposal.targets is not None else old_targets
-    return before, join_targets(definition, targets)
-
-
-def _seats(
-    session: Session,
-    kpi_id: str,
-    proposed: dict[str, Any] | None,
-    definition: WorkspaceDefinition,
-    governance: GovernanceSettings,
-) -> tuple[Seat, ...]:
-    current = latest_definitions(session).get(kpi_id)
-    content = current.content if current is not None and not current.retired else proposed
-    return seats_for(kpi_id, content or {}, definition, governance)
-
-
-def proposal_view(
-    session: Session,
-    proposal: Proposal,
-    definition: WorkspaceDefinition,
-    governance: GovernanceSettings,
-) -> ProposalView:
-    """The view of ``proposal`` inside the caller's transaction."""
-    return _view(session, proposal, definition, governance)
-
-
-def _view(
-    session: Session,
-    proposal: Proposal,
-    definition: WorkspaceDefinition,
-    governance: GovernanceSettings,
-) -> ProposalView:
-    before, after = _before_after(session, proposal)
-    frozen = proposal.seats is not None
-    seats = (
-        tuple(Seat.from_json(item) for item in proposal.seats or ())
-        if frozen
-        else seats_for(proposal.kpi_id, before or after or {}, definition, governance)
-    )
-    decisions = tuple(
-        DecisionView(
-            d.username, d.stakeholder_id, Decision(d.decision), d.comment, d.revision, d.at
-        )
-        for d in session.scalars(
-            select(ProposalDecision)
-            .where(ProposalDecision.proposal_id == proposal.id)
-            .order_by(ProposalDecision.id)
-        )
-    )
-    approvals = [
-        d for d in decisions if d.decision is Decision.APPROVE and d.revision == proposal.revision
-    ]
-    states = tuple(
-        SeatState(seat, tuple(d.username for d in approvals if d.stakeholder in seat.holders))
-        for seat in seats
-    )
-    return ProposalView(
-        id=proposal.id,
-        kpi_id=proposal.kpi_id,
-        kind=ProposalKind(proposal.kind),
-        status=ProposalStatus(proposal.status),
-        author=proposal.author,
-        rationale=proposal.rationale,
-        revision=proposal.revision,
-        effective_from=proposal.effective_from,
-        restatement=Restatement(proposal.restatement),
-        created_at=proposal.created_at,
-        before=before,
-        after=after,
-        seats=states,
-        decisions=decisions,
-        independent_approval=any(d.username != proposal.author for d in approvals),
-        seats_frozen=frozen,
-        rounds=links_of_proposal(session, proposal.id),
-    )

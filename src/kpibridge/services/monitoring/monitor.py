@@ -30,8 +30,7 @@ from typing import Any
 
 import pandas as pd
 
-from kpibridge.errors import KpibridgeError
-from kpibridge.evidence.inputs import EvidenceInputError
+from kpibridge.errors import EvidenceInputError, KpibridgeError
 from kpibridge.evidence.monitor.anomalies import AnomalyResult
 from kpibridge.evidence.monitor.changepoints import ChangePointResult
 from kpibridge.evidence.monitor.forecast import Aggregation, ForecastResult

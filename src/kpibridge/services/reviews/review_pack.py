@@ -35,8 +35,8 @@ from typing import Any
 
 import pandas as pd
 
-from kpibridge.align.analyze import RoundAnalysis
 from kpibridge.align.contested import ContestedCandidate
+from kpibridge.align.round_analysis import RoundAnalysis
 from kpibridge.errors import KpibridgeError, UnknownNameError
 from kpibridge.evidence.monitor.anomalies import Anomaly
 from kpibridge.evidence.monitor.forecast import ForecastResult
@@ -57,8 +57,8 @@ from kpibridge.services.metrics.workspace import Workspace
 from kpibridge.services.monitoring.drivers import KpiDrivers, kpi_drivers, last_change_drivers
 from kpibridge.services.monitoring.evidence import screen_drivers
 from kpibridge.services.monitoring.monitor import KpiWatch, watch
-from kpibridge.services.rounds.definitions import analyze_round, list_rounds
-from kpibridge.services.voice.analysis import ThemesReport, themes_report
+from kpibridge.services.rounds.workspace_rounds import analyze_round, list_rounds
+from kpibridge.services.voice.reports import ThemesReport, themes_report
 from kpibridge.store import Store
 
 logger = logging.getLogger(__name__)

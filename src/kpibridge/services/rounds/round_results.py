@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
-from kpibridge.align.analyze import RoundAnalysis, analyze
+from kpibridge.align.analyze import analyze
 from kpibridge.align.inputs import ParticipantInfo, RoundInput
+from kpibridge.align.round_analysis import RoundAnalysis
 from kpibridge.errors import KpibridgeError
 from kpibridge.services.metrics.workspace import Workspace
-from kpibridge.services.rounds.definitions import round_input
-from kpibridge.services.rounds.stored_rounds import StoredRound
+from kpibridge.services.rounds.round_records import StoredRound
+from kpibridge.services.rounds.workspace_rounds import round_input
 
 
 def stored_round_analysis(ws: Workspace, stored: StoredRound, *, anonymous: bool) -> RoundAnalysis:

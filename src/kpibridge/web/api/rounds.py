@@ -11,6 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends
 
+from kpibridge.services.rounds.round_checks import parse_ballot, parse_proposal, parse_round
 from kpibridge.services.rounds.stored_rounds import (
     adopt_round,
     ballot_history,
@@ -18,9 +19,6 @@ from kpibridge.services.rounds.stored_rounds import (
     create_round,
     get_round,
     list_stored_rounds,
-    parse_ballot,
-    parse_proposal,
-    parse_round,
     propose_candidate,
     submit_ballot,
 )

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter
 
-from kpibridge.services.voice.analysis import nps_trend, sentiment_trend, themes_report
+from kpibridge.services.voice.reports import nps_trend, sentiment_trend, themes_report
 from kpibridge.web.deps import Live, Viewer
 from kpibridge.web.kpi_panels import moving_themes
 

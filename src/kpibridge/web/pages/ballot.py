@@ -9,11 +9,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from kpibridge.errors import KpibridgeError
 from kpibridge.services.accounts.users import Account
 from kpibridge.services.governance.proposal_rounds import round_proposals
+from kpibridge.services.rounds.round_checks import parse_proposal
+from kpibridge.services.rounds.round_records import StoredRound
 from kpibridge.services.rounds.stored_rounds import (
-    StoredRound,
     ballot_history,
     get_round,
-    parse_proposal,
     propose_candidate,
     submit_ballot,
 )

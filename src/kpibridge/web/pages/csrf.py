@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from kpibridge.web.errors import ForbiddenError
+from kpibridge.errors import ForbiddenError
 from kpibridge.web.security import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, csrf_matches
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -10,13 +10,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from kpibridge.errors import KpibridgeError
 from kpibridge.model.rounds import DEFAULT_CRITERIA
 from kpibridge.services.accounts.users import Account
+from kpibridge.services.rounds.round_checks import parse_round
 from kpibridge.services.rounds.stored_rounds import (
     adopt_round,
     close_round,
     create_round,
     get_round,
     list_stored_rounds,
-    parse_round,
 )
 from kpibridge.web.deps import Context, Live, Viewer
 from kpibridge.web.round_access import Facilitator, may_facilitate, round_errors, round_results

@@ -14,12 +14,7 @@ from kpibridge.errors import KpibridgeError
 from kpibridge.report.charts import interval_chart_spec, sentiment_chart_spec
 from kpibridge.services.governance.live import LiveWorkspace
 from kpibridge.services.metrics.workspace import Workspace
-from kpibridge.services.voice.analysis import (
-    ThemesReport,
-    nps_trend,
-    sentiment_trend,
-    themes_report,
-)
+from kpibridge.services.voice.reports import ThemesReport, nps_trend, sentiment_trend, themes_report
 from kpibridge.web.deps import Context, Live, Viewer
 from kpibridge.web.kpi_panels import moving_themes
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from kpibridge.align.analyze import RoundAnalysis, analyze
+from kpibridge.align.analyze import analyze
 from kpibridge.align.inputs import CandidateInfo, ParticipantInfo, RoundInput
+from kpibridge.align.round_analysis import RoundAnalysis
 from kpibridge.errors import WorkspaceError
 from kpibridge.metrics.plan import PlanBuilder
 from kpibridge.model import Nature
