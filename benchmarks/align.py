@@ -41,7 +41,7 @@ from collections.abc import Callable
 import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
-from kpibridge.align.analyze import (analyze)
+from kpibridge.align.analyze import analyze
 from kpibridge.align.inputs import CandidateInfo, ParticipantInfo, RoundInput
 from kpibridge.align.kemeny import kemeny
 from kpibridge.align.profile import Profile

@@ -41,7 +41,7 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 from kpibridge.demo.catalog import PRODUCTS
 from kpibridge.demo.templates import COMMENT_TEMPLATES, REVIEW_TEMPLATES, THEMES
 from kpibridge.demo.text import compile_bank
-from kpibridge.voice.inputs import (prepare_texts)
+from kpibridge.voice.inputs import prepare_texts
 from kpibridge.voice.sentiment import score_texts, start_scoring
 from kpibridge.voice.themes import ThemeOptions, discover_themes
 
