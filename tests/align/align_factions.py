@@ -43,3 +43,23 @@ def faction_reactions(
     votes = np.where(draw < agree * 0.85, 1.0, np.where(draw < 0.85, -1.0, 0.0))
     votes[rng.random((people, statements)) > density] = np.nan
     return votes.astype(np.float32), truth
+
+
+def crossed_reactions(
+    people: int, statements: int, density: float, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Four groups made by two independent splits (half the statements divide the room one
+    way, half the other): the four group means lie in a plane, as four real camps must for a
+    two-axis map to show them. Group = 2 × side of split A + side of split B."""
+    rng = np.random.default_rng(seed)
+    truth = np.arange(people) % 4
+    side_a = np.where(truth // 2 == 0, 1.0, -1.0)
+    side_b = np.where(truth % 2 == 0, 1.0, -1.0)
+    issue = np.arange(statements) % 2  # 0: split A decides, 1: split B decides
+    direction = rng.choice([-1.0, 1.0], size=statements)
+    side = np.where(issue[None, :] == 0, side_a[:, None], side_b[:, None])
+    agree = 0.5 + 0.4 * side * direction[None, :]
+    draw = rng.random((people, statements))
+    votes = np.where(draw < agree * 0.85, 1.0, np.where(draw < 0.85, -1.0, 0.0))
+    votes[rng.random((people, statements)) > density] = np.nan
+    return votes.astype(np.float32), truth

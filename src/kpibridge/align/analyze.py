@@ -240,6 +240,7 @@ def _reaction_groups(
         roles_alignment=_alignment_json(roles_alignment(members, labels, roles)),
         notes=found.notes,
         common_ground=ground,
+        separation=None if found.separation is None else found.separation.to_json(),
     )
 
 

@@ -43,16 +43,26 @@ def _squared_gaps(points: np.ndarray, centres: np.ndarray) -> np.ndarray:
 def plus_plus(
     points: np.ndarray, weights: np.ndarray, k: int, rng: np.random.Generator
 ) -> np.ndarray:
-    """k-means++ starting centres, each point drawn with probability ∝ weight × squared gap."""
+    """Greedy k-means++ starting centres: each step draws ``2 + ⌊ln k⌋`` candidates with
+    probability ∝ weight × squared gap and keeps the one that lowers the total gap most (as
+    scikit-learn does; plain k-means++ gave visibly worse base clusters on Pol.is data)."""
     count = len(points)
+    trials = 2 + int(np.log(k))
     chosen = [int(rng.choice(count, p=weights / weights.sum()))]
     nearest = ((points - points[chosen[0]]) ** 2).sum(axis=1)
     for _ in range(1, k):
         mass = nearest * weights
         total = mass.sum()
-        pick = int(rng.choice(count, p=mass / total)) if total > 0 else int(rng.integers(count))
-        chosen.append(pick)
-        nearest = np.minimum(nearest, ((points - points[pick]) ** 2).sum(axis=1))
+        if total <= 0:
+            chosen.append(int(rng.integers(count)))
+            continue
+        picks = np.searchsorted(np.cumsum(mass), rng.random(trials) * total)
+        picks = np.minimum(picks, count - 1)
+        gaps = ((points[None, :, :] - points[picks][:, None, :]) ** 2).sum(axis=2)
+        candidates = np.minimum(nearest[None, :], gaps)
+        best = int(np.argmin((candidates * weights).sum(axis=1)))
+        chosen.append(int(picks[best]))
+        nearest = candidates[best]
     return points[chosen].astype(np.float64)
 
 

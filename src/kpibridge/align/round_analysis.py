@@ -77,6 +77,9 @@ class Groups:
     roles_alignment: Mapping[str, Any]
     notes: tuple[str, ...]
     common_ground: CommonGround
+    separation: Mapping[str, Any] | None = None
+    """Reactions only: how clearly the groups are apart (``Separation.to_json()``); None for
+    rankings, whose groups are kept only when they beat the null (one group otherwise)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -92,6 +95,7 @@ class Groups:
             "roles_alignment": dict(self.roles_alignment),
             "notes": list(self.notes),
             "common_ground": self.common_ground.to_json(),
+            "separation": None if self.separation is None else dict(self.separation),
         }
 
 

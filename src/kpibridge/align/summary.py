@@ -64,7 +64,9 @@ def _groups(groups: Groups, names: dict[str, str]) -> str:
     if groups.k <= 1:
         head = f"No distinct opinion groups in the {who}."
     else:
-        head = f"{groups.k} opinion groups in the {who}. " + " ".join(
+        strength = groups.separation.get("sentence") if groups.separation else None
+        said = f" (separation {strength.rstrip('.')})" if strength else ""
+        head = f"{groups.k} opinion groups in the {who}{said}. " + " ".join(
             d.sentence for d in groups.descriptions
         )
     alignment = groups.roles_alignment.get("sentence") if groups.k > 1 else None
