@@ -44,9 +44,14 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
-from scipy.sparse import csr_array, csr_matrix, vstack
-from scipy.sparse.csgraph import connected_components
+from scipy.sparse import csr_array, vstack
 
+from kpibridge.align.kemeny_ties import (
+    MAX_ALTERNATIVES,
+    kemeny_ties,
+    majority_components,
+    tie_sentences,
+)
 from kpibridge.align.profile import ConsensusResult, Profile, _number, tie_break_positions
 
 WEIGHT_GRAINS = (1, 2, 4, 5, 10, 20, 100, 1000)
@@ -64,20 +69,6 @@ def _weight_grain(profile: Profile) -> float | None:
         if np.allclose(scaled, np.round(scaled), atol=1e-9):
             return 1.0 / denominator
     return None
-
-
-def _components(margins: np.ndarray, tolerance: float) -> list[list[int]]:
-    """Strongly connected components of the weak majority graph, in majority order."""
-    n = len(margins)
-    weak = (margins >= -tolerance) & ~np.eye(n, dtype=bool)
-    count, labels = connected_components(csr_matrix(weak), directed=True, connection="strong")
-    members = [np.flatnonzero(labels == label) for label in range(count)]
-    # Between components every pair is a strict win one way: count wins to order them.
-    # Every member of a component beats every member of the later ones, so the candidates
-    # outside it that one member beats are exactly those of the later components.
-    beaten = [int(np.delete(weak[group[0]], group).sum()) for group in members]
-    order = sorted(range(count), key=lambda label: -beaten[label])
-    return [members[label].tolist() for label in order]
 
 
 def _objective_matrix(profile: Profile, margins: np.ndarray) -> np.ndarray:
@@ -267,7 +258,7 @@ def kemeny(profile: Profile, *, exact_limit: int = 80, time_limit: float = 10.0)
     margins = profile.margins()
     objective = _objective_matrix(profile, margins)
     positions = tie_break_positions(profile)
-    components = _components(margins, profile.tolerance) if n else []
+    components = majority_components(margins, profile.tolerance) if n else []
     order: list[int] = []
     exact = True
     for group in components:
@@ -298,6 +289,12 @@ def kemeny(profile: Profile, *, exact_limit: int = 80, time_limit: float = 10.0)
         if abs(margins[a, b]) <= profile.tolerance
     ]
     ordered = tuple(names[i] for i in order)
+    ties = kemeny_ties(names, pairwise, components, profile.tolerance)
+    count = ties.count
+    if exact:
+        tie_breaks += tie_sentences(ties, ordered, score, _weight_grain(profile) is not None)
+    alternatives = [list(o) for o in ties.orders(MAX_ALTERNATIVES + 1) if o != ordered]
+    winners = ties.winners() if n else []
     return ConsensusResult(
         method="kemeny",
         ranking=tuple((c,) for c in ordered),
@@ -310,5 +307,9 @@ def kemeny(profile: Profile, *, exact_limit: int = 80, time_limit: float = 10.0)
             "upper_bound": upper_bound,
             "gap": gap,
             "components": [len(group) for group in components],
+            "optimal_orders": count,
+            "alternatives": alternatives[:MAX_ALTERNATIVES],
+            "winners": winners,
+            "winner_unique": None if winners is None else len(winners) == 1,
         },
     )
