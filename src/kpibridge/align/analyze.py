@@ -41,6 +41,7 @@ from kpibridge.align.departments import by_department
 from kpibridge.align.dissent import dissent
 from kpibridge.align.groups import OpinionGroups, RolesAlignment, opinion_groups, roles_alignment
 from kpibridge.align.inputs import CandidateInfo, RoundInput
+from kpibridge.align.kemeny_ties import MAX_ALTERNATIVES, profile_ties
 from kpibridge.align.positions import top_half_support
 from kpibridge.align.profile import Profile, Ranking
 from kpibridge.align.reactions import ReactionClusters, cluster_reactions, reaction_matrix
@@ -84,6 +85,7 @@ def analyze(round_: RoundInput) -> RoundAnalysis:
     unweighted = consensus(profile.unweighted()) if profile.weighted else None
     primary = results["kemeny"]
     comparison = compare_methods(list(results.values()), k, names)
+    notes.extend(_top_set_ties(profile, primary, k, names))
     reasons = tuple(pairwise_reasons(profile, primary.order, names))
     sensitive = (
         sensitivity(profile, k, names=names) if len(profile.rankings) and k < len(ids) else None
@@ -242,6 +244,26 @@ def _reaction_groups(
         common_ground=ground,
         separation=None if found.separation is None else found.separation.to_json(),
     )
+
+
+def _top_set_ties(
+    profile: Profile, primary: ConsensusResult, k: int, names: Mapping[str, str]
+) -> list[str]:
+    """Whether the Kemeny top k is the same in every optimal order (there may be several)."""
+    if not primary.details.get("exact") or primary.details.get("optimal_orders") in (None, 1):
+        return []
+    sets = profile_ties(profile).top_sets(k)
+    if sets is None or len(sets) <= 1:
+        return [] if sets is None else [f"The Kemeny top {k} is the same in every optimal order."]
+    shown = [
+        "{" + ", ".join(names.get(c, c) for c in profile.candidates if c in s) + "}"
+        for s in sets[:MAX_ALTERNATIVES]
+    ]
+    more = f" and {len(sets) - MAX_ALTERNATIVES} more" if len(sets) > MAX_ALTERNATIVES else ""
+    return [
+        f"The Kemeny top {k} is not unique: {len(sets)} sets come first in an optimal order "
+        f"({'; '.join(shown)}{more})."
+    ]
 
 
 def _alignment_json(alignment: RolesAlignment | None) -> dict[str, Any]:
