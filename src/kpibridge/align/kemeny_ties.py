@@ -59,7 +59,7 @@ class _Table:
     members: list[int]
     best: np.ndarray
     """best[S] = f(S), S a bitmask."""
-    count: list[int]
+    count: np.ndarray
     prefix_ok: np.ndarray
     """prefix_ok[S]: S is the top |S| of some optimal order of the component."""
     gains: np.ndarray
@@ -100,18 +100,22 @@ def _table(pairwise: np.ndarray, members: list[int], tolerance: float) -> _Table
     bits = ((np.arange(size)[:, None] >> np.arange(m)[None, :]) & 1).astype(float)
     gains = bits @ local  # gains[S, c] = Σ_{a ∈ S} N[a, c]
     best = np.zeros(size)
-    count = [0] * size
+    count = np.zeros(size, dtype=np.int64)  # ≤ 12! < 2^63
     count[0] = 1
-    by_size = sorted(range(1, size), key=lambda s: bin(s).count("1"))
-    for subset in by_size:
-        options = [
-            (best[subset ^ (1 << c)] + gains[subset ^ (1 << c), c], subset ^ (1 << c))
-            for c in range(m)
-            if subset >> c & 1
-        ]
-        top = max(value for value, _ in options)
-        best[subset] = top
-        count[subset] = sum(count[rest] for value, rest in options if top - value <= tolerance)
+    popcount = bits.sum(axis=1).astype(np.int64)
+    for layer in range(1, m + 1):  # one vectorised step per subset size
+        subsets = np.flatnonzero(popcount == layer)
+        values = np.full((len(subsets), m), -np.inf)
+        rests = np.zeros((len(subsets), m), dtype=np.int64)
+        for c in range(m):
+            has = (subsets >> c & 1).astype(bool)
+            rest = subsets[has] ^ (1 << c)
+            values[has, c] = best[rest] + gains[rest, c]
+            rests[has, c] = rest
+        top = values.max(axis=1)
+        best[subsets] = top
+        tight = top[:, None] - values <= tolerance
+        count[subsets] = np.where(tight, count[rests], 0).sum(axis=1)
     cross = (gains * (1 - bits)).sum(axis=1)  # Σ_{a ∈ S, b ∉ S} N[a, b]
     complement = (size - 1) ^ np.arange(size)
     prefix_ok = np.abs(best + cross + best[complement] - best[size - 1]) <= tolerance
@@ -138,7 +142,7 @@ class KemenyTies:
         for table in self.tables:
             if table is None:
                 return None
-            total *= table.count[table.full]
+            total *= int(table.count[table.full])
         return total
 
     def orders(self, limit: int) -> list[tuple[str, ...]]:
