@@ -43,7 +43,7 @@ from kpibridge.align.groups import OpinionGroups, RolesAlignment, opinion_groups
 from kpibridge.align.inputs import CandidateInfo, RoundInput
 from kpibridge.align.kemeny_ties import MAX_ALTERNATIVES, profile_ties
 from kpibridge.align.positions import top_half_support
-from kpibridge.align.profile import Profile, Ranking
+from kpibridge.align.profile import ConsensusResult, Profile, Ranking
 from kpibridge.align.reactions import ReactionClusters, cluster_reactions, reaction_matrix
 from kpibridge.align.repness import representative
 from kpibridge.align.round_analysis import Agreement, Groups, Participation, RoundAnalysis
