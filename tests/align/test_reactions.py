@@ -14,7 +14,7 @@ from kpibridge.align.kmeans import weighted_kmeans
 from kpibridge.align.reactions import (
     MIN_SILHOUETTE,
     NULL_MARGIN,
-    STRONG_MARGIN,
+    STRONG_SILHOUETTE,
     cluster_reactions,
     max_groups,
     reaction_matrix,
@@ -62,10 +62,14 @@ def test_separation_labels_follow_the_margins() -> None:
     null = (0.30, 0.35, 0.40)
     assert separation(0.40 + NULL_MARGIN, null).label == "weak"  # not *more* than the margin
     assert separation(0.40 + NULL_MARGIN + 0.01, null).label == "moderate"
-    assert separation(0.40 + STRONG_MARGIN, null).label == "strong"
+    assert separation(STRONG_SILHOUETTE, null).label == "strong"
+    assert separation(STRONG_SILHOUETTE, (0.48,)).label == "weak"  # shuffled maps do as well
     below = separation(MIN_SILHOUETTE - 0.01, (0.0,))
     assert below.label == "weak"
     assert "overlap" in below.sentence
+    assert separation(0.6, null).sentence == (
+        "strong: the groups stand well apart — silhouette 0.60; shuffled copies up to 0.40."
+    )
     assert separation(0.6, null).to_json()["null_best"] == [0.30, 0.35, 0.40]
 
 

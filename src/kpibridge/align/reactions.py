@@ -37,7 +37,9 @@ any link between statements, which is what an opinion group is):
   below ``MIN_SILHOUETTE``: "a shuffled map splits almost as well". The groups are where the
   map is cut, not evidence of factions.
 * **moderate** — beats every shuffled copy by more than ``NULL_MARGIN``.
-* **strong** — beats every shuffled copy by at least ``STRONG_MARGIN``.
+* **strong** — beats every shuffled copy by more than ``NULL_MARGIN`` and has a silhouette of
+  at least ``STRONG_SILHOUETTE`` (Kaufman & Rousseeuw's "reasonable structure" begins at
+  0.51).
 
 With five copies this is a screening rule (a one-sided test at 1/6 plus a margin), not a
 calibrated p-value; it is tested on planted groups, on noise and on the real Pol.is
@@ -79,8 +81,8 @@ MIN_SILHOUETTE = 0.3
 NULL_PERMUTATIONS = 5
 NULL_MARGIN = 0.05
 """A split must beat the best shuffled copy by more than this not to be called weak."""
-STRONG_MARGIN = 0.15
-"""… and by at least this to be called strong."""
+STRONG_SILHOUETTE = 0.5
+"""… and reach this silhouette to be called strong."""
 NULL_SAMPLE = 2000
 """Analysed participants drawn (without replacement) into each shuffled copy: the silhouette
 of noise barely depends on the audience's size, and this keeps the check cheap for 10,000."""
@@ -293,11 +295,11 @@ def separation(observed: float, null: Sequence[float]) -> Separation:
         label, words = "weak", "a shuffled map splits almost as well"
         if observed < MIN_SILHOUETTE and observed > top + NULL_MARGIN:
             words = f"the groups overlap (silhouette below {MIN_SILHOUETTE})"
-    elif observed >= top + STRONG_MARGIN:
+    elif observed >= STRONG_SILHOUETTE:
         label, words = "strong", "the groups stand well apart"
     else:
-        label, words = "moderate", "clearer than on shuffled maps, but not by much"
-    return Separation(label, observed, tuple(null), f"{label}: {words} ({figures}).")
+        label, words = "moderate", "clearer than on shuffled maps, but the groups overlap"
+    return Separation(label, observed, tuple(null), f"{label}: {words} — {figures}.")
 
 
 def cluster_reactions(
