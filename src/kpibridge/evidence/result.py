@@ -164,7 +164,9 @@ def rank_key(result: LeadLagResult) -> tuple[bool, float]:
 
 def shown_q(result: LeadLagResult) -> float:
     """The q-value of the relation the verdict states (the lead's when one leads)."""
-    return result.lead_q if result.direction in ("driver leads", "outcome leads") else result.q_value
+    return (
+        result.lead_q if result.direction in ("driver leads", "outcome leads") else result.q_value
+    )
 
 
 def _number(value: float, digits: int = 2) -> str:

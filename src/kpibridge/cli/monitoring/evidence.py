@@ -58,9 +58,7 @@ def evidence(
                 title=f"Drivers of {escape(ws.kpis[outcome].name)}",
                 caption="Leads first, then the rest; each part sorted by q.",
             )
-            for item, following in zip(
-                result.results, (*result.results[1:], None), strict=True
-            ):
+            for item, following in zip(result.results, (*result.results[1:], None), strict=True):
                 stated = item.direction in ("driver leads", "outcome leads")
                 table.add_row(
                     escape(item.driver),
