@@ -29,7 +29,8 @@ def test_a_same_week_peak_with_a_confirmed_two_week_lead_reads_as_a_two_week_lea
     assert "also move together in the same week" in result.verdict
     # the effect at lag 2 is the planted 0.45, not the same-week 0.9
     low, high = result.effect_ci
-    assert low < 0.45 < high and high < 0.9
+    assert low < 0.45 < high
+    assert high < 0.9
 
 
 def test_a_slow_driver_gets_its_effect_per_typical_move_with_a_caution() -> None:
@@ -38,8 +39,10 @@ def test_a_slow_driver_gets_its_effect_per_typical_move_with_a_caution() -> None
     shocks = rng.normal(0, 0.001, len(WEEKS) + 1)
     outcome_steps = -20 * shocks[:-1] + rng.normal(0, 0.02, len(WEEKS))
     result = lead_lag(_levels(shocks[1:], "clv"), _levels(outcome_steps, "conversion"))
-    assert result.direction == "driver leads" and result.lead_lag == 1
-    assert result.effect_kind == "elasticity" and result.effect < -5
+    assert result.direction == "driver leads"
+    assert result.lead_lag == 1
+    assert result.effect_kind == "elasticity"
+    assert result.effect < -5
     # the typical move is the driver's weekly log change, computed here independently
     assert abs(result.driver_typical_change - np.std(shocks[1:], ddof=1)) < 0.3 * 0.001
     assert "a 1% rise" not in result.verdict

@@ -214,11 +214,12 @@ def complete_periods(index: pd.DatetimeIndex, period: str) -> list[pd.Period]:
         raise EvidenceInputError("series has irregular dates: give one value per step, no gaps")
     labels = index.to_period(period)
     counts = pd.Series(1, index=labels).groupby(level=0).size()
-    return [
-        label
-        for label, count in counts.items()
-        if count >= len(pd.date_range(label.start_time, label.end_time.normalize(), freq=freq))
-    ]
+    found = []
+    for label, count in zip(pd.PeriodIndex(counts.index), counts.to_numpy(), strict=True):
+        span = pd.date_range(label.start_time, label.end_time.normalize(), freq=freq)
+        if count >= len(span):
+            found.append(label)
+    return found
 
 
 def _season_text(seasonal: int | None) -> str:

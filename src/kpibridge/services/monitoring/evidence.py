@@ -83,9 +83,10 @@ def screen_drivers(
     with the false discovery rate controlled across all of them and all lags.
 
     Qualitative KPIs (survey scores such as NPS) are left out, each with a note naming the
-    command that tests it alone. KPIs computed from any of the outcome's own measures (revenue growth, average order value
-    for revenue) are left out: they move with the outcome by construction, so "leading" it
-    would be an artefact of the definition, not evidence.
+    command that tests it alone. KPIs computed from any of the outcome's own measures
+    (revenue growth, average order value for revenue) are left out: they move with the
+    outcome by construction, so "leading" it would be an artefact of the definition, not
+    evidence.
     """
     builder = PlanBuilder(ws.models, ws.kpis)
     own = set(builder.measures_of(outcome))
