@@ -86,7 +86,8 @@ def test_the_demos_delivery_theme_reads_negative_and_an_edit_rescores(
     with kpibridge.Workspace.open(demo) as ws:
         report = themes_report(ws)
     delivery = next(theme for theme in report.themes if theme.id == "delivery")
-    assert delivery.sentiment is not None and delivery.sentiment < -0.1, delivery.sentiment
+    assert delivery.sentiment is not None
+    assert delivery.sentiment < -0.1, delivery.sentiment
     # an edit of voice.yaml re-scores: the cached scores were made with the other lexicon
     root = tmp_path / "ws"
     shutil.copytree(demo, root)
@@ -99,7 +100,8 @@ def test_the_demos_delivery_theme_reads_negative_and_an_edit_rescores(
     assert read_lexicon(root) != read_lexicon(demo)
     with kpibridge.Workspace.open(root) as ws:
         rescored = score_voice(ws)
-    assert rescored.newly_scored > 0 and rescored.from_cache == 0
+    assert rescored.newly_scored > 0
+    assert rescored.from_cache == 0
     connection = duckdb.connect(str(warehouse_path(root)), read_only=True)
     try:
         rows = connection.execute(
