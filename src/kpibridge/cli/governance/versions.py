@@ -31,9 +31,9 @@ from kpibridge.cli.render import OutputFormat, make_console
 from kpibridge.errors import KpibridgeError, UnknownNameError
 from kpibridge.model.access import AccessRole
 from kpibridge.model.governance import Restatement
+from kpibridge.services.accounts.users import list_users
 from kpibridge.services.governance.governance_apply import apply_workspace
 from kpibridge.services.governance.governed_values import governed_values
-from kpibridge.services.accounts.users import list_users
 from kpibridge.services.governance.versions import (
     VersionEntry,
     acting_account,
@@ -212,7 +212,11 @@ def version_history_or_hint(ws: Workspace, store: Store, kpi: str) -> list[Versi
             f"{kpi} has no versions yet: it is defined in the workspace YAML only, and the app "
             "store records versions from the first apply. Record the workspace's KPIs as their "
             f'first versions with: kpibridge apply --as {actor} --message "baseline"'
-            + ("" if admins else " (ADMIN: a user with the admin role; see kpibridge user add)")
+            + (
+                ""
+                if admins
+                else " (ADMIN: an admin user; add one with kpibridge user add NAME --role admin)"
+            )
         ) from None
 
 
