@@ -19,7 +19,7 @@ their own mistake.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 
@@ -83,18 +83,39 @@ class FormulaError(KpibridgeError):
         self.column = column
 
 
-class UnknownNameError(KpibridgeError):
-    """A name that does not exist; the message suggests the closest valid names."""
+MAX_LISTED = 20
+"""Valid names listed in full when nothing is close; more are cut with a count."""
 
-    def __init__(self, kind: str, name: str, known: Iterable[str]) -> None:
+
+class UnknownNameError(KpibridgeError):
+    """A name that does not exist; the message suggests the closest valid names, or, when
+    none is close, lists the valid ones (no dead end: the reader sees what to type)."""
+
+    def __init__(
+        self,
+        kind: str,
+        name: str,
+        known: Iterable[str],
+        labels: Mapping[str, str] | None = None,
+    ) -> None:
+        """``labels`` (name → what it is) are shown beside the listed names."""
         self.kind = kind
         self.name = name
-        self.suggestions = tuple(closest_names(name, known))
-        hint = (
-            f" Did you mean {', '.join(repr(s) for s in self.suggestions)}?"
-            if (self.suggestions)
-            else ""
-        )
+        given = [str(item) for item in known]
+        self.suggestions = tuple(closest_names(name, given))
+        choices = sorted(set(given))
+        if self.suggestions:
+            hint = f" Did you mean {', '.join(repr(s) for s in self.suggestions)}?"
+        elif choices:
+            labels = labels or {}
+            listed = ", ".join(
+                f"{c} ({labels[c]})" if labels.get(c) and labels[c] != c else c
+                for c in choices[:MAX_LISTED]
+            )
+            more = f" … ({len(choices)} in all)" if len(choices) > MAX_LISTED else ""
+            hint = f" Valid: {listed}{more}."
+        else:
+            hint = f" There is no {kind} yet."
         super().__init__(f"unknown {kind} {name!r}.{hint}")
 
 

@@ -79,8 +79,8 @@ def assert_same_records(got: Sequence[dict[str, Any]], want: Sequence[dict[str, 
 
 
 def api_records(root: Path, kpi: str, by: Sequence[str]) -> list[dict[str, Any]]:
-    with Workspace.open(root) as ws:
-        frame = ws.compute(kpi, by=list(by))
+    with Workspace.open(root) as ws:  # the CLI's default grain: the KPI's review_every
+        frame = ws.compute(kpi, grain=ws.kpis[kpi].review_every, by=list(by))
     return [{k: plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 

@@ -84,3 +84,42 @@ def test_screen_puts_engagement_first_and_leaves_out_the_outcomes_own_kpis(
     # computed from revenue itself: they move with it by definition
     assert drivers.isdisjoint({"revenue_growth_yoy", "revenue_ytd", "aov"})
     assert "spend" in drivers
+
+
+def test_screen_is_sorted_by_q_states_no_lag_zero_lead_and_lists_what_it_left_out(
+    runner: CliRunner, full_demo: Path
+) -> None:
+    """Issue 21 item 4: the demo's screen showed "revenue leads churn_rate (best lag 0 weeks)",
+    rows out of q order, and nps, csat, brand_awareness, sentiment_index gone without a word."""
+    result = invoke(
+        runner, "evidence", "--screen", "--outcome", "revenue", "--format", "json", "-w", full_demo
+    )
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)
+    ranked = found["results"]
+    leads = [r for r in ranked if r["direction"] in ("driver leads", "feedback")]
+    rest = ranked[len(leads) :]
+    assert all(r["direction"] not in ("driver leads", "feedback") for r in rest)
+
+    def stated_q(item: dict[str, object]) -> float:
+        key = "lead_q" if item["direction"] in ("driver leads", "outcome leads") else "q_value"
+        return float(item[key])  # type: ignore[arg-type]
+
+    for part in (leads, rest):
+        qs = [stated_q(r) for r in part]
+        assert qs == sorted(qs)
+    for item in ranked:
+        if f"{item['driver']} leads" in item["verdict"] or "revenue leads" in item["verdict"]:
+            assert item["lead_lag"] != 0, item["verdict"]
+            assert "by 0 weeks" not in item["verdict"]
+    assert any(r["direction"] == "outcome leads" and r["best_lag"] == 0 for r in ranked), (
+        "the demo no longer has a same-week relation with a confirmed lag; find another case"
+    )
+    left_out = dict(found["left_out"])
+    for qualitative in ("nps", "csat", "brand_awareness", "sentiment_index"):
+        assert "qualitative" in left_out[qualitative]
+        assert f"kpibridge evidence {qualitative} --outcome revenue" in left_out[qualitative]
+    table = invoke(runner, "evidence", "--screen", "--outcome", "revenue", "-w", full_demo)
+    text = " ".join(table.output.split())
+    assert "Left out (" in text
+    assert "nps: qualitative" in text

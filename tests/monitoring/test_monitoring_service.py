@@ -199,7 +199,10 @@ def test_ratio_drivers_split_into_mix_and_rate_by_hand(demo_root: Path) -> None:
     [
         (("nps", "2026-Q2", "2026-Q3", "channel"), "it is a derived KPI"),
         (("revenue", "2026-09", "2026-Q3", "channel"), "compare periods of the same length"),
-        (("revenue", "2026-13", "2026-10", "channel"), "--from '2026-13' is not a period"),
+        (
+            ("revenue", "2026-13", "2026-10", "channel"),
+            "--from '2026-13' is not a valid period: month must be in 1..12",
+        ),
         (("revenue", "2026-09", "2026-10", "device"), "its dimensions are: channel"),
         (("revenue", "2031-09", "2031-10", "channel"), "revenue has no data in 2031-09"),
         (("revnue", "2026-09", "2026-10", "channel"), "unknown KPI 'revnue'"),

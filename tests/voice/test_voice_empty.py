@@ -12,8 +12,9 @@ import kpibridge
 from kpibridge.errors import KpibridgeError
 from kpibridge.services.metrics.setup import create_workspace
 from kpibridge.services.voice.reports import sentiment_trend, themes_report
-from kpibridge.services.voice.scoring import score_voice
+from kpibridge.services.voice.scoring import read_lexicon, score_voice
 from kpibridge.voice.sentiment import compound_score
+from kpibridge.voice.vader_compound import CompoundScorer
 
 
 @pytest.fixture
@@ -48,7 +49,10 @@ def test_few_texts_are_scored_without_themes(fresh: Path) -> None:
         assert (report.texts, report.newly_scored, report.themes) == (3, 3, [])
         trend = sentiment_trend(ws)
         assert themes_report(ws).unthemed_share == 1.0
-    scores = sorted(compound_score(text) for text in texts)
+    # VADER with the workspace's domain lexicon ("arrived late" is one of its phrases)
+    scorer = CompoundScorer(extension=read_lexicon(fresh))
+    scores = sorted(scorer.compound(text) for text in texts)
+    assert scorer.compound(texts[0]) < compound_score(texts[0])
     index = 100 * (sum(s >= 0.05 for s in scores) - sum(s <= -0.05 for s in scores)) / 3
     assert trend == [
         {

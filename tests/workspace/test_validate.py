@@ -173,8 +173,9 @@ STATIC_CASES = [
             )
         },
         [
-            "kpis/target.yaml:7: targets.1.period: '2026-Q7' is not a period: write 2026, "
-            "2026-Q3, 2026-10, 2026-W42 or 2026-10-05",
+            "kpis/target.yaml:7: targets.1.period: '2026-Q7' is not a period: write a year as "
+            "2026 (or FY2026), a quarter as 2026-Q3, a month as 2026-09, a week as 2026-W40 or a "
+            "day as 2026-09-28",
             "kpis/target.yaml:8: targets.2.period: '2026-13' is not a valid period: "
             "month must be in 1..12",
         ],
@@ -191,6 +192,23 @@ STATIC_CASES = [
         id="formula-syntax",
     ),
 ]
+
+
+def test_a_kpi_on_a_broken_kpi_points_to_its_errors(write_root: RootFactory) -> None:
+    """Issue 21 item 9: 'cac' had a misspelt field, and the KPIs built on it were told
+    "unknown KPI or measure 'cac'. Did you mean 'cpc'?" — a dead end."""
+    broken = kpi("cac", "type: simple", "measure: ad_spend.spend", "numerater: oops")
+    cpc = kpi("cpc", "type: simple", "measure: ad_spend.spend")
+    ratio = kpi("clv_to_cac", "type: derived", "expr: revenue / cac")
+    root = write_shop(
+        write_root, kpis={"revenue": REVENUE, "cac": broken, "cpc": cpc, "clv_to_cac": ratio}
+    )
+    assert [str(issue) for issue in open_issues(root)] == [
+        "kpis/cac.yaml:5: numerater: unknown field (check the spelling; `kpibridge schema` "
+        "lists the fields)",
+        "kpis/clv_to_cac.yaml:4: expr: depends on cac, which has errors (kpis/cac.yaml:1); "
+        "fix those first",
+    ]
 
 
 @pytest.mark.parametrize(("kpis", "expected"), STATIC_CASES)

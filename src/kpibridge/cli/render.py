@@ -80,7 +80,7 @@ def print_frame(
 def rich_table(records: Sequence[dict[str, Any]], columns: Sequence[str], title: str = "") -> Table:
     table = Table(title=title or None, show_lines=False)
     for column in columns:
-        numeric = any(
+        numeric = column == "value" or any(  # "value" may come formatted, as text
             isinstance(r.get(column), int | float) and not isinstance(r.get(column), bool)
             for r in records
         )

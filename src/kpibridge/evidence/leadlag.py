@@ -46,7 +46,13 @@ from kpibridge.errors import EvidenceInputError
 from kpibridge.evidence import _batch
 from kpibridge.evidence.fdr import bh_adjust
 from kpibridge.evidence.inputs import align, seasonal_period
-from kpibridge.evidence.result import Direction, LeadLagResult, ScreenResult, verdict
+from kpibridge.evidence.result import (
+    Direction,
+    LeadLagResult,
+    ScreenResult,
+    rank_key,
+    verdict,
+)
 from kpibridge.evidence.stationarity import StationarySeries, is_constant, make_stationary
 
 AR_MAX_ORDER = 8
@@ -92,7 +98,8 @@ def screen(
 ) -> ScreenResult:
     """Every candidate driver against one outcome, with BH across all pairs and lags.
 
-    Candidates are ranked: those found to lead the outcome first, by q-value.
+    Candidates are ranked: those found to lead the outcome first, by the q of their lead;
+    then the others by their q-value.
     """
     if not candidates:
         raise EvidenceInputError("no candidate drivers to screen")
@@ -141,7 +148,7 @@ def _analyse(
         _result(item, statistics, q, outcome_name, unit, max_lag, alpha)
         for item, statistics, q in zip(prepared, complete, q_matrix, strict=True)
     ]
-    results.sort(key=lambda r: (r.direction not in ("driver leads", "feedback"), r.driver_leads_q))
+    results.sort(key=rank_key)
     return ScreenResult(outcome_name, max_lag, alpha, int(p_matrix.size), tuple(results))
 
 
@@ -209,10 +216,12 @@ class _Raw:
     granger_forward: np.ndarray
     granger_backward: np.ndarray
     order: int
-    effect: float
-    effect_se: float
-    effect_df: int
-    effect_lag: int
+    effects: np.ndarray
+    """Slope of the outcome on the driver at lags 0…max_lag (driver first)."""
+    effect_ses: np.ndarray
+    effect_dfs: np.ndarray
+    driver_typical_change: float
+    """Standard deviation of the stationary driver: the size of a typical move."""
 
     @property
     def all_p_values(self) -> np.ndarray:
@@ -235,13 +244,19 @@ def _statistics(group: list[_Prepared], max_lag: int, alpha: float) -> list[_Raw
     )
     forward = _batch.granger_pvalues(outcomes, drivers, max_lag)
     backward = _batch.granger_pvalues(drivers, outcomes, max_lag)
-    # effect at the driver-first lag (0…max_lag) with the smallest p
-    effect_lags = np.nanargmin(np.where(np.isnan(ccf_p), np.inf, ccf_p)[:, max_lag:], axis=1)
-    positions = np.arange(n)[None, :] - effect_lags[:, None]
-    shifted = np.take_along_axis(drivers, np.clip(positions, 0, None), axis=1)
-    shifted = np.where(positions >= 0, shifted, np.nan)
+    # the effect at every driver-first lag 0…max_lag: the verdict states it at the lag it
+    # names (the lead's lag when the driver leads), so all are kept until the direction is known
     hac_lags = math.floor(4 * (n / 100) ** (2 / 9))
-    slopes, errors, dfs = _batch.hac_slope(outcomes, shifted, hac_lags)
+    slopes, errors, dfs = [], [], []
+    for lag in range(max_lag + 1):
+        shifted = np.full_like(drivers, np.nan)
+        shifted[:, lag:] = drivers[:, : n - lag]
+        slope, error, df = _batch.hac_slope(outcomes, shifted, hac_lags)
+        slopes.append(slope)
+        errors.append(error)
+        dfs.append(df)
+    slope_matrix, error_matrix, df_matrix = (np.stack(m, axis=1) for m in (slopes, errors, dfs))
+    typical = np.nanstd(drivers, axis=1, ddof=1)
     return [
         _Raw(
             correlations=correlations[i],
@@ -250,10 +265,10 @@ def _statistics(group: list[_Prepared], max_lag: int, alpha: float) -> list[_Raw
             granger_forward=forward[i],
             granger_backward=backward[i],
             order=int(orders[i]),
-            effect=float(slopes[i]),
-            effect_se=float(errors[i]),
-            effect_df=int(dfs[i]),
-            effect_lag=int(effect_lags[i]),
+            effects=slope_matrix[i],
+            effect_ses=error_matrix[i],
+            effect_dfs=df_matrix[i],
+            driver_typical_change=float(typical[i]),
         )
         for i in range(len(group))
     ]
@@ -295,7 +310,22 @@ def _result(
     z = stats.norm.ppf(1 - alpha / 2)
     half_width = z / math.sqrt(max(count - 3, 1))
     centre = math.atanh(min(max(correlation, -0.999999), 0.999999))
-    t = float(stats.t.ppf(1 - alpha / 2, max(raw.effect_df, 1)))
+    direction = _direction(
+        _Side(driver_leads_q, float(np.nanmin(raw.ccf_p[max_lag + 1 :])), forward_p),
+        _Side(outcome_leads_q, float(np.nanmin(raw.ccf_p[:max_lag])), backward_p),
+        max_lag,
+        alpha,
+    )
+    # the lag the verdict names: the lead's own lag, never the overall best (which may be 0)
+    lead_lag = {"driver leads": forward_order, "outcome leads": -backward_order}.get(direction, 0)
+    if direction == "driver leads":
+        effect_lag = forward_order
+    else:  # the driver-first lag (0…max_lag) with the smallest p, as before
+        driver_first = np.where(np.isnan(raw.ccf_p), np.inf, raw.ccf_p)[max_lag:]
+        effect_lag = int(np.argmin(driver_first))
+    effect = float(raw.effects[effect_lag])
+    effect_se = float(raw.effect_ses[effect_lag])
+    t = float(stats.t.ppf(1 - alpha / 2, max(int(raw.effect_dfs[effect_lag]), 1)))
     both_logged = item.driver.record.log and item.outcome.record.log
     same_scale = item.driver.record.differences == item.outcome.record.differences
     fields = {
@@ -305,13 +335,11 @@ def _result(
         "n": len(item.index),
         "max_lag": max_lag,
         "alpha": alpha,
-        "direction": _direction(
-            _Side(driver_leads_q, float(np.nanmin(raw.ccf_p[max_lag + 1 :])), forward_p),
-            _Side(outcome_leads_q, float(np.nanmin(raw.ccf_p[:max_lag])), backward_p),
-            max_lag,
-            alpha,
-        ),
+        "direction": direction,
         "best_lag": best - max_lag,
+        "lead_lag": lead_lag,
+        "lead_correlation": float(raw.correlations[max_lag + lead_lag]),
+        "lead_q": float(ccf_q[max_lag + lead_lag]),
         "correlation": correlation,
         "correlation_ci": (math.tanh(centre - half_width), math.tanh(centre + half_width)),
         "p_value": float(raw.ccf_p[best]),
@@ -322,10 +350,11 @@ def _result(
         "granger_order_driver_to_outcome": forward_order,
         "granger_p_outcome_to_driver": backward_p,
         "granger_order_outcome_to_driver": backward_order,
-        "effect": raw.effect,
-        "effect_ci": (raw.effect - t * raw.effect_se, raw.effect + t * raw.effect_se),
-        "effect_lag": raw.effect_lag,
+        "effect": effect,
+        "effect_ci": (effect - t * effect_se, effect + t * effect_se),
+        "effect_lag": effect_lag,
         "effect_kind": "elasticity" if both_logged and same_scale else "slope",
+        "driver_typical_change": raw.driver_typical_change,
         "prewhitening_order": raw.order,
         "lags": tuple(range(-max_lag, max_lag + 1)),
         "correlations": tuple(float(v) for v in raw.correlations),

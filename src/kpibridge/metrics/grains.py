@@ -104,9 +104,16 @@ def parse_period(label: str, fiscal_year_start: int = 1) -> tuple[Grain, date]:
             return grain, _label_start(grain, match.groups(), fiscal_year_start)
         except ValueError as error:
             raise ValueError(f"{label!r} is not a valid period: {error}") from None
-    raise ValueError(
-        f"{label!r} is not a period: write 2026, 2026-Q3, 2026-10, 2026-W42 or 2026-10-05"
-    )
+    month = re.fullmatch(r"(\d{4})-(\d)", text)
+    hint = f" (did you mean {month[1]}-0{month[2]}?)" if month and month[2] != "0" else ""
+    raise ValueError(f"{label!r} is not a period{hint}: write {PERIOD_FORMATS}")
+
+
+PERIOD_FORMATS = (
+    "a year as 2026 (or FY2026), a quarter as 2026-Q3, a month as 2026-09, a week as "
+    "2026-W40 or a day as 2026-09-28"
+)
+"""The period labels :func:`parse_period` reads, in words (one list for every message)."""
 
 
 def _label_start(grain: Grain, groups: tuple[Any, ...], fiscal_year_start: int) -> date:

@@ -16,12 +16,13 @@ batches, in worker processes; the scores are exactly those of a one-at-a-time lo
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import numpy as np
 import pandas as pd
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from kpibridge.voice.lexicon import LexiconExtension
 from kpibridge.voice.parallel import start_map_chunks
 from kpibridge.voice.vader_compound import CompoundScorer
 
@@ -35,11 +36,11 @@ def analyzer() -> SentimentIntensityAnalyzer:
     return SentimentIntensityAnalyzer()
 
 
-@lru_cache(maxsize=1)
-def scorer() -> CompoundScorer:
-    """One compound-only scorer per process (``vader_compound.py``: the published compound
-    score with a fraction of the work)."""
-    return CompoundScorer(analyzer())
+@lru_cache(maxsize=4)
+def scorer(extension: LexiconExtension | None = None) -> CompoundScorer:
+    """One compound-only scorer per process and lexicon extension (``vader_compound.py``: the
+    published compound score with a fraction of the work; ``lexicon.py``: domain phrases)."""
+    return CompoundScorer(analyzer(), extension)
 
 
 def compound_score(text: str) -> float:
@@ -47,27 +48,37 @@ def compound_score(text: str) -> float:
     return float(analyzer().polarity_scores(text)["compound"])
 
 
-def _score_chunk(texts: Sequence[str]) -> list[float]:
-    compound = scorer().compound
+def _score_chunk(texts: Sequence[str], extension: LexiconExtension | None = None) -> list[float]:
+    compound = scorer(extension).compound
     return [compound(text) for text in texts]
 
 
-def score_texts(texts: Sequence[str], workers: int | None = None) -> np.ndarray:
+def score_texts(
+    texts: Sequence[str], workers: int | None = None, extension: LexiconExtension | None = None
+) -> np.ndarray:
     """Compound scores of ``texts`` (in order), each distinct text scored once.
 
     ``workers`` processes share the work (default: every core when there are at least
-    20,000 distinct texts, else one).
+    20,000 distinct texts, else one). ``extension`` adds domain words and phrases to VADER's
+    lexicon (``kpibridge.voice.lexicon``); without it the scores are the published ones.
     """
-    return start_scoring(texts, workers)()
+    return start_scoring(texts, workers, extension)()
 
 
-def start_scoring(texts: Sequence[str], workers: int | None = None) -> Callable[[], np.ndarray]:
+def start_scoring(
+    texts: Sequence[str], workers: int | None = None, extension: LexiconExtension | None = None
+) -> Callable[[], np.ndarray]:
     """``score_texts`` started in worker processes; returns a function that waits for the
     scores. Meanwhile the caller can fit and assign themes: with two cores, VADER and the
     themes then run side by side instead of one after the other."""
     inverse, unique = pd.factorize(pd.Series(list(texts), dtype=object))
     distinct = [str(text) for text in unique]
-    wait = start_map_chunks(_score_chunk, distinct, workers, initializer=scorer)
+    wait = start_map_chunks(
+        partial(_score_chunk, extension=extension),
+        distinct,
+        workers,
+        initializer=partial(scorer, extension),
+    )
 
     def scores() -> np.ndarray:
         found = wait()

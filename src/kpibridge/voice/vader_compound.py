@@ -37,6 +37,8 @@ from vaderSentiment.vaderSentiment import (
     normalize,
 )
 
+from kpibridge.voice.lexicon import LexiconExtension
+
 _PUNCTUATION = string.punctuation
 #: Every word of a multi-word idiom or booster: a word sequence can be one of them only if
 #: each of its words is one of these.
@@ -52,9 +54,22 @@ _MAX_MEMO = 1_000_000
 class CompoundScorer:
     """VADER's compound score of a text (see the module docstring), for one process."""
 
-    def __init__(self, analyzer: SentimentIntensityAnalyzer | None = None) -> None:
+    def __init__(
+        self,
+        analyzer: SentimentIntensityAnalyzer | None = None,
+        extension: LexiconExtension | None = None,
+    ) -> None:
+        """Without ``extension`` the published scores, bit for bit; with one, its words and
+        joined phrases are added to a copy of the lexicon (``kpibridge.voice.lexicon``)."""
         self._analyzer = analyzer or SentimentIntensityAnalyzer()
         self._lexicon: dict[str, float] = self._analyzer.lexicon
+        self._extension = extension if extension is not None and extension.entries else None
+        if self._extension is not None:
+            self._lexicon = {
+                **self._lexicon,
+                **self._extension.words,
+                **self._extension.phrases,
+            }
         self._emojis: dict[str, str] = self._analyzer.emojis
         self._tokens: dict[str, tuple[str, str, bool]] = {}
         self._negated: dict[str, bool] = {}
@@ -95,7 +110,10 @@ class CompoundScorer:
         return known
 
     def compound(self, text: str) -> float:
-        """``polarity_scores(text)["compound"]`` of the published analyzer."""
+        """``polarity_scores(text)["compound"]`` of the published analyzer (with the
+        extension's phrases joined first, when there is one)."""
+        if self._extension is not None:
+            text = self._extension.join_phrases(text)
         text = text.strip() if text.isascii() else self._without_emoji(text)
         memo = self._tokens
         entries = [memo.get(token) or self._token(token) for token in text.split()]

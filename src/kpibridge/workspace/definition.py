@@ -24,6 +24,11 @@ class WorkspaceDefinition:
     def all_goals(self) -> dict[str, Goal]:
         return {goal.id: goal for top in self.goals for goal in top.walk()}
 
+    def unreadable(self, kind: str, name: str) -> Source | None:
+        """Where an item named ``name`` was written, if its YAML had errors (so it is not
+        among the loaded ones): dependants then point to those errors."""
+        return self.sources.get((f"{kind}:unreadable", name))
+
     def source(self, kind: str, name: str) -> Source:
         """Where ``kind`` (``kpis``, ``models`` …) item ``name`` was defined."""
         return self.sources.get((kind, name), Source(kind, None, 0))

@@ -149,6 +149,9 @@ def _parse_items(
         item_source = single if single is not None else source.child(index)
         item = parse_source(item_source, parse, issues)
         if item is None:
+            raw_id = _raw_identity(item_source.node)
+            if raw_id:  # so that what depends on it is told why, not "did you mean …"
+                sources.setdefault(unreadable_key(kind, raw_id), item_source)
             continue
         item_id = _identity(item)
         if (kind, item_id) in sources:
@@ -164,6 +167,18 @@ def _parse_items(
         sources[(kind, item_id)] = item_source
         items.append(item)
     return items
+
+
+def unreadable_key(kind: str, name: str) -> tuple[str, str]:
+    """Where ``sources`` keeps an item whose YAML names it but has errors."""
+    return (f"{kind}:unreadable", name)
+
+
+def _raw_identity(node: object) -> str | None:
+    if not isinstance(node, CommentedMap):
+        return None
+    value = node.get("id", node.get("name"))
+    return value if isinstance(value, str) and value else None
 
 
 def _identity(item: object) -> str:

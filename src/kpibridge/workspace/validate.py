@@ -27,6 +27,7 @@ from kpibridge.model import (
     SimpleKPI,
 )
 from kpibridge.workspace.definition import WorkspaceDefinition
+from kpibridge.workspace.source import Source
 
 StaticRule = Callable[[WorkspaceDefinition], Iterator[Issue]]
 WarehouseRule = Callable[[WorkspaceDefinition, BaseBackend], Iterator[Issue]]
@@ -91,7 +92,10 @@ def references_exist(ws: WorkspaceDefinition) -> Iterator[Issue]:
             if "." in ref:
                 model_name, _, measure = ref.partition(".")
                 model = ws.models.get(model_name)
-                if model is None:
+                broken = ws.unreadable("models", model_name)
+                if model is None and broken is not None:
+                    yield source.issue([field], _depends(f"model {model_name}", broken))
+                elif model is None:
                     yield source.issue(
                         [field],
                         f"unknown semantic model {model_name!r} in "
@@ -103,6 +107,8 @@ def references_exist(ws: WorkspaceDefinition) -> Iterator[Issue]:
                         f"model {model_name!r} has no measure "
                         f"{measure!r}.{_hint(measure, model.measures)}",
                     )
+            elif ref not in ws.kpis and (broken := ws.unreadable("kpis", ref)) is not None:
+                yield source.issue([field], _depends(ref, broken))
             elif ref not in ws.kpis:
                 known = [*ws.kpis, *(f"{m}.{x}" for m in ws.models.values() for x in m.measures)]
                 yield source.issue([field], f"unknown KPI or measure {ref!r}.{_hint(ref, known)}")
@@ -115,6 +121,11 @@ def references_exist(ws: WorkspaceDefinition) -> Iterator[Issue]:
                         f"model {model.name!r} ({field}) has no "
                         f"entity {kpi.entity!r}.{_hint(kpi.entity, model.entities)}",
                     )
+
+
+def _depends(name: str, broken: Source) -> str:
+    """The message for a reference to an item that exists but could not be read."""
+    return f"depends on {name}, which has errors ({broken.file}:{broken.line}); fix those first"
 
 
 def _kpi_references(kpi: Any) -> list[tuple[str, str]]:

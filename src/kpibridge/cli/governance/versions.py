@@ -28,11 +28,20 @@ from kpibridge.cli.options import (
     parse_date,
 )
 from kpibridge.cli.render import OutputFormat, make_console
+from kpibridge.errors import KpibridgeError, UnknownNameError
+from kpibridge.model.access import AccessRole
 from kpibridge.model.governance import Restatement
+from kpibridge.services.accounts.users import list_users
 from kpibridge.services.governance.governance_apply import apply_workspace
 from kpibridge.services.governance.governed_values import governed_values
-from kpibridge.services.governance.versions import acting_account, export_workspace, version_history
+from kpibridge.services.governance.versions import (
+    VersionEntry,
+    acting_account,
+    export_workspace,
+    version_history,
+)
 from kpibridge.services.metrics.workspace import Workspace
+from kpibridge.store import Store
 
 console = make_console()
 
@@ -145,7 +154,7 @@ def versions(
     """A KPI's definition and target versions: who, when, why, effective from when (with
     --values: its recent values, each computed with the versions in force for its period)."""
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
-        entries = version_history(store, kpi)
+        entries = version_history_or_hint(ws, store, kpi)
         governed = (
             governed_values(ws, store, kpi, as_of=date_or_today(as_of, "--as-of"))
             if values
@@ -187,6 +196,28 @@ def versions(
             escape(entry.rationale),
         )
     console.print(table)
+
+
+def version_history_or_hint(ws: Workspace, store: Store, kpi: str) -> list[VersionEntry]:
+    """The KPI's versions; for a KPI the workspace defines but the app store has never
+    recorded (a fresh workspace or demo), say what records it instead of "unknown KPI"."""
+    try:
+        return version_history(store, kpi)
+    except UnknownNameError:
+        if kpi not in ws.kpis:
+            raise UnknownNameError("KPI", kpi, ws.kpis) from None
+        admins = [a.username for a in list_users(store) if a.role is AccessRole.ADMIN]
+        actor = admins[0] if admins else "ADMIN"
+        raise KpibridgeError(
+            f"{kpi} has no versions yet: it is defined in the workspace YAML only, and the app "
+            "store records versions from the first apply. Record the workspace's KPIs as their "
+            f'first versions with: kpibridge apply --as {actor} --message "baseline"'
+            + (
+                ""
+                if admins
+                else " (ADMIN: an admin user; add one with kpibridge user add NAME --role admin)"
+            )
+        ) from None
 
 
 def register(parent: typer.Typer) -> None:

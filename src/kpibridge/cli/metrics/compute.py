@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.markup import escape
 from rich.syntax import Syntax
@@ -22,7 +23,9 @@ from kpibridge.cli.render import (
     make_console,
     print_frame,
 )
-from kpibridge.model import Grain
+from kpibridge.metrics.grains import period_label
+from kpibridge.model import KPI, Grain
+from kpibridge.report.formatting import format_value
 from kpibridge.services.governance.governed_compute import governed_compute
 from kpibridge.services.governance.governed_scorecard import governed_scorecard
 from kpibridge.services.metrics.scorecard import ScorecardRow
@@ -30,7 +33,10 @@ from kpibridge.services.metrics.workspace import Workspace
 
 console = make_console()
 
-GrainOption = Annotated[Grain, typer.Option("--grain", "-g", help="Time grain.")]
+GrainOption = Annotated[
+    Grain | None,
+    typer.Option("--grain", "-g", help="Time grain (default: the KPI's review_every)."),
+]
 ByOption = Annotated[
     list[str] | None, typer.Option("--by", "-b", help="Dimension to slice by (repeatable).")
 ]
@@ -39,7 +45,7 @@ ByOption = Annotated[
 @user_errors
 def compute(
     kpi: Annotated[str, typer.Argument(help="KPI id.")],
-    grain: GrainOption = Grain.MONTH,
+    grain: GrainOption = None,
     by: ByOption = None,
     start: Annotated[str | None, typer.Option(help="First day (YYYY-MM-DD).")] = None,
     end: Annotated[str | None, typer.Option(help="Last day (YYYY-MM-DD).")] = None,
@@ -50,7 +56,7 @@ def compute(
     """Compute a KPI per period (and per dimension value); a KPI versioned in the app store
     with each period's definition version in force (column definition_version)."""
     with Workspace.open(workspace) as ws:
-        request = ws.request(kpi, grain, by, start, end)
+        request = ws.request(kpi, ws.grain_of(kpi, grain), by, start, end)
         store = existing_store(ws, database)
         try:
             frame = governed_compute(
@@ -59,22 +65,45 @@ def compute(
         finally:
             if store is not None:
                 store.close()
-        print_frame(console, frame, output, title=ws.kpis[kpi].name if kpi in ws.kpis else kpi)
+        title = ws.kpis[kpi].name if kpi in ws.kpis else kpi
+        if output is OutputFormat.TABLE and kpi in ws.kpis:
+            frame = readable_frame(
+                frame, request.grain, ws.kpis[kpi], ws.settings.fiscal_year_start
+            )
+            title += f" per {request.grain.value}"
+        print_frame(console, frame, output, title=title)
+
+
+def readable_frame(frame: pd.DataFrame, grain: Grain, kpi: KPI, fiscal: int) -> pd.DataFrame:
+    """The table as people write it: periods labelled (2026-Q1, 2026-W43, 2026-10) and the
+    value in the KPI's format (12.3%, $1,234); JSON and CSV keep the raw numbers and dates."""
+    shown = frame.copy()
+    if "period" in shown.columns:
+        shown["period"] = [
+            period_label(pd.Timestamp(value).date(), grain, fiscal) for value in shown["period"]
+        ]
+    if "value" in shown.columns:
+        shown["value"] = [
+            format_value(None if pd.isna(value) else float(value), kpi.format, kpi.unit)
+            for value in shown["value"]
+        ]
+    return shown
 
 
 @user_errors
 def explain(
     kpi: Annotated[str, typer.Argument(help="KPI id.")],
-    grain: GrainOption = Grain.MONTH,
+    grain: GrainOption = None,
     by: ByOption = None,
     output: FormatOption = OutputFormat.TABLE,
     workspace: WorkspaceOption = None,
     database: DatabaseOption = None,
 ) -> None:
     """Show a KPI's definition in words, its lineage and the SQL the engine will run (the
-    definition in force in the app store, when it has versions of the KPI)."""
+    definition in force in the app store, when it has versions of the KPI), per the KPI's
+    review_every unless --grain says otherwise."""
     with open_governed(workspace, database) as ws:
-        explanation = ws.explain(kpi, grain=grain, by=by)
+        explanation = ws.explain(kpi, grain=ws.grain_of(kpi, grain), by=by)
     if output is OutputFormat.JSON:
         console.print_json(json.dumps(explanation.as_record()))
         return

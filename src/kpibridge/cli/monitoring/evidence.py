@@ -12,6 +12,7 @@ from kpibridge.cli.errors import user_errors
 from kpibridge.cli.governed import open_governed
 from kpibridge.cli.options import DatabaseOption, FormatOption, WorkspaceOption
 from kpibridge.cli.render import OutputFormat, make_console
+from kpibridge.evidence.result import rank_key, shown_q
 from kpibridge.model import Grain
 from kpibridge.services.monitoring.evidence import Slice, kpi_evidence, screen_drivers
 
@@ -55,20 +56,26 @@ def evidence(
                 "q",
                 "verdict",
                 title=f"Drivers of {escape(ws.kpis[outcome].name)}",
+                caption="Leads first, then the rest; each part sorted by q.",
             )
-            for item in result.results:
+            for item, following in zip(result.results, (*result.results[1:], None), strict=True):
+                stated = item.direction in ("driver leads", "outcome leads")
                 table.add_row(
                     escape(item.driver),
                     str(item.direction),
-                    str(item.best_lag),
-                    f"{item.correlation:.2f}",
-                    f"{item.q_value:.3g}",
+                    str(item.lead_lag if stated else item.best_lag),
+                    f"{item.lead_correlation if stated else item.correlation:.2f}",
+                    f"{shown_q(item):.3g}",
                     escape(item.verdict),
+                    end_section=following is not None
+                    and rank_key(item)[0] != rank_key(following)[0],
                 )
             console.print(table)
             console.print(f"{result.tests} tests, Benjamini–Hochberg at q < {result.alpha:g}.")
+            if result.left_out:
+                console.print(f"Left out ({len(result.left_out)}):")
             for kpi_id, reason in result.left_out:
-                console.print(f"[dim]Left out {escape(kpi_id)}: {escape(reason)}.[/dim]")
+                console.print(f"  {escape(kpi_id)}: {escape(reason)}")
             return
         assert driver is not None
         single = kpi_evidence(
@@ -84,7 +91,7 @@ def evidence(
         return
     console.print(escape(single.verdict))
     console.print(
-        f"n = {single.n} {single.unit}s; best lag {single.best_lag}; r = "
+        f"n = {single.n} {single.unit}s; strongest correlation at lag {single.best_lag}; r = "
         f"{single.correlation:.2f} (95% CI {single.correlation_ci[0]:.2f} to "
         f"{single.correlation_ci[1]:.2f}), q = {single.q_value:.3g}; Granger p "
         f"driver→outcome {single.granger_p_driver_to_outcome:.3g}, outcome→driver "

@@ -109,3 +109,12 @@ class JsonResult:
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent)
+
+
+STEP_WORDS = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year", "A": "year"}
+
+
+def readable_step(freq: str) -> str:
+    """A pandas frequency alias in the word people write: "W-MON" → "week", "MS" → "month",
+    "QS-OCT" → "quarter" (aliases never reach text a person reads)."""
+    return STEP_WORDS.get(freq.lstrip("0123456789")[:1].upper(), "period")

@@ -32,6 +32,7 @@ from kpibridge.evidence.monitor._common import (
     check_values,
     daily_like,
     parse_direction,
+    readable_step,
 )
 from kpibridge.evidence.monitor.anomalies import AnomalyResult, detect_anomalies
 from kpibridge.evidence.monitor.baseline import seasonal_baseline
@@ -70,7 +71,8 @@ class KpiMonitor(JsonResult):
     change_points: ChangePointResult
     forecast: ForecastResult
     trend_grain: str
-    """"week" when trend and change points ran on weekly values, else the series' own."""
+    """The step trend and change points ran on, in words: "week" for daily series (weekly
+    values), else the series' own step ("week", "month" …), never a pandas alias."""
 
 
 def monitor(
@@ -81,6 +83,7 @@ def monitor(
     period: str = "M",
     seed: int = 0,
     workers: int = 1,
+    period_values: Mapping[str, pd.Series] | None = None,
 ) -> list[KpiMonitor]:
     """Monitor every KPI of ``series`` (method in the module docstring), in input order.
 
@@ -93,7 +96,10 @@ def monitor(
         period: pandas period alias of the targets ("M", "Q" …).
         seed: seed of the forecast simulations.
         workers: processes to spread the KPIs over (1 = in this process).
+        period_values: KPI name → its own value per ``period`` (by period start), which
+            corrects a "mean" KPI's forecast to the period's real value (see the forecast).
     """
+    period_values = dict(period_values or {})
     targets = dict(targets or {})
     directions = dict(directions or {})
     aggregations = dict(aggregations or {})
@@ -110,6 +116,7 @@ def monitor(
             aggregations.get(name, "sum"),
             period,
             seed,
+            period_values.get(name),
         )
         for name, values in series.items()
     ]
@@ -123,7 +130,7 @@ def monitor(
 
 
 def _monitor_one_packed(
-    job: tuple[str, pd.Series, float | None, Direction, Aggregation, str, int],
+    job: tuple[str, pd.Series, float | None, Direction, Aggregation, str, int, pd.Series | None],
 ) -> KpiMonitor:
     return _monitor_one(*job)
 
@@ -136,9 +143,10 @@ def _monitor_one(
     aggregation: Aggregation,
     period: str,
     seed: int,
+    period_values: pd.Series | None = None,
 ) -> KpiMonitor:
     try:
-        return _assess(name, series, target, direction, aggregation, period, seed)
+        return _assess(name, series, target, direction, aggregation, period, seed, period_values)
     except EvidenceInputError as error:
         raise EvidenceInputError(f"KPI {name!r}: {error}") from None
 
@@ -151,6 +159,7 @@ def _assess(
     aggregation: Aggregation,
     period: str,
     seed: int,
+    period_values: pd.Series | None = None,
 ) -> KpiMonitor:
     if aggregation not in AGGREGATIONS:
         raise EvidenceInputError(f"unknown aggregation {aggregation!r}: use one of {AGGREGATIONS}")
@@ -161,7 +170,7 @@ def _assess(
     coarse, grain = (
         (_complete_periods(values, WEEK, freq, aggregation), "week")
         if freq == "D"
-        else (values, freq)
+        else (values, readable_step(freq))
     )
     status_period, status = _latest_status(values, freq, target, direction, aggregation, period)
     return KpiMonitor(
@@ -175,7 +184,13 @@ def _assess(
         anomalies=detect_anomalies(values, max_share=0.01 if freq == "D" else 0.05),
         change_points=level_shifts(coarse),
         forecast=forecast_period_end(
-            values, target, direction, aggregation, period=period, seed=seed
+            values,
+            target,
+            direction,
+            aggregation,
+            period=period,
+            seed=seed,
+            period_values=period_values,
         ),
         trend_grain=grain,
     )

@@ -101,6 +101,13 @@ class Workspace:
             )
         return self._engine
 
+    def grain_of(self, kpi: str, grain: str | Grain | None = None) -> Grain:
+        """``grain``, or when none is given the KPI's own ``review_every`` (what its words say
+        "by default"): a command run without ``--grain`` shows the KPI as it is reviewed."""
+        if grain is not None:
+            return Grain(grain)
+        return self.kpis[kpi].review_every if kpi in self.kpis else Grain.MONTH
+
     def request(
         self,
         kpi: str,

@@ -149,10 +149,7 @@ def _period(label: str, option: str, fiscal: int) -> tuple[Grain, date]:
     try:
         return parse_period(label, fiscal)
     except (KpibridgeError, ValueError) as error:
-        raise KpibridgeError(
-            f"{option} {label!r} is not a period: write 2026-09, 2026-Q3, 2026-W40, 2026 or "
-            f"FY2026 ({error})"
-        ) from None
+        raise KpibridgeError(f"{option} {error}") from None
 
 
 def _segments(

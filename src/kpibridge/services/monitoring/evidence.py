@@ -70,22 +70,33 @@ def kpi_evidence(
     )
 
 
+QUALITATIVE_REASON = (
+    "qualitative (a survey or opinion measure; the screen takes quantitative KPIs only); "
+    "test it alone: kpibridge evidence {kpi} --outcome {outcome}"
+)
+
+
 def screen_drivers(
     ws: Workspace, outcome: str, *, grain: Grain = Grain.WEEK, max_lag: int = 8
 ) -> ScreenResult:
     """Every other quantitative KPI of the workspace as a candidate driver of ``outcome``,
     with the false discovery rate controlled across all of them and all lags.
 
-    KPIs computed from any of the outcome's own measures (revenue growth, average order value
-    for revenue) are left out: they move with the outcome by construction, so "leading" it
-    would be an artefact of the definition, not evidence.
+    Qualitative KPIs (survey scores such as NPS) are left out, each with a note naming the
+    command that tests it alone. KPIs computed from any of the outcome's own measures
+    (revenue growth, average order value for revenue) are left out: they move with the
+    outcome by construction, so "leading" it would be an artefact of the definition, not
+    evidence.
     """
     builder = PlanBuilder(ws.models, ws.kpis)
     own = set(builder.measures_of(outcome))
     candidates = {}
     left_out = []
     for kpi_id, kpi in ws.live_kpis.items():  # not the KPIs the app store retired
-        if kpi_id == outcome or kpi.nature is not Nature.QUANTITATIVE:
+        if kpi_id == outcome:
+            continue
+        if kpi.nature is not Nature.QUANTITATIVE:
+            left_out.append((kpi_id, QUALITATIVE_REASON.format(kpi=kpi_id, outcome=outcome)))
             continue
         if own & set(builder.measures_of(kpi_id)):
             left_out.append((kpi_id, f"built from {outcome}'s own measures"))

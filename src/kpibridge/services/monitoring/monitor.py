@@ -34,6 +34,7 @@ from kpibridge.errors import EvidenceInputError, KpibridgeError
 from kpibridge.evidence.monitor.anomalies import AnomalyResult
 from kpibridge.evidence.monitor.changepoints import ChangePointResult
 from kpibridge.evidence.monitor.forecast import Aggregation, ForecastResult
+from kpibridge.evidence.monitor.forecast_backtest import Coverage, backtest_coverage
 from kpibridge.evidence.monitor.monitor import monitor
 from kpibridge.evidence.monitor.trend import TrendResult
 from kpibridge.metrics.engine import KpiRequest
@@ -42,6 +43,7 @@ from kpibridge.model import KPI, CumulativeKPI, DerivedKPI, Grain, RatioKPI, Sim
 from kpibridge.services.metrics.scorecard import ScorecardRow, target_for
 from kpibridge.services.metrics.workspace import Workspace
 from kpibridge.services.monitoring.evidence import Slice
+from kpibridge.services.monitoring.forecast_check import period_values
 
 MINIMUM_STEPS = 28
 """Fewer steps than this and a KPI is not monitored (the statistics need four weeks)."""
@@ -111,6 +113,9 @@ def watch(
     series, reasons = _series(ws, chosen, steps, where, as_of)
     fiscal = ws.settings.fiscal_year_start
     targets = _forecast_targets([k for k in chosen if k.id in series], series, fiscal)
+    own = period_values(
+        ws, [k for k in chosen if k.id in series and _aggregation(ws, k) == "mean"], where, as_of
+    )
     results: dict[str, KpiWatch] = {}
     for kpi in chosen:
         if kpi.id not in series:
@@ -124,6 +129,7 @@ def watch(
                 aggregations={kpi.id: aggregation},
                 period=_period_alias(kpi.review_every, fiscal),
                 seed=seed,
+                period_values={kpi.id: own[kpi.id]} if kpi.id in own else None,
             )
         except EvidenceInputError as error:
             reasons[kpi.id] = str(error).removeprefix(f"KPI {kpi.id!r}: ")
@@ -155,6 +161,30 @@ def watch(
         )
         for kpi in chosen
     ]
+
+
+def forecast_coverage(ws: Workspace, kpi_id: str, *, origins: int = 24, seed: int = 0) -> Coverage:
+    """Rolling-origin backtest of the monitor's forecast for one KPI, checked against the
+    KPI's own period values (``kpibridge.evidence.monitor.forecast_backtest``;
+    ``benchmarks/forecast_coverage.py`` runs it over every KPI)."""
+    if kpi_id not in ws.kpis:
+        raise KpibridgeError(f"unknown KPI {kpi_id!r}; the workspace has: {', '.join(ws.kpis)}")
+    kpi = ws.kpis[kpi_id]
+    step = Grain.WEEK if _uses_window(ws, kpi_id) else Grain.DAY
+    series, reasons = _series(ws, [kpi], {kpi_id: step}, None)
+    if kpi_id not in series:
+        raise KpibridgeError(f"{kpi_id} cannot be forecast: {reasons[kpi_id]}")
+    aggregation = _aggregation(ws, kpi)
+    actual = period_values(ws, [kpi])[kpi_id]
+    return backtest_coverage(
+        series[kpi_id],
+        aggregation,
+        _period_alias(kpi.review_every, ws.settings.fiscal_year_start),
+        origins=origins,
+        actuals=actual,
+        period_values=actual if aggregation == "mean" else None,
+        seed=seed,
+    )
 
 
 def _notes(kpi: KPI, aggregation: Aggregation, where: Slice | None) -> tuple[str, ...]:

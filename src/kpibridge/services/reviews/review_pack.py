@@ -234,6 +234,7 @@ def _lead(result: LeadLagResult) -> dict[str, Any]:
         "outcome": result.outcome,
         "direction": result.direction,
         "best_lag": result.best_lag,
+        "lead_lag": result.lead_lag,
         "correlation": _finite(result.correlation),
         "q_value": _finite(result.q_value),
         "verdict": result.verdict,

@@ -134,7 +134,8 @@ def verbatims(ws: Workspace, theme: str, *, limit: int = 10) -> dict[str, Any]:
     texts, themes = _voice_texts(ws)
     known = [*themes["theme"].astype(str), UNTHEMED]
     if theme not in known:
-        raise UnknownNameError("theme", theme, known)
+        labels = dict(zip(themes["theme"].astype(str), themes["label"].astype(str), strict=True))
+        raise UnknownNameError("theme", theme, known, {**labels, UNTHEMED: "no theme"})
     members = texts[texts["theme"] == theme].sort_values(
         ["theme_strength", "text_id"], ascending=[False, True]
     )
@@ -208,8 +209,10 @@ def _with_segment(ws: Workspace, surveys: pd.DataFrame, by: str) -> pd.DataFrame
         return surveys.assign(segment=surveys[by])
     customers = read_table(ws.backend, "customers")
     if by not in customers.columns or by == "customer_id":
-        choices = [c for c in customers.columns if c != "customer_id"]
-        raise UnknownNameError("dimension", by, choices)
+        own = [c for c in surveys.columns if c not in ("nps", "csat", "comment", "period")]
+        choices = [*own, *(c for c in customers.columns if c != "customer_id")]
+        hidden = {c for c in choices if c.endswith("_id") or c.endswith("_at")}
+        raise UnknownNameError("segment", by, [c for c in choices if c not in hidden])
     attribute = customers.set_index("customer_id")[by]
     return surveys.assign(segment=surveys["customer_id"].map(attribute))
 

@@ -10,7 +10,8 @@ again), discovers themes, names them after the pins in ``voice.yaml``, and write
   ``theme_strength``, ``text_hash``; the ``voice_texts`` semantic model and the
   ``sentiment_index`` and ``theme_share_*`` KPIs read it;
 * ``voice_themes`` — the themes of the run (id, label, terms, phrases, pinned);
-* ``voice_sentiment_cache`` — text hash → compound score;
+* ``voice_sentiment_cache`` — text hash and lexicon fingerprint → compound score (with the
+  domain lexicon extension of ``voice.yaml``, ``kpibridge.voice.lexicon``);
 * ``voice_quarantine`` — texts that could not be scored, with the reason.
 
 The report functions (``themes_report``, ``nps_trend``, ``verbatims``, ``sentiment_trend``,
@@ -37,6 +38,7 @@ from kpibridge.errors import KpibridgeError
 from kpibridge.metrics.backends import write_tables
 from kpibridge.services.metrics.workspace import Workspace
 from kpibridge.voice.inputs import CSAT_RANGE, NPS_RANGE, RATING_RANGE, check_scores, prepare_texts
+from kpibridge.voice.lexicon import LexiconExtension, parse_lexicon
 from kpibridge.voice.pins import NamedTheme, Pin, name_themes, parse_pins
 from kpibridge.voice.sentiment import start_scoring
 from kpibridge.voice.themes import NO_THEME, ThemeOptions, discover_themes
@@ -111,6 +113,15 @@ def _feedback(backend: BaseBackend) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def read_lexicon(root: Path) -> LexiconExtension:
+    """The domain lexicon extension: the default, edited by ``voice.yaml``'s
+    ``sentiment_lexicon`` (``kpibridge.voice.lexicon``)."""
+    path = root / VOICE_FILE
+    if not path.exists():
+        return parse_lexicon(None)
+    return parse_lexicon(YAML(typ="safe").load(path.read_text(encoding="utf-8")), str(path))
+
+
 def read_pins(root: Path) -> tuple[Pin, ...]:
     path = root / VOICE_FILE
     if not path.exists():
@@ -140,12 +151,14 @@ def score_voice(
     kept = feedback.iloc[position.loc[prepared.row_ids].to_numpy()].reset_index(drop=True)
 
     cache = _cached_scores(backend)
-    hashes = pd.Series(prepared.hashes)
+    lexicon = read_lexicon(ws.root)
+    # a score is reused only if made with the same lexicon: the key is text hash + lexicon's
+    hashes = pd.Series(prepared.hashes) + f":{lexicon.fingerprint}"
     new = ~hashes.isin(cache.index)
     new_hashes = hashes[new].drop_duplicates()
     texts = pd.Series(prepared.texts)
     # VADER in worker processes while this process finds and assigns the themes
-    pending = start_scoring(texts[new_hashes.index].tolist(), workers=workers)
+    pending = start_scoring(texts[new_hashes.index].tolist(), workers=workers, extension=lexicon)
 
     try:
         names = {*kept["product"].dropna().unique(), ws.settings.name, ws.settings.name.split()[0]}
@@ -177,13 +190,14 @@ def score_voice(
             "theme": ids[np.where(theme_index == NO_THEME, len(named), theme_index)],
             "theme_strength": strength,
             "text": prepared.texts,
-            "text_hash": prepared.hashes,
+            "text_hash": prepared.hashes,  # the text's own hash, without the lexicon's
         }
     )
     themes = _theme_table(named)
     quarantine = prepared.quarantine.assign(row_id=lambda f: f["row_id"].astype(str))
+    current = scores[scores.index.str.endswith(f":{lexicon.fingerprint}")]  # drop stale
     full_cache = pd.DataFrame(
-        {"text_hash": scores.index.to_numpy(), "sentiment": scores.to_numpy()}
+        {"text_hash": current.index.to_numpy(), "sentiment": current.to_numpy()}
     )
     _write(ws, voice_texts, themes, full_cache, quarantine)
     quarantined = {
