@@ -76,8 +76,8 @@ the same strength for every seed; everything else is noise or ordinary seasonali
    its own autoregressive path (persistence {ENGAGEMENT_PERSISTENCE:g}) with campaign bursts.
    Demand — sessions from non-paid channels and every order not caused by paid media (effect
    7) — in week *t* is {SOCIAL_LIFT_PER_SD:.0%} higher for each standard deviation of log
-   engagement in week *t−{SOCIAL_LAG_WEEKS}*, so weekly revenue rises roughly 6% per standard
-   deviation (paid media brings about 40% of it);
+   engagement in week *t−{SOCIAL_LAG_WEEKS}*, so weekly revenue rises roughly 8% per standard
+   deviation (paid media brings about 16% of it);
    no other lag of engagement matters. Because engagement is persistent,
    raw correlations smear over many lags: difference or prewhiten both weekly series, then
    cross-correlate.
@@ -109,7 +109,7 @@ the same strength for every seed; everything else is noise or ordinary seasonali
    (1 − e^(−λu)) / (1 + e^(−λu)), u = adstocked spend / the channel's mean weekly spend, and
    scaled so that the channel's revenue over the three years is exactly ROAS × its spend
    (every seed and scale). That revenue arrives as extra orders, attributed to the channel, on
-   the days of the week; together they are about 40% of revenue. Spend moves revenue in no
+   the days of the week; together they are about 16% of revenue. Spend moves revenue in no
    other way (the orders of paid web sessions displace other orders of the day).
 
 {_media_table()}

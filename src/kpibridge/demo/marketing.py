@@ -37,7 +37,7 @@ def _flights(rng: np.random.Generator, campaign: Campaign) -> FloatArray:
     lengths = rng.integers(7, 43, size=calendar.N_DAYS // 7 + 1)
     starts = np.cumsum(lengths) - lengths
     if campaign.always_on:
-        levels = rng.uniform(0.4, 1.6, size=len(lengths))
+        levels = rng.uniform(0.7, 1.3, size=len(lengths))
     else:
         on = rng.random(len(lengths)) < 0.6
         levels = on * rng.uniform(0.9, 2.1, size=len(lengths))

@@ -52,12 +52,12 @@ class MediaResponse:
 
 
 MEDIA_RESPONSES = (
-    MediaResponse("paid_search", roas=1.6, decay=0.2, saturation=1.0),
-    MediaResponse("paid_social", roas=1.2, decay=0.4, saturation=0.8),
+    MediaResponse("paid_search", roas=0.64, decay=0.2, saturation=1.0),
+    MediaResponse("paid_social", roas=0.48, decay=0.4, saturation=0.8),
     MediaResponse("display", roas=0.0, decay=0.0, saturation=1.0),
-    MediaResponse("email", roas=3.5, decay=0.1, saturation=0.6),
-    MediaResponse("affiliate", roas=2.0, decay=0.3, saturation=0.8),
-    MediaResponse("video", roas=0.8, decay=0.6, saturation=1.0),
+    MediaResponse("email", roas=1.44, decay=0.1, saturation=0.6),
+    MediaResponse("affiliate", roas=0.8, decay=0.3, saturation=0.8),
+    MediaResponse("video", roas=0.4, decay=0.6, saturation=1.0),
 )
 MEDIA_RESPONSE = {response.channel: response for response in MEDIA_RESPONSES}
 assert tuple(MEDIA_RESPONSE) == PAID_CHANNELS
