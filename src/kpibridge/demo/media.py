@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
+import pyarrow as pa
 
 from kpibridge.demo import calendar
 from kpibridge.demo.calendar import FloatArray
@@ -106,3 +108,44 @@ def daily_media_revenue(daily_spend: FloatArray) -> FloatArray:
     weekly = channel_contributions(weekly_spend(daily_spend))
     days_in_week = np.bincount(calendar.DAY_WEEK, minlength=calendar.N_WEEKS)
     return weekly[calendar.DAY_WEEK] / days_in_week[calendar.DAY_WEEK, None]
+
+
+def weekly_series(
+    tables: dict[str, pa.Table],
+) -> tuple[pd.Series, pd.DataFrame, pd.Series]:
+    """Weekly revenue, spend per paid channel and social engagements of generated tables.
+
+    Only the full weeks (Monday to Sunday inside the data); indexed by the Monday. What a
+    workspace's ``revenue``, ``spend`` by channel and ``social_engagements`` KPIs give by week,
+    without building a workspace (for the model's recovery test and benchmark).
+    """
+    weeks = calendar.FIRST_MONDAY + 7 * np.arange(calendar.N_WEEKS)
+    full = (weeks >= calendar.START) & (weeks + 6 <= calendar.END)
+    index = pd.DatetimeIndex(weeks[full].astype("datetime64[ns]"))
+
+    def by_week(days: np.ndarray, values: np.ndarray) -> np.ndarray:
+        day_index = (days.astype("datetime64[D]") - calendar.START).astype(np.int64)
+        totals = np.bincount(
+            calendar.DAY_WEEK[day_index], weights=values, minlength=calendar.N_WEEKS
+        )
+        return totals[full]
+
+    orders = tables["orders"]
+    revenue = by_week(
+        orders["ordered_at"].to_numpy().astype("datetime64[D]"), orders["revenue"].to_numpy()
+    )
+    ad_spend = tables["ad_spend"]
+    channel = ad_spend["channel"].to_numpy(zero_copy_only=False)
+    spend = pd.DataFrame(
+        {
+            name: by_week(
+                ad_spend["date"].to_numpy()[channel == name],
+                ad_spend["spend"].to_numpy()[channel == name],
+            )
+            for name in PAID_CHANNELS
+        },
+        index=index,
+    )
+    social = tables["social"]
+    engagement = by_week(social["date"].to_numpy(), social["engagements"].to_numpy().astype(float))
+    return pd.Series(revenue, index=index), spend, pd.Series(engagement, index=index)
