@@ -139,8 +139,11 @@ def fit_mmm(
             include_last_observations=True,
             progressbar=False,
             random_seed=settings.seed,
+            var_names=["y"],
         )
-    mean = np.asarray(predicted.mean(dim="sample")).ravel()
+    # the likelihood is on the outcome divided by its scale (PyMC-Marketing's max-abs scaling)
+    target_scale = float(np.asarray(mmm.idata.constant_data["target_scale"]).ravel()[0])
+    mean = np.asarray(predicted["y"].mean(dim="sample")).ravel() * target_scale
     actual = test["y"].to_numpy(dtype=float)
     mape = float(np.mean(np.abs(mean - actual) / np.abs(actual)))
     record = FitRecord(
