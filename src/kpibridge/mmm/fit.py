@@ -3,9 +3,10 @@
 The model (PyMC-Marketing's ``multidimensional.MMM``): the weekly outcome, scaled by its
 maximum, is an intercept, plus per channel ``β · logistic(λ · adstock(spend / max spend))``
 with a normalised geometric adstock over ``ADSTOCK_WEEKS``, plus yearly Fourier seasonality,
-plus a linear trend and the (standardised) controls, plus Normal noise; PyMC-Marketing's
-default priors. The last ``HOLDOUT_WEEKS`` are held out of the fit: the model predicts them
-from the spend alone, which gives the out-of-sample error stored with it.
+plus a linear trend, the US retail calendar (``calendar_events``) and the (standardised)
+controls, plus Normal noise; PyMC-Marketing's default priors. The last ``HOLDOUT_WEEKS``
+are held out of the fit: the model predicts them from the spend alone, which gives the
+out-of-sample error stored with it.
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ import numpy as np
 import pandas as pd
 
 from kpibridge.errors import ModelInputError
+from kpibridge.mmm.calendar_events import EVENTS, retail_events
 from kpibridge.mmm.inputs import HOLDOUT_WEEKS, MIN_WEEKS, WeeklyData
 
 #: Weeks a week's spend can keep working (the adstock window).
 ADSTOCK_WEEKS = 8
 #: Fourier modes of the yearly seasonality (sine and cosine pairs).
-YEARLY_MODES = 4
+YEARLY_MODES = 6
 TREND = "trend"
 
 
@@ -39,6 +41,8 @@ class FitSettings:
     chains: int = 2
     seed: int = 0
     holdout_weeks: int = HOLDOUT_WEEKS
+    #: Add the US retail calendar (``calendar_events``) as controls.
+    retail_calendar: bool = True
 
 
 @dataclass(frozen=True)
@@ -77,16 +81,28 @@ def _quiet() -> Iterator[None]:
         yield
 
 
-def model_frame(data: WeeklyData) -> tuple[pd.DataFrame, dict[str, float], dict[str, float]]:
-    """The columns the model sees: date, channels, trend (years), standardised controls."""
+def model_frame(
+    data: WeeklyData, retail_calendar: bool = True
+) -> tuple[pd.DataFrame, dict[str, float], dict[str, float]]:
+    """The columns the model sees: date, channels, trend (years), standardised controls and
+    (``retail_calendar``) the retail events."""
     frame = data.frame()
     frame[TREND] = np.arange(len(frame)) / 52.0
+    if retail_calendar:
+        events = retail_events(data.weeks)
+        for name in EVENTS:
+            frame[name] = events[name].to_numpy()
     means, sds = {}, {}
     for control in data.controls.columns:
         values = frame[control].astype(float)
         means[str(control)], sds[str(control)] = float(values.mean()), float(values.std()) or 1.0
         frame[control] = (values - means[str(control)]) / sds[str(control)]
     return frame, means, sds
+
+
+def fixed_controls(settings: FitSettings) -> list[str]:
+    """The controls every fit has: the trend, and the retail events when asked for."""
+    return [TREND, *(EVENTS if settings.retail_calendar else ())]
 
 
 def build_mmm(channels: list[str], controls: list[str]) -> Any:
@@ -99,7 +115,7 @@ def build_mmm(channels: list[str], controls: list[str]) -> Any:
             date_column="date",
             channel_columns=channels,
             target_column="y",
-            control_columns=[TREND, *controls],
+            control_columns=controls,
             adstock=GeometricAdstock(l_max=ADSTOCK_WEEKS),
             saturation=LogisticSaturation(),
             yearly_seasonality=YEARLY_MODES,
@@ -115,12 +131,13 @@ def fit_mmm(
             f"{len(data.weeks)} weeks leave {len(data.weeks) - settings.holdout_weeks} after "
             f"holding out the last {settings.holdout_weeks}; the fit needs {MIN_WEEKS}"
         )
-    frame, means, sds = model_frame(data)
+    frame, means, sds = model_frame(data, settings.retail_calendar)
     controls = [str(c) for c in data.controls.columns]
-    columns = ["date", *data.channels, TREND, *controls]
+    all_controls = [*fixed_controls(settings), *controls]
+    columns = ["date", *data.channels, *all_controls]
     train = frame.iloc[: len(frame) - settings.holdout_weeks]
     test = frame.iloc[len(frame) - settings.holdout_weeks :]
-    mmm = build_mmm(data.channels, controls)
+    mmm = build_mmm(data.channels, all_controls)
     with _quiet():
         mmm.fit(
             train[columns],
