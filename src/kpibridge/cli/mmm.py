@@ -7,6 +7,7 @@ are imported only when a command needs them, so the rest of the CLI starts fast.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -107,6 +108,10 @@ def _interval(value: object, digits: str = ".2f") -> str:
 @app.command()
 @user_errors
 def report(
+    chart: Annotated[
+        Path | None,
+        typer.Option("--chart", help="Write the response curves as a Vega-Lite spec (JSON)."),
+    ] = None,
     output: FormatOption = OutputFormat.TABLE,
     workspace: WorkspaceOption = None,
     database: DatabaseOption = None,
@@ -116,6 +121,8 @@ def report(
 
     with open_governed(workspace, database) as ws:
         result = model_report(ws)
+    if chart is not None:
+        chart.write_text(json.dumps(result.chart_spec()), encoding="utf-8")
     if output is OutputFormat.JSON:
         typer.echo(json.dumps(result.to_dict(), indent=2))
         return
@@ -142,7 +149,7 @@ def report(
     console.print(
         "ROAS: modelled revenue per dollar over the fitted weeks; marginal ROAS: the next "
         "dollar's. An interval that includes 0 means the data cannot tell the channel from "
-        "nothing. Response curves: --format json."
+        "nothing. Response curves: --format json, or a chart with --chart FILE."
     )
 
 

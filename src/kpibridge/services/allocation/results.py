@@ -10,6 +10,7 @@ import numpy as np
 from kpibridge.errors import ModelDiagnosticsError
 from kpibridge.mmm.fit import ADSTOCK_WEEKS
 from kpibridge.mmm.readout import ChannelReadout, Posterior, channel_readouts, response_curves
+from kpibridge.report.allocation_charts import response_curves_spec
 from kpibridge.services.allocation.stored import StoredModel, load_model
 from kpibridge.services.metrics.workspace import Workspace
 
@@ -55,6 +56,11 @@ class Report:
     channels: list[ChannelReadout]
     curves: dict[str, dict[str, list[float]]]
     diagnostics: dict[str, Any]
+
+    def chart_spec(self) -> dict[str, Any]:
+        """The response curves as a Vega-Lite spec, current weekly spend marked."""
+        current = {c.channel: c.current_weekly_spend for c in self.channels}
+        return response_curves_spec(self.curves, current, outcome=self.outcome)
 
     def to_dict(self) -> dict[str, Any]:
         return {
