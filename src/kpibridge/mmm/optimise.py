@@ -130,7 +130,11 @@ def pymc_optimiser(
     wrapper = MultiDimensionalBudgetOptimizerWrapper(  # type: ignore[abstract]
         model=mmm, start_date=start_date, end_date=end_date
     )
-    optimizer = BudgetOptimizer(model=wrapper, num_periods=wrapper.num_periods)
+    optimizer = BudgetOptimizer(
+        model=wrapper,
+        num_periods=wrapper.num_periods,
+        response_variable="total_media_contribution_original_scale",
+    )
 
     def solve(weekly_total: float, weekly_bounds: FloatArray, start: FloatArray) -> FloatArray:
         limits = xr.DataArray(

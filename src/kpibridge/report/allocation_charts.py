@@ -43,7 +43,7 @@ def response_curves_spec(
     return (
         alt.layer(band, line, rule, data=frame)
         .properties(width=220, height=150)
-        .facet(facet=alt.Facet("channel:N", title=None), columns=3, data=frame)
+        .facet(facet=alt.Facet("channel:N", title=None), columns=3)
         .resolve_scale(y="independent", x="independent")
         .to_dict(validate=validate)
     )
