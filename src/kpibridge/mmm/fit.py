@@ -4,7 +4,8 @@ The model (PyMC-Marketing's ``multidimensional.MMM``): the weekly outcome, scale
 maximum, is an intercept, plus per channel ``β · logistic(λ · adstock(spend / max spend))``
 with a normalised geometric adstock over ``ADSTOCK_WEEKS``, plus yearly Fourier seasonality,
 plus a linear trend, the US retail calendar (``calendar_events``) and the (standardised)
-controls, plus Normal noise; PyMC-Marketing's default priors. The last ``HOLDOUT_WEEKS``
+controls, plus Normal noise; PyMC-Marketing's default priors except the channel coefficients'
+(scaled by spend share, ``build_mmm``) and the controls'. The last ``HOLDOUT_WEEKS``
 are held out of the fit: the model predicts them from the spend alone, which gives the
 out-of-sample error stored with it.
 """
@@ -105,20 +106,32 @@ def fixed_controls(settings: FitSettings) -> list[str]:
     return [TREND, *(EVENTS if settings.retail_calendar else ())]
 
 
-def build_mmm(channels: list[str], controls: list[str]) -> Any:
-    """The unfitted PyMC-Marketing model."""
+def build_mmm(channels: list[str], controls: list[str], spend_share: list[float]) -> Any:
+    """The unfitted PyMC-Marketing model.
+
+    The channel coefficients' prior is PyMC-Marketing's recommended one: HalfNormal with a
+    scale proportional to the channel's share of spend (``n_channels × share``), so that a
+    small channel needs evidence before it is credited with a large part of the outcome. The
+    controls' coefficients get Normal(0, 1) (they are standardised, or 0–1 events).
+    """
     with _quiet():
+        from pymc_extras.prior import Prior
         from pymc_marketing.mmm import GeometricAdstock, LogisticSaturation
         from pymc_marketing.mmm.multidimensional import MMM
 
+        sigma = [len(channels) * share for share in spend_share]
+        saturation = LogisticSaturation(
+            priors={"beta": Prior("HalfNormal", sigma=sigma, dims="channel")}
+        )
         return MMM(
             date_column="date",
             channel_columns=channels,
             target_column="y",
             control_columns=controls,
             adstock=GeometricAdstock(l_max=ADSTOCK_WEEKS),
-            saturation=LogisticSaturation(),
+            saturation=saturation,
             yearly_seasonality=YEARLY_MODES,
+            model_config={"gamma_control": Prior("Normal", mu=0, sigma=1, dims="control")},
         )
 
 
@@ -137,7 +150,8 @@ def fit_mmm(
     columns = ["date", *data.channels, *all_controls]
     train = frame.iloc[: len(frame) - settings.holdout_weeks]
     test = frame.iloc[len(frame) - settings.holdout_weeks :]
-    mmm = build_mmm(data.channels, all_controls)
+    totals = train[data.channels].sum()
+    mmm = build_mmm(data.channels, all_controls, (totals / totals.sum()).tolist())
     with _quiet():
         mmm.fit(
             train[columns],
