@@ -69,10 +69,12 @@ def test_the_readout_reproduces_the_models_own_contributions(
     record = stored.record
     posterior = posterior_of(stored)
     ours = posterior.contributions(np.asarray(record.spend)[: record.training_weeks])
-    theirs = stored.idata.posterior["channel_contribution_original_scale"].transpose(
+    # the model's own contributions, in the scaled units of its likelihood
+    theirs = stored.idata.posterior["channel_contribution"].transpose(
         "chain", "draw", "date", "channel"
     )
     theirs = np.asarray(theirs.sel(channel=record.channels)).reshape(ours.shape)
+    theirs = theirs * posterior.target_scale
     np.testing.assert_allclose(ours, theirs, rtol=1e-6, atol=1e-6 * np.abs(theirs).max())
 
 
