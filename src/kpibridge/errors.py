@@ -195,3 +195,19 @@ class ForbiddenError(KpibridgeError):
 
     def __init__(self, message: str = "your role does not allow this") -> None:
         super().__init__(message)
+
+
+class ModelInputError(KpibridgeError, ValueError):
+    """Data a marketing mix model cannot be fitted on (said before any sampling starts)."""
+
+
+class ModelDiagnosticsError(KpibridgeError):
+    """A fitted marketing mix model whose diagnostics fail: its results are not shown."""
+
+
+class ModelNotFittedError(KpibridgeError):
+    """No fitted marketing mix model in the workspace yet."""
+
+
+class BudgetConstraintError(KpibridgeError, ValueError):
+    """Budget constraints that no plan can meet (said with the channel or total at fault)."""

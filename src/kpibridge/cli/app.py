@@ -10,6 +10,7 @@ from kpibridge.cli import (
     governance,
     interop,
     metrics,
+    mmm,
     monitoring,
     reviews,
     rounds,
@@ -37,6 +38,7 @@ for capability in (
     governance,
     interop,
     reviews,
+    mmm,
 ):
     capability.register(app)
 

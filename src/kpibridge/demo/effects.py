@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from kpibridge.demo.media import ADSTOCK_WEEKS, MEDIA_RESPONSES
+
 # 1. Social engagement leads demand by two weeks.
 #: Weeks between a change in social engagement and the demand it causes.
 SOCIAL_LAG_WEEKS = 2
@@ -48,6 +50,21 @@ REVIEW_DELIVERY_SHARE_SURGE = 0.30
 SURVEY_DELIVERY_SHARE = 0.06
 SURVEY_DELIVERY_SHARE_SURGE = 0.12
 
+
+def _media_table() -> str:
+    """The planted media response (effect 7) as a Markdown table."""
+    rows = [
+        "| channel | ROAS | adstock decay per week | mean carry-over (weeks) | saturation λ |",
+        "|---|---|---|---|---|",
+    ]
+    for r in MEDIA_RESPONSES:
+        rows.append(
+            f"| {r.channel} | {r.roas:g} | {r.decay:g} | {r.carryover_weeks:.2f} | "
+            + (f"{r.saturation:g} |" if r.roas else "— |")
+        )
+    return "\n".join(rows)
+
+
 PLANTED_EFFECTS = f"""\
 ## Planted effects
 
@@ -57,16 +74,18 @@ the same strength for every seed; everything else is noise or ordinary seasonali
 1. **Social engagement leads revenue by {SOCIAL_LAG_WEEKS} weeks.** Weekly social
    engagement (`social.engagements` summed over platforms, weeks starting on Monday) follows
    its own autoregressive path (persistence {ENGAGEMENT_PERSISTENCE:g}) with campaign bursts.
-   Demand — sessions from non-paid channels and every order that does not come from a paid
-   web session — in week *t* is {SOCIAL_LIFT_PER_SD:.0%} higher for each standard deviation
-   of log engagement in week *t−{SOCIAL_LAG_WEEKS}*, so weekly revenue rises roughly 9% per
-   standard deviation; no other lag of engagement matters. Because engagement is persistent,
+   Demand — sessions from non-paid channels and every order not caused by paid media (effect
+   7) — in week *t* is {SOCIAL_LIFT_PER_SD:.0%} higher for each standard deviation of log
+   engagement in week *t−{SOCIAL_LAG_WEEKS}*, so weekly revenue rises roughly 8% per standard
+   deviation (paid media brings about 16% of it);
+   no other lag of engagement matters. Because engagement is persistent,
    raw correlations smear over many lags: difference or prewhiten both weekly series, then
    cross-correlate.
 2. **Display spend does nothing.** `ad_spend` for `display` moves in its own random
    flights, but no sessions, orders or revenue depend on it (its sessions arrive at the
    same rate whatever is spent). Other paid channels' web sessions follow their clicks.
-   A lead–lag analysis should find no effect, and must not cry wolf on it.
+   A lead–lag analysis, or a marketing mix model, should find no effect, and must not cry
+   wolf on it.
 3. **Mobile conversion drops in {MOBILE_DROP_MONTH}.** Mobile sessions convert at about
    {MOBILE_DROP_FACTOR:.0%} of their normal rate during that month; desktop and tablet are
    unaffected.
@@ -84,4 +103,17 @@ the same strength for every seed; everything else is noise or ordinary seasonali
    KPIs, sales and finance staff towards acquisition efficiency; both camps mostly agree with
    CLV:CAC and repeat purchase rate. Each person sees about 80% of the candidates, passes on
    some and sometimes votes against their camp.
+7. **Paid media drives revenue with known returns, carry-over and saturation.** Weekly spend
+   per channel (`ad_spend`, Monday weeks) is carried over with a normalised geometric adstock
+   over {ADSTOCK_WEEKS} weeks, saturated with the logistic curve
+   (1 − e^(−λu)) / (1 + e^(−λu)), u = adstocked spend / the channel's mean weekly spend, and
+   scaled so that the channel's revenue over the three years is exactly ROAS × its spend
+   (every seed and scale). That revenue arrives as extra orders, attributed to the channel, on
+   the days of the week; together they are about 16% of revenue. Spend moves revenue in no
+   other way (the orders of paid web sessions displace other orders of the day).
+
+{_media_table()}
+
+   Marketing mix models (`kpibridge mmm`) should recover these ROAS values within their
+   intervals, and find display's interval to include 0.
 """

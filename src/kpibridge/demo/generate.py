@@ -20,7 +20,8 @@ from kpibridge.demo.customers import build_customers
 from kpibridge.demo.demand import simulate_demand
 from kpibridge.demo.leads import simulate_leads
 from kpibridge.demo.marketing import build_ad_spend, simulate_paid_media
-from kpibridge.demo.orders import build_orders, simulate_orders
+from kpibridge.demo.media import daily_media_revenue
+from kpibridge.demo.orders import build_orders, media_order_counts, simulate_orders
 from kpibridge.demo.rng import stream
 from kpibridge.demo.sessions import attach_customers, build_sessions, simulate_sessions
 from kpibridge.demo.social import build_social, simulate_engagement
@@ -72,7 +73,10 @@ def generate(
     demand = simulate_demand(stream(seed, "demand"), engagement)
 
     sessions = simulate_sessions(stream(seed, "sessions"), media, demand, scale)
-    orders = simulate_orders(stream(seed, "orders"), sessions, demand, scale)
+    media_counts = media_order_counts(
+        stream(seed, "media_orders"), daily_media_revenue(media.spend)
+    )
+    orders = simulate_orders(stream(seed, "orders"), sessions, demand, scale, media_counts)
     done("orders", build_orders(orders))
     leads = simulate_leads(stream(seed, "leads"), scale, orders.acquired_at)
     done("leads", leads.table)

@@ -5,6 +5,8 @@ Only a part of the orders comes from tracked web sessions (the converting rows o
 spec (≈100k at scale 1) while tracked sessions are ≈400k converting at 2–5%, so the rest —
 app orders, marketplace orders, web orders from visitors who refused tracking, repeat orders
 from e-mail — is drawn directly from daily demand, with a channel attribution of its own.
+Paid media adds orders of its own (planted effect 7, ``media.py``), attributed to its channel;
+every other order of a day follows that day's demand, so spend moves revenue only through them.
 
 Who orders: each order is a customer's first with a probability that falls as the customer
 base fills up (the data starts in the middle of the company's life, so in the first months
@@ -26,11 +28,14 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from kpibridge.demo import calendar
+from kpibridge.demo import calendar, effects
 from kpibridge.demo.calendar import FloatArray, IntArray
-from kpibridge.demo.catalog import CHANNEL_CODE, CHANNELS
+from kpibridge.demo.catalog import CHANNEL_CODE, CHANNELS, PAID_CHANNELS
 from kpibridge.demo.sampling import choose_from_prefix, draw_codes
 from kpibridge.demo.sessions import Sessions
+
+#: Paid channels by column of ``media_orders``' counts.
+_PAID_CODES = np.array([CHANNEL_CODE[name] for name in PAID_CHANNELS], dtype=np.int8)
 
 ORDERS_AT_SCALE_1 = 100_000
 #: Long-run share of orders that are repeat orders, and how fast it is reached (days).
@@ -99,24 +104,62 @@ def _channel_probabilities(mix: dict[str, float]) -> FloatArray:
     return np.array([mix.get(name, 0.0) for name in CHANNELS])
 
 
+def media_order_counts(rng: np.random.Generator, media_revenue: FloatArray) -> IntArray:
+    """Orders per day and paid channel caused by media (planted effect 7, ``media.py``).
+
+    Their expected revenue is ``media_revenue``: the expected count is the revenue divided by
+    the day's expected order value (paid channels have no channel value of their own). On the
+    anomaly day (planted effect 4) they too are ``ANOMALY_FACTOR`` times as many, so that the
+    whole day is; that one day adds about 0.2% to each channel's return.
+    """
+    expected_value = _AVERAGE_ORDER_VALUE * _basket(calendar.month())
+    anomaly = np.where(calendar.DAYS == effects.ANOMALY_DAY, effects.ANOMALY_FACTOR, 1.0)
+    expected = media_revenue * (anomaly / expected_value)[:, None]
+    return rng.poisson(expected).astype(np.int64)
+
+
 def simulate_orders(
-    rng: np.random.Generator, sessions: Sessions, demand: FloatArray, scale: float
+    rng: np.random.Generator,
+    sessions: Sessions,
+    demand: FloatArray,
+    scale: float,
+    media_counts: IntArray,
 ) -> Orders:
-    """Draw all orders: tracked ones from converting sessions, the rest from demand."""
+    """Draw all orders: tracked ones from converting sessions, media-driven ones from
+    ``media_counts`` (days × paid channels), the rest from demand.
+
+    Media-driven orders come out of the fixed total, so the order volume stays that of the
+    spec; they are attributed to the paid channel that caused them. The other orders of a day
+    follow its demand, whichever part of them came through tracked sessions.
+    """
     tracked = np.flatnonzero(sessions.converted)
     tracked_at = np.minimum(
         sessions.started_at[tracked] + rng.integers(60, 1800, len(tracked)) * 1_000_000,
         calendar.END_MICROS,
     )
-    untracked_total = max(0.0, ORDERS_AT_SCALE_1 * scale - len(tracked))
-    counts = rng.poisson(untracked_total * demand / demand.sum())
+    # Untracked orders fill each day up to its share of demand, so that the orders of paid
+    # web sessions (which follow clicks) displace others instead of adding revenue: spend
+    # moves revenue only through the planted media orders.
+    organic_total = max(0.0, ORDERS_AT_SCALE_1 * scale - media_counts.sum())
+    tracked_per_day = np.bincount(sessions.day[tracked], minlength=calendar.N_DAYS)
+    counts = rng.poisson(np.maximum(0.0, organic_total * demand / demand.sum() - tracked_per_day))
     untracked_day = np.repeat(np.arange(calendar.N_DAYS), counts)
     untracked_at = calendar.instants(rng, untracked_day)
+    media_day = np.repeat(
+        np.repeat(np.arange(calendar.N_DAYS), len(PAID_CHANNELS)), media_counts.ravel()
+    )
+    media_channel = np.repeat(np.tile(_PAID_CODES, calendar.N_DAYS), media_counts.ravel())
+    media_at = calendar.instants(rng, media_day)
 
-    ordered_at = np.concatenate([tracked_at, untracked_at])
-    session = np.concatenate([tracked, np.full(len(untracked_at), -1, dtype=np.int64)])
+    ordered_at = np.concatenate([tracked_at, untracked_at, media_at])
+    session = np.concatenate(
+        [tracked, np.full(len(untracked_at) + len(media_at), -1, dtype=np.int64)]
+    )
+    forced_channel = np.concatenate(
+        [np.full(len(tracked_at) + len(untracked_at), -1, dtype=np.int8), media_channel]
+    )
     order = np.argsort(ordered_at, kind="stable")
-    ordered_at, session = ordered_at[order], session[order]
+    ordered_at, session, forced_channel = ordered_at[order], session[order], forced_channel[order]
     n = len(ordered_at)
 
     elapsed_days = (ordered_at - calendar.START_MICROS) / calendar.MICROS_PER_DAY
@@ -131,6 +174,8 @@ def simulate_orders(
         draw_codes(rng, _channel_probabilities(_REPEAT_CHANNELS), n),
     ).astype(np.int8)
     channel[from_session] = sessions.channel[session[from_session]]
+    from_media = forced_channel >= 0
+    channel[from_media] = forced_channel[from_media]
 
     customer, loyalty = _assign_customers(rng, is_first)
     revenue, gross_margin = _order_values(rng, ordered_at, channel)
@@ -150,14 +195,18 @@ def _assign_customers(
     return customer.astype(np.int64), loyalty
 
 
+def _basket(months: IntArray) -> FloatArray:
+    """Basket size multiplier by month: bigger in the holiday season and the summer."""
+    return 1.0 + 0.12 * np.isin(months, (11, 12)) + 0.05 * np.isin(months, (6, 7))
+
+
 def _order_values(
     rng: np.random.Generator, ordered_at: IntArray, channel: npt.NDArray[np.int8]
 ) -> tuple[FloatArray, FloatArray]:
     """Revenue and gross margin (both in dollars, rounded to cents) of every order."""
     n = len(ordered_at)
     day = (ordered_at - calendar.START_MICROS) // calendar.MICROS_PER_DAY
-    months = calendar.month()[day]
-    basket = 1.0 + 0.12 * np.isin(months, (11, 12)) + 0.05 * np.isin(months, (6, 7))
+    basket = _basket(calendar.month()[day])
     channel_value = np.array([_CHANNEL_VALUE.get(name, 1.0) for name in CHANNELS])[channel]
     spread = np.exp(rng.normal(-0.5 * _ORDER_VALUE_SD**2, _ORDER_VALUE_SD, n))
     revenue = np.maximum(np.round(_AVERAGE_ORDER_VALUE * basket * channel_value * spread, 2), 4.99)
