@@ -19,6 +19,6 @@ fi
 stamp=.venv/.kpibridge-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e '.[dev,warehouses]'
+  .venv/bin/python -m pip install --quiet -e '.[dev,warehouses,mmm]'
   touch "$stamp"
 fi
