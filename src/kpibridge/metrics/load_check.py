@@ -121,7 +121,7 @@ def _value_check(dtype: dt.DataType, s: str, timezone: str) -> tuple[str, str]:
         return problem, cast
     if dtype.is_timestamp():
         zone = _literal(timezone)
-        offset = f"regexp_extract({s}, '{TIMESTAMP}', 6) <> ''"
+        offset = f"regexp_extract({s}, '{TIMESTAMP}', 5) <> ''"
         with_offset = f"TRY_CAST({s} AS TIMESTAMPTZ)"
         naive = f"TRY_CAST({s} AS TIMESTAMP)"
         if target == "TIMESTAMPTZ":
@@ -175,7 +175,7 @@ def check(
                     f"{_literal('key' if name in key else 'required')}}} END"
                 )
             if dtype.is_timestamp():
-                offsets.append(f"({present} AND regexp_extract(trim({text}), '{TIMESTAMP}', 6) <> '')")
+                offsets.append(f"({present} AND regexp_extract(trim({text}), '{TIMESTAMP}', 5) <> '')")
         ragged = (
             "[{'column': NULL, 'problem': 'ragged row', 'value': " + RECORD + ", 'detail': "
             f"{FIELDS} || ' fields, the header has {len(raw.column_names) - 4}'}}]"
