@@ -229,3 +229,15 @@ def test_a_parquet_file_is_checked_like_a_csv(
         None,
         "not a number (NaN)",
     )
+
+
+def test_a_quoted_empty_text_stays_empty_and_an_empty_field_is_null(
+    runner: CliRunner, empty_root: Path, tmp_path: Path
+) -> None:
+    body = f'{ORDER_COLUMNS}\n1,10,2025-01-05,"",1,1\n2,10,2025-01-05,,1,1\n3,10,2025-01-05," a ",1,1\n'
+    assert load(runner, empty_root, write_file(tmp_path, body)).exit_code == 0
+    assert table_rows(empty_root, "SELECT order_id, channel FROM orders ORDER BY 1") == [
+        (1, ""),
+        (2, None),
+        (3, " a "),  # text is kept exactly, spaces and all
+    ]

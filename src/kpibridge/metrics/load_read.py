@@ -115,9 +115,12 @@ def _read_csv(path: Path, expected: tuple[str, ...], fixed: str | None) -> RawFi
                 values = [[] for _ in header]
                 continue
             ragged = len(record) != len(header)
+            quoted = _quoted_fields(raw, reader.dialect.delimiter) if '""' in raw else None
             for index, column in enumerate(values):
-                value = record[index] if not ragged and index < len(record) else None
-                column.append(value if value != "" else None)
+                value = record[index] if not ragged else None
+                if value == "" and not (quoted and index < len(quoted) and quoted[index]):
+                    value = None  # an empty field is NULL; a quoted "" an empty string
+                column.append(value)
             rows.append(len(rows) + 1)
             lines.append(start)
             records.append(raw.rstrip("\r\n") if ragged else None)
@@ -136,6 +139,32 @@ def _read_csv(path: Path, expected: tuple[str, ...], fixed: str | None) -> RawFi
         }
     )
     return RawFile(table, tuple(header))
+
+
+def _quoted_fields(raw: str, delimiter: str) -> list[bool]:
+    """Which fields of one record were written in quotes (``csv`` cannot say, before
+    Python 3.12), so that ``""`` stays an empty string while an empty field is NULL."""
+    flags: list[bool] = []
+    i, n = 0, len(raw)
+    while True:
+        quoted = i < n and raw[i] == '"'
+        if quoted:
+            i += 1
+            while i < n:
+                if raw[i] == '"':
+                    if i + 1 < n and raw[i + 1] == '"':
+                        i += 2
+                        continue
+                    i += 1
+                    break
+                i += 1
+        while i < n and raw[i] != delimiter and raw[i] not in "\r\n":
+            i += 1
+        flags.append(quoted)
+        if i < n and raw[i] == delimiter:
+            i += 1
+            continue
+        return flags
 
 
 def _check_header(path: Path, line: int, header: list[str]) -> None:
