@@ -13,10 +13,6 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 import pytest
-from typer.testing import CliRunner
-
-from helpers import table_rows
-from kpibridge import Workspace
 from load_helpers import (
     ORDER_COLUMNS,
     assert_user_error,
@@ -26,6 +22,10 @@ from load_helpers import (
     tables,
     write_file,
 )
+from typer.testing import CliRunner
+
+from helpers import table_rows
+from kpibridge import Workspace
 
 GOOD_AND_BAD = f"""{ORDER_COLUMNS}
 1,10,2025-01-05 10:00:00,email,100.5,40
@@ -76,7 +76,7 @@ def test_load_keeps_good_rows_and_quarantines_bad_ones(
         [("ordered_at", "missing", None)],
         [("revenue", "not a number", "1e3x"), ("gross_margin", "not a number", "oops")],
     ]
-    assert "revenue: not a number (1e3x); gross_margin: not a number (oops)" == rows[3]["_reason"]
+    assert rows[3]["_reason"] == "revenue: not a number (1e3x); gross_margin: not a number (oops)"
 
 
 @pytest.mark.parametrize(
@@ -98,7 +98,9 @@ def test_load_keeps_good_rows_and_quarantines_bad_ones(
 def test_numbers_a_kpi_cannot_use_are_quarantined(
     runner: CliRunner, empty_root: Path, tmp_path: Path, text: str, problem: str
 ) -> None:
-    body = f'{ORDER_COLUMNS}\n1,10,2025-01-05 10:00:00,email,"{text}",40\n2,11,2025-01-06,app,7.25,1\n'
+    body = (
+        f'{ORDER_COLUMNS}\n1,10,2025-01-05 10:00:00,email,"{text}",40\n2,11,2025-01-06,app,7.25,1\n'
+    )
     result = load(runner, empty_root, write_file(tmp_path, body))
 
     assert result.exit_code == 0, result.output
@@ -217,7 +219,9 @@ def test_an_unknown_time_zone_is_named_in_the_settings_file(
     set_timezone(empty_root, "Mars/Olympus")
     body = f"{ORDER_COLUMNS}\n1,1,2025-01-05,email,1,1\n"
     result = load(runner, empty_root, write_file(tmp_path, body))
-    assert_user_error(result, "kpibridge.yaml:", "timezone", "'Mars/Olympus' is not a known time zone")
+    assert_user_error(
+        result, "kpibridge.yaml:", "timezone", "'Mars/Olympus' is not a known time zone"
+    )
 
 
 def test_a_failing_insert_writes_nothing(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from load_helpers import assert_user_error, flat, load
 from typer.testing import CliRunner
 
 from fixtures_demo import DEMO_TABLES, table_checksums, warehouse_path
@@ -19,7 +20,6 @@ from helpers import table_rows
 from kpibridge.demo.schema import KEYS, TABLES, quote
 from kpibridge.workspace.scaffold import template_path
 from kpibridge.workspace.source import read_yaml
-from load_helpers import assert_user_error, flat, load
 
 SAMPLE = 40
 
@@ -28,7 +28,8 @@ def test_the_models_declare_the_keys_of_the_canonical_schema() -> None:
     template = template_path()
     for table in TABLES:
         source, issues = read_yaml(template / "models" / f"{table}.yaml", template)
-        assert not issues and source is not None
+        assert not issues
+        assert source is not None
         assert tuple(source.node["key"]) == KEYS[table], table
 
 
@@ -54,9 +55,7 @@ def test_a_good_file_loads_into_every_demo_table_unchanged(
     try:
         sample = f"SELECT * FROM {table} ORDER BY {key} LIMIT {SAMPLE}"
         connection.execute(f"COPY ({sample}) TO '{path}' (HEADER, DELIMITER ',')")
-        connection.execute(
-            f"DELETE FROM {table} WHERE ({key}) IN (SELECT ({key}) FROM ({sample}))"
-        )
+        connection.execute(f"DELETE FROM {table} WHERE ({key}) IN (SELECT ({key}) FROM ({sample}))")
     finally:
         connection.close()
 

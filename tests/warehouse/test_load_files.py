@@ -12,10 +12,6 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from typer.testing import CliRunner
-
-from helpers import table_rows
-from kpibridge import Workspace
 from load_helpers import (
     ORDER_COLUMNS,
     assert_user_error,
@@ -25,6 +21,10 @@ from load_helpers import (
     tables,
     write_file,
 )
+from typer.testing import CliRunner
+
+from helpers import table_rows
+from kpibridge import Workspace
 
 
 def test_ragged_rows_are_quarantined_with_their_line_and_the_rest_loads(
@@ -148,14 +148,16 @@ def test_upsert_replaces_rows_with_the_same_key_and_reports_what_it_did(
     runner: CliRunner, empty_root: Path, tmp_path: Path
 ) -> None:
     assert load(runner, empty_root, write_file(tmp_path, ORDERS, "first.csv")).exit_code == 0
-    corrected = f"{ORDER_COLUMNS}\n2,11,2025-01-06,app,55,22\n3,12,2025-02-01,app,7,1\nx,1,2025-02-01,app,1,1\n"
+    corrected = (
+        f"{ORDER_COLUMNS}\n2,11,2025-01-06,app,55,22\n3,12,2025-02-01,app,7,1\n"
+        "x,1,2025-02-01,app,1,1\n"
+    )
 
     result = load(runner, empty_root, write_file(tmp_path, corrected), "orders", "--mode", "upsert")
 
     assert result.exit_code == 0, result.output
-    assert (
-        "loaded 2 rows into orders (inserted 1, replaced 1); quarantined 1 rows"
-        in flat(result.output)
+    assert "loaded 2 rows into orders (inserted 1, replaced 1); quarantined 1 rows" in flat(
+        result.output
     )
     assert table_rows(empty_root, "SELECT order_id, revenue FROM orders ORDER BY 1") == [
         (1, 100.0),
@@ -234,7 +236,10 @@ def test_a_parquet_file_is_checked_like_a_csv(
 def test_a_quoted_empty_text_stays_empty_and_an_empty_field_is_null(
     runner: CliRunner, empty_root: Path, tmp_path: Path
 ) -> None:
-    body = f'{ORDER_COLUMNS}\n1,10,2025-01-05,"",1,1\n2,10,2025-01-05,,1,1\n3,10,2025-01-05," a ",1,1\n'
+    body = (
+        f'{ORDER_COLUMNS}\n1,10,2025-01-05,"",1,1\n2,10,2025-01-05,,1,1\n'
+        '3,10,2025-01-05," a ",1,1\n'
+    )
     assert load(runner, empty_root, write_file(tmp_path, body)).exit_code == 0
     assert table_rows(empty_root, "SELECT order_id, channel FROM orders ORDER BY 1") == [
         (1, ""),

@@ -68,7 +68,9 @@ class Row:
         if self.spoil is not None:
             column, text = self.spoil
             if column == "ragged":
-                return [*values.values(), "surplus"] if text == "long" else list(values.values())[:-1]
+                return (
+                    [*values.values(), "surplus"] if text == "long" else list(values.values())[:-1]
+                )
             if column != "duplicate":
                 values[column] = f'"{text}"' if "," in text else text
         return list(values.values())
@@ -143,7 +145,7 @@ def test_good_rows_load_unchanged_and_bad_rows_are_quarantined_with_their_line(
     clean = [r for r in rows if not is_spoiled(r)]
     ids = [r.order_id for r in clean]
     good = [r for r in clean if ids.count(r.order_id) == 1]
-    bad_lines = sorted(line for row, line in zip(rows, lines) if row not in good)
+    bad_lines = sorted(line for row, line in zip(rows, lines, strict=True) if row not in good)
 
     backend = ibis.duckdb.connect()
     try:
@@ -158,8 +160,9 @@ def test_good_rows_load_unchanged_and_bad_rows_are_quarantined_with_their_line(
         )
         stored = backend.raw_sql("SELECT * FROM orders ORDER BY order_id").fetchall()
         quarantined = (
-            backend.raw_sql("SELECT _line, _problems FROM orders__quarantine ORDER BY _line")
-            .fetchall()
+            backend.raw_sql(
+                "SELECT _line, _problems FROM orders__quarantine ORDER BY _line"
+            ).fetchall()
             if bad_lines
             else []
         )
@@ -170,7 +173,7 @@ def test_good_rows_load_unchanged_and_bad_rows_are_quarantined_with_their_line(
     assert (result.inserted, result.quarantined) == (len(good), len(bad_lines))
     assert [line for line, _ in quarantined] == bad_lines
     assert all(problems for _, problems in quarantined)
-    spoiled = {line: row.spoil for row, line in zip(rows, lines) if is_spoiled(row)}
+    spoiled = {line: row.spoil for row, line in zip(rows, lines, strict=True) if is_spoiled(row)}
     for line, problems in quarantined:
         if line in spoiled:
             column, _ = spoiled[line]  # type: ignore[misc]

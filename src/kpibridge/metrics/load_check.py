@@ -22,7 +22,7 @@ from kpibridge.errors import LoadError
 from kpibridge.metrics.load_read import FIELDS, LINE, RECORD, ROW, quote
 
 PROBLEMS, REASON = "_problems", "_reason"
-PROBLEM_TYPE = "STRUCT(\"column\" VARCHAR, problem VARCHAR, value VARCHAR, detail VARCHAR)"
+PROBLEM_TYPE = 'STRUCT("column" VARCHAR, problem VARCHAR, value VARCHAR, detail VARCHAR)'
 
 NUMBER = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
 INTEGER = r"[+-]?[0-9]+(\.0*)?"
@@ -115,7 +115,8 @@ def _value_check(dtype: dt.DataType, s: str, timezone: str) -> tuple[str, str]:
             f"CASE WHEN regexp_full_match({s}, '{DATE}[ T].*') "
             f"AND NOT regexp_full_match({s}, '{DATE}{MIDNIGHT}') "
             "THEN 'has a time of day (the column holds dates)' "
-            f"WHEN NOT regexp_full_match({s}, '{DATE}({MIDNIGHT})?') THEN 'not a date (YYYY-MM-DD)' "
+            f"WHEN NOT regexp_full_match({s}, '{DATE}({MIDNIGHT})?') "
+            "THEN 'not a date (YYYY-MM-DD)' "
             f"WHEN {cast} IS NULL THEN 'not a calendar date' END"
         )
         return problem, cast
@@ -175,7 +176,9 @@ def check(
                     f"{_literal('key' if name in key else 'required')}}} END"
                 )
             if dtype.is_timestamp():
-                offsets.append(f"({present} AND regexp_extract(trim({text}), '{TIMESTAMP}', 5) <> '')")
+                offsets.append(
+                    f"({present} AND regexp_extract(trim({text}), '{TIMESTAMP}', 5) <> '')"
+                )
         ragged = (
             "[{'column': NULL, 'problem': 'ragged row', 'value': " + RECORD + ", 'detail': "
             f"{FIELDS} || ' fields, the header has {len(raw.column_names) - 4}'}}]"
@@ -210,7 +213,8 @@ def _flag_duplicate_keys(local: duckdb.DuckDBPyConnection, key: tuple[str, ...])
         f"list_slice(list({where} ORDER BY {ROW}), 1, 6) AS _first FROM checked "
         f"WHERE len({PROBLEMS}) = 0 GROUP BY {columns} HAVING count(*) > 1"
     )
-    others = f"list_slice(list_filter(d._first, x -> x <> coalesce(checked.{LINE}, checked.{ROW})), 1, 5)"
+    mine = f"coalesce(checked.{LINE}, checked.{ROW})"
+    others = f"list_slice(list_filter(d._first, x -> x <> {mine}), 1, 5)"
     same = " AND ".join(f"checked.{quote(k)} = d.{quote(k)}" for k in key)
     local.execute(
         f"UPDATE checked SET {PROBLEMS} = [{{'column': {_literal(', '.join(key))}, "

@@ -131,7 +131,10 @@ def _read_csv(path: Path, expected: tuple[str, ...], fixed: str | None) -> RawFi
         raise LoadError(f"{path}: the file has no header line")
     table = pa.table(
         {
-            **{name: pa.array(column, pa.string()) for name, column in zip(header, values)},
+            **{
+                name: pa.array(column, pa.string())
+                for name, column in zip(header, values, strict=True)
+            },
             ROW: pa.array(rows, pa.int64()),
             LINE: pa.array(lines, pa.int64()),
             RECORD: pa.array(records, pa.string()),

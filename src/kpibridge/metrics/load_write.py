@@ -159,10 +159,15 @@ def _write_other(
         stored = backend.table(table).select(*key)
         incoming = ibis.memtable(good.select([*key, LINE, ROW]))
         clashes = (
-            incoming.inner_join(stored, list(key)).select(LINE, ROW, *key).order_by(ROW).to_pyarrow()
+            incoming.inner_join(stored, list(key))
+            .select(LINE, ROW, *key)
+            .order_by(ROW)
+            .to_pyarrow()
         )
         if clashes.num_rows:
-            raise LoadError(_clash_message(table, key, [tuple(r.values()) for r in clashes.to_pylist()]))
+            raise LoadError(
+                _clash_message(table, key, [tuple(r.values()) for r in clashes.to_pylist()])
+            )
     quarantine = table + QUARANTINE_SUFFIX
     if bad.num_rows:
         as_json = pa.array([json.dumps(p) for p in bad.column(PROBLEMS).to_pylist()], pa.string())

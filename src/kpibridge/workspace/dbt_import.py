@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
@@ -38,6 +37,7 @@ from kpibridge.workspace.dbt_models import (
     description,
     map_semantic_model,
 )
+from kpibridge.workspace.yaml_limits import YamlLimitError, load_yaml
 
 SKIPPED_FOLDERS = {"target", "dbt_packages", "dbt_modules", "logs", ".venv", "node_modules"}
 _KPI: TypeAdapter[Any] = TypeAdapter(KPI)
@@ -171,7 +171,11 @@ _KEYS = (
 
 def _read_file(file: Path, relative: str, result: DbtImport, found: _Found) -> None:
     try:
-        documents = list(YAML(typ="rt", pure=True).load_all(file.read_text(encoding="utf-8")))
+        documents = load_yaml(file.read_text(encoding="utf-8"), all_documents=True)
+    except YamlLimitError as error:
+        line = error.problem_mark.line + 1 if error.problem_mark is not None else 0
+        result.unmapped.append(Unmapped(relative, line, "file", f"refused: {error.problem}"))
+        return
     except (YAMLError, UnicodeDecodeError) as error:
         result.unmapped.append(Unmapped(relative, 0, "file", f"cannot read it: {error}"))
         return

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
 from kpibridge.errors import Issue
+from kpibridge.workspace.yaml_limits import YamlLimitError, load_yaml
 
 FieldPath = Sequence[str | int]
 
@@ -62,10 +62,11 @@ def read_yaml(path: Path, root: Path) -> tuple[Source | None, list[Issue]]:
     except (OSError, UnicodeDecodeError) as error:
         return None, [Issue(relative, 0, "", f"cannot read the file: {error}")]
     try:
-        data = YAML(typ="rt", pure=True).load(text)
+        data = load_yaml(text)
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else 0
         problem = error.problem or error.context or "invalid YAML"
-        return None, [Issue(relative, line, "", f"YAML syntax error: {problem}")]
+        kind = "YAML refused" if isinstance(error, YamlLimitError) else "YAML syntax error"
+        return None, [Issue(relative, line, "", f"{kind}: {problem}")]
     return Source(relative, data if data is not None else CommentedMap()), []
