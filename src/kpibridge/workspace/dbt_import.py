@@ -27,7 +27,7 @@ from pydantic import TypeAdapter, ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
-from kpibridge.errors import UnmappableError
+from kpibridge.errors import UnmappableError, YamlLimitError
 from kpibridge.metrics.formula import parse_formula, references
 from kpibridge.model import KPI
 from kpibridge.workspace.dbt_metrics import MetricContext, map_metric
@@ -37,7 +37,7 @@ from kpibridge.workspace.dbt_models import (
     description,
     map_semantic_model,
 )
-from kpibridge.workspace.yaml_limits import YamlLimitError, load_yaml
+from kpibridge.workspace.yaml_limits import load_yaml
 
 SKIPPED_FOLDERS = {"target", "dbt_packages", "dbt_modules", "logs", ".venv", "node_modules"}
 _KPI: TypeAdapter[Any] = TypeAdapter(KPI)
@@ -173,8 +173,7 @@ def _read_file(file: Path, relative: str, result: DbtImport, found: _Found) -> N
     try:
         documents = load_yaml(file.read_text(encoding="utf-8"), all_documents=True)
     except YamlLimitError as error:
-        line = error.problem_mark.line + 1 if error.problem_mark is not None else 0
-        result.unmapped.append(Unmapped(relative, line, "file", f"refused: {error.problem}"))
+        result.unmapped.append(Unmapped(relative, error.line, "file", f"refused: {error.problem}"))
         return
     except (YAMLError, UnicodeDecodeError) as error:
         result.unmapped.append(Unmapped(relative, 0, "file", f"cannot read it: {error}"))

@@ -15,8 +15,8 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
-from kpibridge.errors import Issue
-from kpibridge.workspace.yaml_limits import YamlLimitError, load_yaml
+from kpibridge.errors import Issue, YamlLimitError
+from kpibridge.workspace.yaml_limits import load_yaml
 
 FieldPath = Sequence[str | int]
 
@@ -63,10 +63,11 @@ def read_yaml(path: Path, root: Path) -> tuple[Source | None, list[Issue]]:
         return None, [Issue(relative, 0, "", f"cannot read the file: {error}")]
     try:
         data = load_yaml(text)
+    except YamlLimitError as error:
+        return None, [Issue(relative, error.line, "", f"YAML refused: {error.problem}")]
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else 0
         problem = error.problem or error.context or "invalid YAML"
-        kind = "YAML refused" if isinstance(error, YamlLimitError) else "YAML syntax error"
-        return None, [Issue(relative, line, "", f"{kind}: {problem}")]
+        return None, [Issue(relative, line, "", f"YAML syntax error: {problem}")]
     return Source(relative, data if data is not None else CommentedMap()), []

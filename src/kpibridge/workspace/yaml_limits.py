@@ -22,7 +22,7 @@ from ruamel.yaml.events import (
     ScalarEvent,
 )
 
-from kpibridge.errors import Issue, WorkspaceError
+from kpibridge.errors import Issue, WorkspaceError, YamlLimitError
 
 MAX_DEPTH = 64
 """Nesting levels of mappings and sequences (workspace files use fewer than ten)."""
@@ -30,12 +30,8 @@ MAX_ALIASED_VALUES = 10_000
 """Values that aliases may add to a file, in total, when expanded."""
 
 
-class YamlLimitError(MarkedYAMLError):
-    """The YAML is refused before it is built; ``problem_mark`` says where."""
-
-
 def check_limits(text: str) -> None:
-    """Raise :class:`YamlLimitError` at the first alias or nesting level past a limit."""
+    """Raise ``YamlLimitError`` at the first alias or nesting level past a limit."""
     sizes: dict[str, int] = {}
     open_sizes: list[list[Any]] = []  # per open collection: [anchor, values inside so far]
     added = 0
@@ -45,8 +41,8 @@ def check_limits(text: str) -> None:
             open_sizes.append([anchor, 1])
             if len(open_sizes) > MAX_DEPTH:
                 raise YamlLimitError(
-                    problem=f"nested more than {MAX_DEPTH} levels deep; kpibridge refuses it",
-                    problem_mark=event.start_mark,
+                    f"nested more than {MAX_DEPTH} levels deep; kpibridge refuses it",
+                    event.start_mark.line + 1,
                 )
             continue
         if isinstance(event, CollectionEndEvent):
@@ -58,10 +54,9 @@ def check_limits(text: str) -> None:
             added += size
             if added > MAX_ALIASED_VALUES:
                 raise YamlLimitError(
-                    problem=f"aliases (*{event.anchor}) expand to more than "
-                    f"{MAX_ALIASED_VALUES:,} values; kpibridge refuses it (write the values "
-                    "out, or use fewer aliases)",
-                    problem_mark=event.start_mark,
+                    f"aliases (*{event.anchor}) expand to more than {MAX_ALIASED_VALUES:,} "
+                    "values; kpibridge refuses it (write the values out, or use fewer aliases)",
+                    event.start_mark.line + 1,
                 )
         else:
             continue
@@ -86,9 +81,12 @@ def read_yaml_file(path: Path, where: str | None = None, typ: str = "rt") -> Any
         return load_yaml(path.read_text(encoding="utf-8"), typ)
     except (OSError, UnicodeDecodeError) as error:
         raise WorkspaceError([Issue(where, 0, "", f"cannot read the file: {error}")]) from None
+    except YamlLimitError as error:
+        raise WorkspaceError(
+            [Issue(where, error.line, "", f"YAML refused: {error.problem}")]
+        ) from None
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else 0
         problem = error.problem or error.context or "invalid YAML"
-        kind = "YAML refused" if isinstance(error, YamlLimitError) else "YAML syntax error"
-        raise WorkspaceError([Issue(where, line, "", f"{kind}: {problem}")]) from None
+        raise WorkspaceError([Issue(where, line, "", f"YAML syntax error: {problem}")]) from None
