@@ -172,9 +172,8 @@ def _write_other(
     if bad.num_rows:
         as_json = pa.array([json.dumps(p) for p in bad.column(PROBLEMS).to_pylist()], pa.string())
         bad = bad.set_column(bad.schema.get_field_index(PROBLEMS), PROBLEMS, as_json)
-        if quarantine not in existing:
-            backend.create_table(quarantine, obj=bad)
-        else:
-            backend.insert(quarantine, bad)
+        if quarantine not in existing:  # from the schema: some backends cannot from Arrow
+            backend.create_table(quarantine, schema=ibis.Schema.from_pyarrow(bad.schema))
+        backend.insert(quarantine, bad)
     backend.insert(table, good.select(list(schema.names)))
     return Written(good.num_rows, 0)
