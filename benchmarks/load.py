@@ -105,9 +105,7 @@ def main() -> None:
             f"{name:>16}: median {median:.3f} s (min {min(values):.3f}, max {max(values):.3f}),"
             f" {rows / median:,.0f} rows/s"
         )
-    ratio = statistics.median(times["kpibridge load"]) / statistics.median(
-        times["duckdb read_csv"]
-    )
+    ratio = statistics.median(times["kpibridge load"]) / statistics.median(times["duckdb read_csv"])
     print(f"kpibridge load / duckdb read_csv: {ratio:.1f}x")
 
 
