@@ -131,6 +131,15 @@ class LoadError(KpibridgeError):
     """A data file cannot be loaded (unreadable, or without the columns the model needs)."""
 
 
+class YamlLimitError(KpibridgeError):
+    """A YAML text refused before it is built (an alias bomb, nesting too deep), at a line."""
+
+    def __init__(self, problem: str, line: int) -> None:
+        self.problem = problem
+        self.line = line
+        super().__init__(f"line {line}: {problem}")
+
+
 def closest_names(name: str, known: Iterable[str], limit: int = 3) -> list[str]:
     """Return up to ``limit`` known names close to ``name`` (for "did you mean" hints)."""
     return difflib.get_close_matches(name, sorted(set(known)), n=limit, cutoff=0.6)

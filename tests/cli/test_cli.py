@@ -5,7 +5,7 @@ cases, and the installed console script in a subprocess for what only a real pro
 Oracles: numbers printed by ``compute`` and ``scorecard`` must equal the Python API's
 (``Workspace.compute`` and ``Workspace.scorecard``, themselves checked against SQL oracles in
 ``tests/metrics/test_library.py``); line numbers of validation errors are found in the file
-that was broken; loaded rows are read back from the warehouse with plain SQL.
+that was broken. (``load`` is tested in ``tests/warehouse/``.)
 """
 
 from __future__ import annotations
@@ -22,12 +22,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
-from helpers import table_rows
 from kpibridge import Workspace, WorkspaceError
 from kpibridge.cli.app import app
 from kpibridge.workspace.scaffold import template_path
@@ -443,160 +441,6 @@ def test_bad_date(runner: CliRunner, demo_root: Path) -> None:
 def test_unknown_dimension(runner: CliRunner, demo_root: Path) -> None:
     result = invoke(runner, "compute", "cac", "--by", "chanel", "-w", demo_root)
     assert_user_error(result, "'chanel'", "channel")
-
-
-# -- load ---------------------------------------------------------------------------------
-
-ORDER_COLUMNS = "order_id,customer_id,ordered_at,channel,revenue,gross_margin"
-GOOD_AND_BAD = f"""{ORDER_COLUMNS}
-1,10,2025-01-05 10:00:00,email,100.5,40
-2,11,2025-01-06 11:00:00,direct,abc,10
-3,12,2025-13-45 00:00:00,email,20,5
-4,13,,email,30,6
-5,14,2025-02-01 09:00:00,app,50,20
-6,15,2025-02-03 09:00:00,app,1e3x,oops
-"""
-# data rows 1 and 5 are good; 2 has a bad number, 3 a bad date, 4 no time (required),
-# 6 two bad numbers.
-
-
-def write_csv(tmp_path: Path, text: str, name: str = "orders.csv") -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def tables(root: Path) -> set[str]:
-    return {row[0] for row in table_rows(root, "SELECT table_name FROM information_schema.tables")}
-
-
-def test_load_keeps_good_rows_and_quarantines_bad_ones(
-    runner: CliRunner, empty_root: Path, tmp_path: Path
-) -> None:
-    result = invoke(
-        runner, "load", write_csv(tmp_path, GOOD_AND_BAD), "--into", "orders", "-w", empty_root
-    )
-    assert result.exit_code == 0, result.output
-    text = flat(result.output)
-    assert "loaded 2 rows into orders" in text
-    assert "quarantined 4 rows" in text
-    assert "orders__quarantine" in text
-
-    assert table_rows(empty_root, "SELECT order_id, revenue FROM orders ORDER BY 1") == [
-        (1, 100.5),
-        (5, 50.0),
-    ]
-    with Workspace.open(empty_root) as ws:  # the good rows count in KPIs at once
-        revenue = ws.compute("revenue")
-    assert [
-        (p.date().isoformat(), v) for p, v in zip(revenue.period, revenue.value, strict=True)
-    ] == [
-        ("2025-01-01", 100.5),
-        ("2025-02-01", 50.0),
-    ]
-
-    quarantined = table_rows(
-        empty_root, "SELECT _row, order_id, revenue, _reason FROM orders__quarantine ORDER BY 1"
-    )
-    assert [row[:3] for row in quarantined] == [
-        (2, "2", "abc"),  # the raw text is kept, for fixing and reloading
-        (3, "3", "20"),
-        (4, "4", "30"),
-        (6, "6", "1e3x"),
-    ]
-    reasons = {row[0]: row[3] for row in quarantined}
-    for row, fragments in {
-        2: ["revenue", "abc"],
-        3: ["ordered_at", "2025-13-45"],
-        4: ["ordered_at", "missing"],
-        6: ["revenue", "1e3x", "gross_margin", "oops"],
-    }.items():
-        for fragment in fragments:
-            assert fragment in reasons[row], (row, reasons[row])
-    assert "revenue" not in reasons[3]
-
-
-def test_load_refuses_a_file_with_a_missing_column(
-    runner: CliRunner, empty_root: Path, tmp_path: Path
-) -> None:
-    first = write_csv(tmp_path, f"{ORDER_COLUMNS}\n1,10,2025-01-05,email,100,40\n", "first.csv")
-    assert invoke(runner, "load", first, "--into", "orders", "-w", empty_root).exit_code == 0
-    before = table_rows(empty_root, "SELECT * FROM orders")
-
-    short = write_csv(
-        tmp_path,
-        "order_id,customer_id,ordered_at,channel,revenue\n2,11,2025-01-06,email,5\n",
-        "short.csv",
-    )
-    result = invoke(runner, "load", short, "--into", "orders", "-w", empty_root)
-
-    assert_user_error(result, "missing column(s) gross_margin")
-    assert table_rows(empty_root, "SELECT * FROM orders") == before
-    assert "orders__quarantine" not in tables(empty_root)
-
-
-def test_load_an_empty_file(runner: CliRunner, empty_root: Path, tmp_path: Path) -> None:
-    result = invoke(
-        runner, "load", write_csv(tmp_path, ORDER_COLUMNS + "\n"), "--into", "orders",
-        "-w", empty_root,
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    assert "loaded 0 rows into orders; quarantined 0 rows" in flat(result.output)
-    assert table_rows(empty_root, "SELECT count(*) FROM orders") == [(0,)]
-
-
-def test_a_failing_insert_writes_nothing(
-    runner: CliRunner, empty_root: Path, tmp_path: Path
-) -> None:
-    """The table exists with a narrower type than the model declares (an ENUM of two
-    channels): every row passes the checks, then the INSERT fails on 'direct'."""
-    connection = duckdb.connect(str(empty_root / "data" / "warehouse.duckdb"))
-    try:
-        connection.execute("CREATE TYPE order_channel AS ENUM ('email', 'app')")
-        connection.execute("DROP TABLE orders")
-        connection.execute(
-            "CREATE TABLE orders (order_id BIGINT, customer_id BIGINT, ordered_at TIMESTAMP, "
-            "channel order_channel, revenue DOUBLE, gross_margin DOUBLE)"
-        )
-        connection.execute("INSERT INTO orders VALUES (100, 1, '2024-12-01', 'app', 9.5, 3)")
-    finally:
-        connection.close()
-    before = table_rows(empty_root, "SELECT * FROM orders")
-    # a good 'email' row first, then a good 'direct' row, then a bad row
-    text = GOOD_AND_BAD.replace("app,50,20", "direct,50,20")
-
-    result = invoke(runner, "load", write_csv(tmp_path, text), "--into", "orders", "-w", empty_root)
-
-    assert_user_error(result, "nothing was written")
-    assert table_rows(empty_root, "SELECT * FROM orders") == before
-    assert "orders__quarantine" not in tables(empty_root)
-
-
-def test_a_failing_quarantine_insert_rolls_back_the_good_rows(
-    runner: CliRunner, empty_root: Path, tmp_path: Path
-) -> None:
-    """The good rows go in first; the quarantine table then refuses the bad rows (it exists
-    with other columns): the good rows must not stay behind."""
-    connection = duckdb.connect(str(empty_root / "data" / "warehouse.duckdb"))
-    try:
-        connection.execute("CREATE TABLE orders__quarantine (order_id VARCHAR, note VARCHAR)")
-    finally:
-        connection.close()
-
-    result = invoke(
-        runner, "load", write_csv(tmp_path, GOOD_AND_BAD), "--into", "orders", "-w", empty_root
-    )
-
-    assert_user_error(result, "nothing was written")
-    assert table_rows(empty_root, "SELECT count(*) FROM orders") == [(0,)]
-    assert table_rows(empty_root, "SELECT count(*) FROM orders__quarantine") == [(0,)]
-
-
-def test_load_into_an_unknown_table(runner: CliRunner, empty_root: Path, tmp_path: Path) -> None:
-    result = invoke(
-        runner, "load", write_csv(tmp_path, GOOD_AND_BAD), "--into", "order", "-w", empty_root
-    )
-    assert_user_error(result, "'order'", "Did you mean 'orders'")
 
 
 # -- the installed command, in a real process -------------------------------------------

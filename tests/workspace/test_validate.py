@@ -307,6 +307,19 @@ WAREHOUSE_CASES = [
         ],
         id="missing-measure-column",
     ),
+    pytest.param(
+        {
+            "models": {
+                "orders": ORDERS_MODEL + "    key: [order_no]\n",
+                "ad_spend": AD_SPEND_MODEL,
+            }
+        },
+        [
+            "models/orders.yaml:11: key.0: column 'order_no' is not in table 'orders'. "
+            "Did you mean 'order_id', 'ordered_at'?"
+        ],
+        id="missing-key-column",
+    ),
 ]
 
 

@@ -76,6 +76,20 @@ TABLES: dict[str, tuple[Column, ...]] = {
 }
 
 
+KEYS: dict[str, tuple[str, ...]] = {
+    "ad_spend": ("date", "channel", "campaign"),
+    "sessions": ("session_id",),
+    "customers": ("customer_id",),
+    "orders": ("order_id",),
+    "leads": ("lead_id",),
+    "social": ("date", "platform"),
+    "surveys": ("response_id",),
+    "reviews": ("review_id",),
+}
+"""The columns that identify a row of each table (the models' ``key:``): unique in the
+generated data, and what ``kpibridge load`` checks so that a file loaded twice is refused."""
+
+
 def arrow_schema(table: str) -> pa.Schema:
     """The Arrow schema of a canonical table."""
     return pa.schema(

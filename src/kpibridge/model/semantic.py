@@ -91,6 +91,21 @@ class SemanticModel(Strict):
     columns: dict[str, ColumnType] | None = Field(
         default=None, description="Declared columns and types (used by `load` and `init`)."
     )
+    key: tuple[str, ...] = Field(
+        default=(),
+        description="Columns that identify a row (e.g. [order_id]); `load` refuses or "
+        "replaces rows whose key is already in the table, so a file loaded twice is not "
+        "counted twice.",
+    )
+
+    @model_validator(mode="after")
+    def _key_columns_declared(self) -> SemanticModel:
+        if len(set(self.key)) != len(self.key):
+            raise ValueError(f"key {list(self.key)} names a column twice")
+        unknown = [c for c in self.key if self.columns is not None and c not in self.columns]
+        if unknown:
+            raise ValueError(f"key column(s) {', '.join(unknown)} are not in `columns`")
+        return self
 
     def dimension(self, name: str) -> Dimension | None:
         return next((d for d in self.dimensions if d.name == name), None)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 
 from kpibridge.model.common import Strict
 
@@ -36,4 +37,20 @@ class Settings(Strict):
     fiscal_year_start: int = Field(
         default=1, ge=1, le=12, description="Month (1-12) the fiscal year starts in."
     )
-    timezone: str = "UTC"
+    timezone: str = Field(
+        default="UTC",
+        description="IANA time zone of the company (e.g. Europe/Berlin); `load` converts "
+        "timestamps written with an offset to it.",
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"{value!r} is not a known time zone; use an IANA name such as "
+                "'UTC' or 'Europe/Berlin'"
+            ) from None
+        return value

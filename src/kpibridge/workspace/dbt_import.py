@@ -24,11 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
-from kpibridge.errors import UnmappableError
+from kpibridge.errors import UnmappableError, YamlLimitError
 from kpibridge.metrics.formula import parse_formula, references
 from kpibridge.model import KPI
 from kpibridge.workspace.dbt_metrics import MetricContext, map_metric
@@ -38,6 +37,7 @@ from kpibridge.workspace.dbt_models import (
     description,
     map_semantic_model,
 )
+from kpibridge.workspace.yaml_limits import load_yaml
 
 SKIPPED_FOLDERS = {"target", "dbt_packages", "dbt_modules", "logs", ".venv", "node_modules"}
 _KPI: TypeAdapter[Any] = TypeAdapter(KPI)
@@ -171,7 +171,10 @@ _KEYS = (
 
 def _read_file(file: Path, relative: str, result: DbtImport, found: _Found) -> None:
     try:
-        documents = list(YAML(typ="rt", pure=True).load_all(file.read_text(encoding="utf-8")))
+        documents = load_yaml(file.read_text(encoding="utf-8"), all_documents=True)
+    except YamlLimitError as error:
+        result.unmapped.append(Unmapped(relative, error.line, "file", f"refused: {error.problem}"))
+        return
     except (YAMLError, UnicodeDecodeError) as error:
         result.unmapped.append(Unmapped(relative, 0, "file", f"cannot read it: {error}"))
         return

@@ -23,6 +23,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from kpibridge.errors import Issue, WorkspaceError
 from kpibridge.workspace.definition import WorkspaceDefinition
 from kpibridge.workspace.loader import KPIS_DIR
+from kpibridge.workspace.yaml_limits import check_limits
 
 TARGETS = "targets"
 
@@ -140,6 +141,7 @@ def _read_documents(folder: Path, root: Path) -> dict[Path, tuple[str, Any]]:
         return documents
     for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
         text = path.read_text(encoding="utf-8")
+        check_limits(text)
         documents[path] = (text, _yaml().load(text))
     return documents
 

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
-from kpibridge.errors import Issue
+from kpibridge.errors import Issue, YamlLimitError
+from kpibridge.workspace.yaml_limits import load_yaml
 
 FieldPath = Sequence[str | int]
 
@@ -62,7 +62,9 @@ def read_yaml(path: Path, root: Path) -> tuple[Source | None, list[Issue]]:
     except (OSError, UnicodeDecodeError) as error:
         return None, [Issue(relative, 0, "", f"cannot read the file: {error}")]
     try:
-        data = YAML(typ="rt", pure=True).load(text)
+        data = load_yaml(text)
+    except YamlLimitError as error:
+        return None, [Issue(relative, error.line, "", f"YAML refused: {error.problem}")]
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else 0

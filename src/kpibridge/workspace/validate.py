@@ -239,6 +239,7 @@ def tables_and_columns_exist(ws: WorkspaceDefinition, backend: BaseBackend) -> I
             (["measures", name, "time"], m.time) for name, m in model.measures.items() if m.time
         ]
         named += [(["columns", name], name) for name in (model.columns or {})]
+        named += [(["key", index], column) for index, column in enumerate(model.key)]
         for path, column in named:
             if column not in columns:
                 yield source.issue(

@@ -42,6 +42,7 @@ from kpibridge.voice.lexicon import LexiconExtension, parse_lexicon
 from kpibridge.voice.pins import NamedTheme, Pin, name_themes, parse_pins
 from kpibridge.voice.sentiment import start_scoring
 from kpibridge.voice.themes import NO_THEME, ThemeOptions, discover_themes
+from kpibridge.workspace.yaml_limits import read_yaml_file
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +127,7 @@ def read_pins(root: Path) -> tuple[Pin, ...]:
     path = root / VOICE_FILE
     if not path.exists():
         return ()
-    return parse_pins(YAML(typ="safe").load(path.read_text(encoding="utf-8")), str(path))
+    return parse_pins(read_yaml_file(path, VOICE_FILE, typ="safe"), str(path))
 
 
 # -- scoring ----------------------------------------------------------------------------
@@ -342,7 +343,7 @@ def write_theme_kpis(root: Path, pins: tuple[Pin, ...] | None = None) -> list[st
     model_path = root / "models" / "voice_texts.yaml"
     if not model_path.exists():
         raise KpibridgeError(f"{model_path} is missing: the voice KPIs need the voice_texts model")
-    model = yaml.load(model_path.read_text(encoding="utf-8"))
+    model = read_yaml_file(model_path, "models/voice_texts.yaml")
     written = []
     for pin in pins:
         model["measures"][f"theme_{pin.id}"] = {

@@ -28,6 +28,7 @@ from kpibridge.metrics.backends import (
 from kpibridge.model import WarehouseConfig
 from kpibridge.services.metrics.workspace import Workspace
 from kpibridge.workspace.loader import SETTINGS_FILE
+from kpibridge.workspace.yaml_limits import read_yaml_file
 
 __all__ = ["CopyResult", "copy_warehouse", "redact", "use_warehouse"]
 
@@ -109,7 +110,7 @@ def use_warehouse(root: Path, config: WarehouseConfig) -> None:
     """Point the workspace file's ``warehouse:`` at ``config``, keeping the file's comments."""
     path = root / SETTINGS_FILE
     yaml = YAML(typ="rt")
-    document: Any = yaml.load(path.read_text(encoding="utf-8"))
+    document: Any = read_yaml_file(path, SETTINGS_FILE)
     block: dict[str, Any] = {"backend": config.backend, "path": config.path}
     block.update(config.connection_options())
     document["warehouse"] = block
