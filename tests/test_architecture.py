@@ -106,7 +106,8 @@ def test_every_capability_package_says_what_it_is_for() -> None:
 
 def test_errors_are_defined_in_one_tree() -> None:
     """Every exception class is in kpibridge/errors.py, under KpibridgeError, so a caller catches
-    any kpibridge error in one place and the CLI and web app map them in one place."""
+    any kpibridge error in one place and the CLI and web app map them in one place — except the
+    web app's access signals, which a page's ``except KpibridgeError`` must not swallow."""
     elsewhere = [
         f"{path.relative_to(SRC)}:{node.lineno} {node.name}"
         for path in SRC.rglob("*.py")
@@ -124,4 +125,5 @@ def test_errors_are_defined_in_one_tree() -> None:
     for name in dir(errors):
         value = getattr(errors, name)
         if isinstance(value, type) and issubclass(value, Exception):
-            assert issubclass(value, errors.KpibridgeError), name
+            assert issubclass(value, errors.KpibridgeError | errors.AccessSignal), name
+    assert not issubclass(errors.ForbiddenError, errors.KpibridgeError)

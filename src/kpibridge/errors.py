@@ -195,11 +195,17 @@ class ProposalNotFoundError(GovernanceError):
     """No proposal with this number: 404 on the web."""
 
 
-class NotAuthenticatedError(KpibridgeError):
+class AccessSignal(Exception):  # noqa: N818 - a signal to the web layer, not a user error
+    """Base of the web app's access signals. Not a :class:`KpibridgeError` on purpose: a page
+    that shows any kpibridge error as a message (``except KpibridgeError``) must never swallow
+    them — they become a redirect to the login page or a 403 in ``web/errors.py``."""
+
+
+class NotAuthenticatedError(AccessSignal):
     """No valid session or token: people go to the login page, programs get 401."""
 
 
-class ForbiddenError(KpibridgeError):
+class ForbiddenError(AccessSignal):
     """Signed in, but the role does not allow this."""
 
     def __init__(self, message: str = "your role does not allow this") -> None:
