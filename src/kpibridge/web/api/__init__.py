@@ -17,10 +17,22 @@ from kpibridge.web.api import (
     rounds,
     scorecard,
     voice,
+    workshop_participation,
+    workshops,
 )
 
 router = APIRouter()
 router.include_router(health.router)
 # proposal_compare before proposals: /proposals/compare is not a proposal number
-for module in (kpis, scorecard, goals, rounds, voice, proposal_compare, proposals):
+for module in (
+    kpis,
+    scorecard,
+    goals,
+    rounds,
+    voice,
+    proposal_compare,
+    proposals,
+    workshops,
+    workshop_participation,
+):
     router.include_router(module.router, prefix="/api/v1")
