@@ -15,7 +15,7 @@ from fixtures_demo import build_small_demo
 from kpibridge.web import WebSettings, create_app
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "web"))  # the web tests' helpers
-from web_helpers import add_role_users  # noqa: E402
+from web_helpers import add_role_users
 
 AppFactory = Callable[..., FastAPI]
 

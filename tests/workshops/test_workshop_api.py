@@ -14,14 +14,17 @@ from kpibridge.align.profile import Profile
 def test_open_gives_a_short_code_a_link_and_a_qr_code(app: FastAPI) -> None:
     with TestClient(app) as client:
         code = open_workshop(app, client)
-        assert len(code) == 6 and code.isalnum() and code.isupper()
+        assert len(code) == 6
+        assert code.isalnum()
+        assert code.isupper()
         assert not set(code) & set("0O1IL")
         detail = client.get(f"/api/v1/workshops/{code.lower()}").json()  # case does not matter
         assert detail["join_url"].endswith(f"/w/{code}")
         assert detail["phase"] == "brainstorm"
         svg = client.get(f"/api/v1/workshops/{code}/qr.svg")
         assert svg.headers["content-type"].startswith("image/svg+xml")
-        assert svg.text.lstrip().startswith("<svg") and "<path" in svg.text
+        assert svg.text.lstrip().startswith("<svg")
+        assert "<path" in svg.text
 
 
 def test_unknown_code_is_a_clear_404(app: FastAPI) -> None:
@@ -45,10 +48,12 @@ def test_guests_write_react_and_the_figures_count_them(app: FastAPI) -> None:
             f"/api/v1/workshops/{code}/statements",
             json={"text": "CAC hides the brand effect of display", "key": "k1"},
         )
-        assert again.status_code == 200 and again.json()["id"] == statement  # double click
+        assert again.status_code == 200
+        assert again.json()["id"] == statement
         # the author agrees with their own statement (Pol.is); Bo sees it next
         upcoming = bo.get(f"/api/v1/workshops/{code}/next").json()
-        assert upcoming["statement"]["id"] == statement and upcoming["total"] == 1
+        assert upcoming["statement"]["id"] == statement
+        assert upcoming["total"] == 1
         for _ in range(3):  # a triple click is stored once
             answer = bo.post(
                 f"/api/v1/workshops/{code}/reactions",
@@ -58,7 +63,8 @@ def test_guests_write_react_and_the_figures_count_them(app: FastAPI) -> None:
         assert answer.json()["next"] == {"statement": None, "answered": 1, "total": 1}
         figures = client.get(f"/api/v1/workshops/{code}/figures").json()
         assert figures["participants"] == {"active": 2, "removed": 0}
-        assert figures["votes"] == 2 and figures["statements"]["accepted"] == 1
+        assert figures["votes"] == 2
+        assert figures["statements"]["accepted"] == 1
         exported = client.get(f"/api/v1/workshops/{code}/export", headers=bearer(app)).json()
         assert sorted(r["reaction"] for r in exported["reactions"]) == ["agree", "disagree"]
 
@@ -73,7 +79,8 @@ def test_rank_phase_consensus_matches_kemeny_of_the_rankings(app: FastAPI) -> No
         code = open_workshop(app, client)
         people = [guest(app, code, f"P{i}") for i in range(3)]
         early = people[0].put(f"/api/v1/workshops/{code}/ranking", json={"ranking": orders[0]})
-        assert early.status_code == 409 and "rank phase" in early.json()["error"]["message"]
+        assert early.status_code == 409
+        assert "rank phase" in early.json()["error"]["message"]
         control(app, client, code, phase="rank")
         for person, order in zip(people, orders, strict=True):
             sent = person.put(f"/api/v1/workshops/{code}/ranking", json={"ranking": order})
@@ -103,7 +110,8 @@ def test_ahp_check_names_the_most_inconsistent_judgement(app: FastAPI) -> None:
                 ]
             },
         ).json()
-        assert consistent["ahp"]["consistency_ratio"] < 1e-9 and consistent["warning"] is None
+        assert consistent["ahp"]["consistency_ratio"] < 1e-9
+        assert consistent["warning"] is None
         circular = client.post(
             f"/api/v1/workshops/{code}/ahp",
             json={
@@ -120,7 +128,8 @@ def test_ahp_check_names_the_most_inconsistent_judgement(app: FastAPI) -> None:
         bad = client.post(
             f"/api/v1/workshops/{code}/ahp", json={"comparisons": [["goal_alignment", "speed", 3]]}
         )
-        assert bad.status_code == 400 and "speed" in bad.json()["error"]["message"]
+        assert bad.status_code == 400
+        assert "speed" in bad.json()["error"]["message"]
 
 
 def test_seeded_statements_and_opinion_groups_on_planted_factions(app: FastAPI) -> None:

@@ -57,9 +57,7 @@ def guest(app: FastAPI, code: str, name: str, group: str | None = None) -> TestC
 
 
 def control(app: FastAPI, client: TestClient, code: str, **body: Any) -> Any:
-    response = client.post(
-        f"/api/v1/workshops/{code}/control", json=body, headers=bearer(app)
-    )
+    response = client.post(f"/api/v1/workshops/{code}/control", json=body, headers=bearer(app))
     assert response.status_code == 200, response.text
     return response.json()
 

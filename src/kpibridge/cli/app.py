@@ -16,6 +16,7 @@ from kpibridge.cli import (
     voice,
     warehouse,
     web,
+    workshops,
 )
 
 app = typer.Typer(
@@ -37,6 +38,7 @@ for capability in (
     governance,
     interop,
     reviews,
+    workshops,
 ):
     capability.register(app)
 

@@ -13,6 +13,7 @@ newest figures only.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import threading
@@ -144,10 +145,8 @@ class WorkshopHub:
                             queue.get_nowait()
                         queue.put_nowait(data)
                     await asyncio.sleep(MIN_INTERVAL)
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(watch.event.wait(), FALLBACK_SECONDS)
-                except TimeoutError:
-                    pass
                 watch.event.clear()
         except Exception:  # a watcher must not die silently: the streams would freeze
             logger.exception("workshop %s: live updates stopped", code)

@@ -70,15 +70,19 @@ def participant_state(context: AppContext, seat: Seat) -> dict[str, Any]:
     )
     candidates, criteria = round_choices(store, seat.code)
     names = candidate_names(context.live.workspace)
+    mine = my_ranking(store, seat.code, seat.participant_id)
     return {
         "workshop": workshop.as_record(),
         "participant": participant.as_record(),
         "next": upcoming.as_record(),
-        "my_statements": [s.as_record() for s in own_statements(store, seat.code, seat.participant_id)],
+        "my_statements": [
+            s.as_record() for s in own_statements(store, seat.code, seat.participant_id)
+        ],
         "candidates": [{"id": c, "name": names.get(c, c)} for c in candidates],
         "criteria": list(criteria),
         "pairs": [list(p) for p in ahp_pairs(criteria)],
-        "my_ranking": my_ranking(store, seat.code, seat.participant_id),
+        "my_ranking": mine,
+        "steps": slider_steps(mine["comparisons"] if mine else []),
         "own_view": personal_view(results, seat.participant_id, workshop),
     }
 
@@ -86,3 +90,11 @@ def participant_state(context: AppContext, seat: Seat) -> dict[str, Any]:
 def join_link(request: Request, workshop: Workshop) -> str:
     return join_url(str(request.base_url), workshop.code)
 
+
+def slider_steps(comparisons: list[list[Any]]) -> dict[str, int]:
+    """Stored judgments ``[a, b, v]`` as slider steps (0 equal, +k: a is k+1 times b)."""
+    steps = {}
+    for a, b, value in comparisons:
+        v = float(value)
+        steps[f"{a}|{b}"] = round(v - 1) if v >= 1 else -(round(1 / v) - 1)
+    return steps

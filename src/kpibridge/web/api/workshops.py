@@ -153,7 +153,9 @@ def session_control(
 
 
 @router.get("/workshops/{code}/participants")
-def session_participants(code: str, _account: Facilitator, context: Context) -> list[dict[str, Any]]:
+def session_participants(
+    code: str, _account: Facilitator, context: Context
+) -> list[dict[str, Any]]:
     return [p.as_record() for p in list_participants(context.store, code)]
 
 
@@ -204,7 +206,12 @@ def session_moderate(
 ) -> dict[str, Any]:
     """Accept a waiting statement, or reject it with a reason its author sees."""
     result = moderate(
-        context.store, code, statement, accept=body.accept, reason=body.reason, actor=account.username
+        context.store,
+        code,
+        statement,
+        accept=body.accept,
+        reason=body.reason,
+        actor=account.username,
     )
     context.workshops.poke(get_workshop(context.store, code).code)
     return result.as_record()
