@@ -302,7 +302,12 @@ async def remove_page(
 
 
 @router.post("/rounds/{name}/workshops")
-def open_page(name: str, account: Facilitator, context: Context) -> Response:
+async def open_page(
+    name: str, request: Request, account: Facilitator, context: Context
+) -> Response:
     """Open a workshop on the round (from the round page)."""
-    workshop = open_workshop(context.store, name, actor=account.username)
+    form = await request.form()
+    workshop = open_workshop(
+        context.store, name, actor=account.username, moderation=form.get("moderation") == "on"
+    )
     return _back(workshop.code)
