@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from kpibridge.web.api import (
+    dissent,
     goals,
     health,
     kpis,
@@ -29,6 +30,7 @@ for module in (
     scorecard,
     goals,
     rounds,
+    dissent,
     voice,
     proposal_compare,
     proposals,
