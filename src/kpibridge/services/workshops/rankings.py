@@ -45,6 +45,7 @@ def judgment_sentence(result: AhpResult, label: dict[str, str] | None = None) ->
     if worst is None or result.consistency_ratio <= CONSISTENCY_THRESHOLD:
         return None
     names = label or {}
+    names = {**{c: c.replace("_", " ") for c in result.criteria}, **names}
     a, b = names.get(worst.a, worst.a), names.get(worst.b, worst.b)
     return (
         f"You rated {a} over {b} {_saaty(worst.given)}, but your other answers imply about "
