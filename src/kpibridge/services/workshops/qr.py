@@ -13,7 +13,16 @@ def qr_svg(text: str, *, scale: int = 8) -> str:
     """An SVG QR code of ``text`` (error correction M: still reads when a corner is glared)."""
     code = segno.make(text, error="m", micro=False)
     buffer = io.BytesIO()
-    code.save(buffer, kind="svg", scale=scale, border=2, dark="#111", light="#fff", xmldecl=False)
+    code.save(
+        buffer,
+        kind="svg",
+        scale=scale,
+        border=2,
+        dark="#111",
+        light="#fff",
+        xmldecl=False,
+        omitsize=True,  # a viewBox only: the page sizes it without cropping
+    )
     return buffer.getvalue().decode("utf-8")
 
 

@@ -80,7 +80,7 @@
     const timer = $("timer");
     if (!ends) { timer.textContent = ""; return; }
     const s = Math.max(0, Math.round((ends - Date.now()) / 1000));
-    timer.textContent = "⏱ " + Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
+    timer.textContent = "· time left " + Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
   }, 1000);
 
   const source = new EventSource("/api/v1/workshops/" + code + "/events");
