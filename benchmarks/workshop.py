@@ -101,18 +101,20 @@ class Stream:
 
 
 async def watch(base: str, code: str, stream: Stream, stop: asyncio.Event) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=None) as client:
-        async with client.stream("GET", f"/api/v1/workshops/{code}/events") as response:
-            name = None
-            async for line in response.aiter_lines():
-                if line.startswith("event: "):
-                    name = line[7:]
-                elif line.startswith("data: ") and name == "figures":
-                    stream.arrivals.append(time.perf_counter())
-                    stream.votes.append(int(json.loads(line[6:])["votes"]))
-                    stream.opened.set()
-                if stop.is_set():
-                    break
+    async with (
+        httpx.AsyncClient(base_url=base, timeout=None) as client,
+        client.stream("GET", f"/api/v1/workshops/{code}/events") as response,
+    ):
+        name = None
+        async for line in response.aiter_lines():
+            if line.startswith("event: "):
+                name = line[7:]
+            elif line.startswith("data: ") and name == "figures":
+                stream.arrivals.append(time.perf_counter())
+                stream.votes.append(int(json.loads(line[6:])["votes"]))
+                stream.opened.set()
+            if stop.is_set():
+                break
 
 
 async def wait_ready(base: str, seconds: float = 90.0) -> None:

@@ -57,6 +57,8 @@ class _Watch:
     loop: asyncio.AbstractEventLoop
     queues: set[asyncio.Queue[str]] = field(default_factory=set)
     task: asyncio.Task[None] | None = None
+    last: str | None = None
+    """The newest event sent, for streams that open later."""
 
 
 class WorkshopHub:
@@ -116,6 +118,8 @@ class WorkshopHub:
         watch.queues.add(queue)
         if watch.task is None or watch.task.done():
             watch.task = asyncio.create_task(self._watch(code, watch))
+        elif watch.last is not None:  # the newest figures, without a database round trip
+            queue.put_nowait(watch.last)
         else:
             results = await run_in_threadpool(self.results, code)
             queue.put_nowait(_event(results))
@@ -140,6 +144,7 @@ class WorkshopHub:
                     results = await run_in_threadpool(self.results, code)
                     last = version
                     data = _event(results)
+                    watch.last = data
                     for queue in list(watch.queues):
                         if queue.full():
                             queue.get_nowait()
