@@ -119,10 +119,10 @@ class WorkshopHub:
         if watch.task is None or watch.task.done():
             watch.task = asyncio.create_task(self._watch(code, watch))
         elif watch.last is not None:  # the newest figures, without a database round trip
-            queue.put_nowait(watch.last)
+            _offer(queue, watch.last)
         else:
             results = await run_in_threadpool(self.results, code)
-            queue.put_nowait(_event(results))
+            _offer(queue, _event(results))  # the watcher may have filled it meanwhile
         try:
             yield "retry: 2000\n\n"
             while True:
@@ -146,9 +146,7 @@ class WorkshopHub:
                     data = _event(results)
                     watch.last = data
                     for queue in list(watch.queues):
-                        if queue.full():
-                            queue.get_nowait()
-                        queue.put_nowait(data)
+                        _offer(queue, data)
                     await asyncio.sleep(MIN_INTERVAL)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(watch.event.wait(), FALLBACK_SECONDS)
@@ -159,6 +157,13 @@ class WorkshopHub:
         finally:
             if not watch.queues and self._watches.get(code) is watch:
                 del self._watches[code]
+
+
+def _offer(queue: asyncio.Queue[str], data: str) -> None:
+    """Put ``data`` in a one-place queue, replacing what a slow reader has not taken yet."""
+    if queue.full():
+        queue.get_nowait()
+    queue.put_nowait(data)
 
 
 def _event(results: WorkshopResults) -> str:
