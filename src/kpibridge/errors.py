@@ -10,7 +10,9 @@
     ├── WarehouseError      the warehouse cannot be reached or lacks a table/column
     ├── LoadError           a file cannot be loaded into a table
     ├── AccountError        a user or API token that cannot be created or changed as asked
-    └── GovernanceError     a version, proposal, approval or audit request that cannot be done
+    ├── GovernanceError     a version, proposal, approval or audit request that cannot be done
+    ├── WorkshopError       a live workshop request (not found 404, state 409, permission 403)
+    └── RateLimitedError    too many requests in a short time (429, with retry_after)
 
 Interfaces catch ``KpibridgeError`` and show its message; users never see a traceback for
 their own mistake.
@@ -226,3 +228,28 @@ class ModelNotFittedError(KpibridgeError):
 
 class BudgetConstraintError(KpibridgeError, ValueError):
     """Budget constraints that no plan can meet (said with the channel or total at fault)."""
+
+
+class WorkshopError(KpibridgeError):
+    """A live workshop request that cannot be done as asked (bad text, unknown statement)."""
+
+
+class WorkshopNotFoundError(WorkshopError):
+    """No workshop with this join code: 404 on the web."""
+
+
+class WorkshopStateError(WorkshopError):
+    """The workshop's phase or lock does not allow this now (locked, rejected statement,
+    wrong phase): 409 on the web."""
+
+
+class WorkshopPermissionError(WorkshopError):
+    """Not a participant of this workshop, removed from it, or not its facilitator: 403."""
+
+
+class RateLimitedError(KpibridgeError):
+    """Too many requests in a short time; ``retry_after`` seconds until the next may go."""
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

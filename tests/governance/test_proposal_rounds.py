@@ -307,7 +307,13 @@ def test_adopting_comments_on_the_winner_and_approves_nothing(root: Path, store:
     assert leading is not None
     assert (leading.link.proposal_id, leading.adopted) == (finance, False)
 
-    adopted = adopt_round(store, name, [f], actor="analyst")
+    adopted = adopt_round(
+        store,
+        name,
+        [f],
+        actor="analyst",
+        unanswered_reason="the dissent is answered in the meeting",
+    )
     after = round_winner(adopted, analysis, round_proposals(store, name))
     assert after is not None
     assert (after.link.proposal_id, after.adopted) == (finance, True)

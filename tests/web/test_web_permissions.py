@@ -41,6 +41,43 @@ READ_ROUTES = {
 }
 """Routes every signed-in role may read; ``page`` redirects anonymous people to sign in."""
 PUBLIC_ROUTES = {"/login", "/logout", "/healthz"}
+WORKSHOP_ROUTES = {
+    # live workshops: who may use each is tested in tests/workshops (the join code is the key
+    # to the participant routes; a guest's cookie opens nothing else: test_guest_isolation)
+    "/w/{code}",
+    "/w/{code}/join",
+    "/w/{code}/statements",
+    "/w/{code}/react",
+    "/w/{code}/ranking",
+    "/w/{code}/screen",
+    "/w/{code}/facilitate",
+    "/w/{code}/control",
+    "/w/{code}/seed",
+    "/w/{code}/moderate/{statement}",
+    "/w/{code}/remove/{participant}",
+    "/rounds/{name}/workshops",
+    "/rounds/{name}/dissent",
+    "/api/v1/rounds/{name}/dissent",
+    "/api/v1/workshops",
+    "/api/v1/workshops/{code}",
+    "/api/v1/workshops/{code}/figures",
+    "/api/v1/workshops/{code}/figures/full",
+    "/api/v1/workshops/{code}/qr.svg",
+    "/api/v1/workshops/{code}/events",
+    "/api/v1/workshops/{code}/control",
+    "/api/v1/workshops/{code}/participants",
+    "/api/v1/workshops/{code}/participants/{participant}/remove",
+    "/api/v1/workshops/{code}/statements",
+    "/api/v1/workshops/{code}/statements/seed",
+    "/api/v1/workshops/{code}/statements/{statement}/moderate",
+    "/api/v1/workshops/{code}/export",
+    "/api/v1/workshops/{code}/join",
+    "/api/v1/workshops/{code}/me",
+    "/api/v1/workshops/{code}/next",
+    "/api/v1/workshops/{code}/reactions",
+    "/api/v1/workshops/{code}/ranking",
+    "/api/v1/workshops/{code}/ahp",
+}
 EXAMPLE = {"{kpi_id}": "cac"}
 QUERIES = {
     "/api/v1/kpis/{kpi_id}/drivers": "?from=2026-08&to=2026-09&by=channel",
@@ -73,7 +110,7 @@ def test_every_route_is_in_the_table(web_app: FastAPI) -> None:
     proposal_routes = {path for _, path in PROPOSAL_ROUTES}
     assert (
         set(route_paths(web_app.routes))
-        == set(READ_ROUTES) | PUBLIC_ROUTES | ROUND_ROUTES | proposal_routes
+        == set(READ_ROUTES) | PUBLIC_ROUTES | ROUND_ROUTES | proposal_routes | WORKSHOP_ROUTES
     )
 
 

@@ -260,7 +260,12 @@ def test_round_links_winner_and_adoption(
         results,
     )
 
-    adopted = post_form(facilitator, "/rounds/cac-final/adopt", {})  # the recommended set
+    refused = post_form(facilitator, "/rounds/cac-final/adopt", {})  # a dissent is unanswered
+    assert refused.status_code == 409
+    assert "no written answer" in refused.text
+    adopted = post_form(  # the recommended set, with the reason the dissent stays unanswered
+        facilitator, "/rounds/cac-final/adopt", {"unanswered_reason": "answered in the meeting"}
+    )
     assert adopted.status_code == 303
     results = as_user("viewer").get("/rounds/cac-final/results").text
     assert re.search(rf'id="winner">Winner: <a href="/proposals/{brand}">', results)

@@ -17,6 +17,7 @@ from kpibridge.cli import (
     voice,
     warehouse,
     web,
+    workshops,
 )
 
 app = typer.Typer(
@@ -39,6 +40,7 @@ for capability in (
     interop,
     reviews,
     mmm,
+    workshops,
 ):
     capability.register(app)
 

@@ -158,6 +158,13 @@ def adopt_command(
             help="A candidate to adopt (repeat, in order; default: the recommended set).",
         ),
     ] = None,
+    reason: Annotated[
+        str | None,
+        typer.Option(
+            "--reason",
+            help="Why to adopt although a recorded dissent has no written answer yet.",
+        ),
+    ] = None,
     workspace: WorkspaceOption = None,
     database: DatabaseOption = None,
 ) -> None:
@@ -171,7 +178,7 @@ def adopt_command(
             stored = get_round(store, name)
             analysis = stored_round_analysis(ws, stored, anonymous=False)
             chosen = list(analysis.recommendation.selected)
-        adopted = adopt_round(store, name, chosen, actor=actor)
+        adopted = adopt_round(store, name, chosen, actor=actor, unanswered_reason=reason)
     console.print(
         f"round [bold]{escape(adopted.name)}[/bold] adopted: {escape(', '.join(chosen))}."
     )

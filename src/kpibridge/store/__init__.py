@@ -9,6 +9,7 @@ from kpibridge.store import (
     governance_schema,  # noqa: F401  (registers governance tables)
     proposal_rounds_schema,  # noqa: F401  (registers the proposal ↔ round links)
     rounds_schema,  # noqa: F401  (registers the round tables on Base)
+    workshops_schema,  # noqa: F401  (registers the live workshop tables)
 )
 from kpibridge.store.audit_schema import AuditRow
 from kpibridge.store.database import DATABASE_URL_ENV, Store, database_url

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from kpibridge.services.governance.live import LiveWorkspace
 from kpibridge.services.rounds.stored_rounds import import_workspace_rounds
+from kpibridge.services.workshops.names import candidate_names
 from kpibridge.store import Store, database_url
 from kpibridge.web import errors
 from kpibridge.web.api import router as api_router
@@ -21,6 +22,8 @@ from kpibridge.web.pages import router as pages_router
 from kpibridge.web.security import CSRF_COOKIE, LoginLimiter, Sessions, new_csrf_token
 from kpibridge.web.settings import WebSettings
 from kpibridge.web.templating import make_templates
+from kpibridge.web.workshop_access import ParticipantCookies, RateLimiter, workshop_limits
+from kpibridge.web.workshop_hub import WorkshopHub
 
 STATIC = Path(__file__).with_name("static")
 CONTENT_SECURITY_POLICY = (
@@ -54,6 +57,9 @@ def create_app(settings: WebSettings) -> FastAPI:
         ),
         templates=make_templates(),
         secure_cookies=settings.cookies_secure(),
+        workshops=WorkshopHub(store, lambda: candidate_names(live.workspace)),
+        participant_cookies=ParticipantCookies(settings.resolved_secret()),
+        rate_limits=RateLimiter(workshop_limits(settings)),
     )
 
     @asynccontextmanager

@@ -11,6 +11,8 @@ from kpibridge.services.governance.live import LiveWorkspace
 from kpibridge.store import Store
 from kpibridge.web.security import LoginLimiter, Sessions
 from kpibridge.web.settings import WebSettings
+from kpibridge.web.workshop_access import ParticipantCookies, RateLimiter
+from kpibridge.web.workshop_hub import WorkshopHub
 
 
 @dataclass
@@ -22,3 +24,6 @@ class AppContext:
     limiter: LoginLimiter
     templates: Jinja2Templates
     secure_cookies: bool
+    workshops: WorkshopHub
+    participant_cookies: ParticipantCookies
+    rate_limits: RateLimiter

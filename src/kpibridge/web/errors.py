@@ -13,7 +13,16 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kpibridge.errors import ForbiddenError, KpibridgeError, NotAuthenticatedError, UnknownNameError
+from kpibridge.errors import (
+    ForbiddenError,
+    KpibridgeError,
+    NotAuthenticatedError,
+    RateLimitedError,
+    UnknownNameError,
+    WorkshopNotFoundError,
+    WorkshopPermissionError,
+    WorkshopStateError,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +79,23 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(UnknownNameError)
     async def unknown(request: Request, error: UnknownNameError) -> Response:
         return error_response(request, 404, str(error))
+
+    @app.exception_handler(WorkshopNotFoundError)
+    async def no_workshop(request: Request, error: WorkshopNotFoundError) -> Response:
+        return error_response(request, 404, str(error))
+
+    @app.exception_handler(WorkshopStateError)
+    async def workshop_state(request: Request, error: WorkshopStateError) -> Response:
+        return error_response(request, 409, str(error))
+
+    @app.exception_handler(WorkshopPermissionError)
+    async def workshop_permission(request: Request, error: WorkshopPermissionError) -> Response:
+        return error_response(request, 403, str(error))
+
+    @app.exception_handler(RateLimitedError)
+    async def rate_limited(request: Request, error: RateLimitedError) -> Response:
+        wait = str(max(1, round(error.retry_after)))
+        return error_response(request, 429, str(error), {"Retry-After": wait})
 
     @app.exception_handler(KpibridgeError)
     async def user_error(request: Request, error: KpibridgeError) -> Response:

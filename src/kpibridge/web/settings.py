@@ -27,6 +27,8 @@ class WebSettings:
     login_failures_per_user: int = 5
     """Failed logins per username per :attr:`login_window_seconds` before it is held back."""
     login_window_seconds: float = 300.0
+    workshop_joins_per_minute: int = 120
+    """Workshop joins one address may make per minute (a room behind one Wi-Fi shares it)."""
 
     def resolved_secret(self) -> str:
         if self.secret_key:

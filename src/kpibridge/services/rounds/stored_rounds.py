@@ -23,6 +23,7 @@ from kpibridge.model.access import AccessRole, allows
 from kpibridge.model.rounds import Ballot, Proposal, Round
 from kpibridge.services.accounts.users import Account
 from kpibridge.services.metrics.workspace import Workspace
+from kpibridge.services.rounds.dissent_answers import adoption_check
 from kpibridge.services.rounds.proposal_round_links import record_adoption
 from kpibridge.services.rounds.round_checks import ballot_problems, goal_ids, round_problems
 from kpibridge.services.rounds.round_records import (
@@ -285,8 +286,18 @@ def close_round(store: Store, name: str, *, actor: str) -> StoredRound:
         return to_stored(session, record)
 
 
-def adopt_round(store: Store, name: str, selected: Sequence[str], *, actor: str) -> StoredRound:
-    """Adopt ``selected`` (candidate ids, in order) as the round's outcome; closes it too."""
+def adopt_round(
+    store: Store,
+    name: str,
+    selected: Sequence[str],
+    *,
+    actor: str,
+    unanswered_reason: str | None = None,
+) -> StoredRound:
+    """Adopt ``selected`` (candidate ids, in order) as the round's outcome; closes it too.
+
+    Every recorded dissent against ``selected`` needs a written answer first, unless
+    ``unanswered_reason`` says why not (:mod:`kpibridge.services.rounds.dissent_answers`)."""
     chosen = list(dict.fromkeys(selected))
     with store.transaction() as session:
         record = round_record(session, name, lock=True)
@@ -298,6 +309,7 @@ def adopt_round(store: Store, name: str, selected: Sequence[str], *, actor: str)
             raise UnknownNameError("candidate", unknown[0], candidates)
         if not chosen:
             raise KpibridgeError("adopt at least one candidate")
+        answers = adoption_check(session, record, chosen, unanswered_reason)
         now = datetime.now(UTC)
         record.status = "adopted"
         record.closed_at = record.closed_at or now
@@ -310,7 +322,7 @@ def adopt_round(store: Store, name: str, selected: Sequence[str], *, actor: str)
             action="round.adopt",
             entity="round",
             entity_id=name,
-            detail={"adopted": chosen},
+            detail={"adopted": chosen, **answers},
         )
         # a round of competing change proposals: the winner gets a comment, not an approval
         record_adoption(session, record, chosen, actor=actor)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from kpibridge.web.api import (
+    dissent,
     goals,
     health,
     kpis,
@@ -17,10 +18,23 @@ from kpibridge.web.api import (
     rounds,
     scorecard,
     voice,
+    workshop_participation,
+    workshops,
 )
 
 router = APIRouter()
 router.include_router(health.router)
 # proposal_compare before proposals: /proposals/compare is not a proposal number
-for module in (kpis, scorecard, goals, rounds, voice, proposal_compare, proposals):
+for module in (
+    kpis,
+    scorecard,
+    goals,
+    rounds,
+    dissent,
+    voice,
+    proposal_compare,
+    proposals,
+    workshops,
+    workshop_participation,
+):
     router.include_router(module.router, prefix="/api/v1")

@@ -44,3 +44,8 @@ class Adoption(BaseModel):
     selected: list[str] | None = Field(
         default=None, description="Candidate ids to adopt; null adopts the recommended set."
     )
+    unanswered_reason: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="Why to adopt although a recorded dissent has no written answer.",
+    )

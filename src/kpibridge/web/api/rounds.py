@@ -144,5 +144,8 @@ def adopt(
     if selected is None:
         stored = get_round(context.store, name)
         selected = list(round_results(live, stored, account).recommendation.selected)
+    reason = body.unanswered_reason if body else None
     with round_errors():
-        return adopt_round(context.store, name, selected, actor=account.username).as_record()
+        return adopt_round(
+            context.store, name, selected, actor=account.username, unanswered_reason=reason
+        ).as_record()

@@ -21,6 +21,7 @@ from kpibridge.web.pages import (
     rounds,
     scorecard,
     voice,
+    workshops,
 )
 from kpibridge.web.pages.csrf import csrf_protect
 
@@ -42,6 +43,7 @@ PAGES = (
     proposal_compare,  # before proposals: /proposals/compare is not a proposal number
     proposals,
     review,
+    workshops,
 )
 for module in PAGES:
     router.include_router(module.router)

@@ -17,6 +17,7 @@ from kpibridge.services.rounds.stored_rounds import (
     propose_candidate,
     submit_ballot,
 )
+from kpibridge.services.workshops.sessions import list_workshops
 from kpibridge.web.ballot_form import ballot_from_form, form_positions
 from kpibridge.web.deps import Context, Viewer
 from kpibridge.web.round_access import Member, may_facilitate, may_vote, round_errors
@@ -127,6 +128,7 @@ def _page(
             "saved": saved,
             "error": error,
             "workspace_name": ws.settings.name,
+            "workshops": list_workshops(context.store, stored.name),
         },
         status_code=status,
     )

@@ -6,13 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from kpibridge.align.round_analysis import RoundAnalysis
 from kpibridge.report.round_charts import opinion_map_spec
 from kpibridge.services.governance.proposal_rounds import round_proposals, round_winner
+from kpibridge.services.rounds.dissent_answers import answer_dissent, list_dissent, may_answer
+from kpibridge.services.rounds.round_records import StoredRound
 from kpibridge.services.rounds.stored_rounds import get_round
 from kpibridge.web.deps import Context, Live, Viewer
-from kpibridge.web.round_access import may_facilitate, round_results, shows_names
+from kpibridge.web.round_access import may_facilitate, round_errors, round_results, shows_names
 
 router = APIRouter()
 
@@ -46,6 +49,8 @@ def results_page(
             "may_facilitate": may_facilitate(account),
             "change_proposals": links,
             "winner": round_winner(stored, analysis, links) if links else None,
+            "answers": list_dissent(context.store, name, _answered_set(stored, analysis)),
+            "may_answer": lambda item: may_answer(account, live.workspace, item),
             "workspace_name": live.workspace.settings.name,
         },
     )
@@ -67,3 +72,29 @@ def _view(
                 }
             )
     return result, maps
+
+
+def _answered_set(stored: StoredRound, analysis: RoundAnalysis) -> list[str]:
+    """The set dissent is measured against: the adopted one, else the recommended one."""
+    return list(stored.adopted or analysis.recommendation.selected)
+
+
+@router.post("/rounds/{name}/dissent")
+async def answer_page(
+    request: Request, name: str, account: Viewer, context: Context, live: Live
+) -> Response:
+    """Save the facilitator's or a KPI owner's written answer to one dissent."""
+    form = await request.form()
+    stored = get_round(context.store, name)
+    analysis = round_results(live, stored, account)
+    with round_errors():
+        answer_dissent(
+            context.store,
+            live.workspace,
+            name,
+            str(form.get("dissenter", "")),
+            str(form.get("answer", "")),
+            _answered_set(stored, analysis),
+            account=account,
+        )
+    return RedirectResponse(f"/rounds/{name}/results#dissent-answers", status_code=303)

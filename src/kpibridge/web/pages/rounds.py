@@ -82,8 +82,9 @@ async def adopt_round_page(
     if not selected:
         stored = get_round(context.store, name)
         selected = list(round_results(live, stored, account).recommendation.selected)
+    reason = str(form.get("unanswered_reason", "")).strip() or None
     with round_errors():
-        adopt_round(context.store, name, selected, actor=account.username)
+        adopt_round(context.store, name, selected, actor=account.username, unanswered_reason=reason)
     return RedirectResponse(f"/rounds/{name}/results", status_code=303)
 
 
