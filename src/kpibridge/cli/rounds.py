@@ -158,12 +158,21 @@ def adopt_command(
             help="A candidate to adopt (repeat, in order; default: the recommended set).",
         ),
     ] = None,
+    below_quorum: Annotated[
+        str | None,
+        typer.Option(
+            "--below-quorum",
+            metavar="REASON",
+            help="Adopt a round below its quorum anyway, for this reason (audited).",
+        ),
+    ] = None,
     workspace: WorkspaceOption = None,
     database: DatabaseOption = None,
 ) -> None:
-    """Adopt a round's outcome (facilitators); closes it if still open. For a round of
-    competing change proposals the winner gets a comment: its approval still needs every
-    seat of its decision rights."""
+    """Adopt a round's outcome (facilitators); closes it if still open. A round without
+    ballots is never adopted; one below its quorum only with --below-quorum REASON. For a
+    round of competing change proposals the winner gets a comment: its approval still
+    needs every seat of its decision rights."""
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         require_facilitator(acting_account(store, actor), "adopt rounds")
         chosen = list(select or [])
@@ -171,7 +180,7 @@ def adopt_command(
             stored = get_round(store, name)
             analysis = stored_round_analysis(ws, stored, anonymous=False)
             chosen = list(analysis.recommendation.selected)
-        adopted = adopt_round(store, name, chosen, actor=actor)
+        adopted = adopt_round(store, name, chosen, actor=actor, below_quorum_reason=below_quorum)
     console.print(
         f"round [bold]{escape(adopted.name)}[/bold] adopted: {escape(', '.join(chosen))}."
     )

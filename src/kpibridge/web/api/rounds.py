@@ -55,6 +55,7 @@ def new_round(body: RoundCreate, account: Facilitator, context: Context) -> dict
             "participants": body.participants,
             "criteria": body.criteria,
             "select": body.select,
+            "quorum": body.quorum,
             "deadline": body.deadline,
             "anonymous": body.anonymous,
             "facilitator": body.facilitator or account.stakeholder,
@@ -145,4 +146,10 @@ def adopt(
         stored = get_round(context.store, name)
         selected = list(round_results(live, stored, account).recommendation.selected)
     with round_errors():
-        return adopt_round(context.store, name, selected, actor=account.username).as_record()
+        return adopt_round(
+            context.store,
+            name,
+            selected,
+            actor=account.username,
+            below_quorum_reason=body.below_quorum_reason if body else None,
+        ).as_record()
