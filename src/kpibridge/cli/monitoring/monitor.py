@@ -61,6 +61,9 @@ def monitor(
     skipped = [item for item in watched if item.reason]
     for item in skipped:
         console.print(f"[dim]{escape(item.kpi)} not monitored: {escape(item.reason or '')}[/dim]")
+    for item in watched:
+        if item.partial:  # why the newest values are not judged
+            console.print(f"[dim]{escape(item.kpi)}: {escape(item.partial)}[/dim]")
     console.print(
         "[dim]Trend: Mann–Kendall (weekly values); anomalies: seasonal S-H-ESD; shifts: PELT "
         "on what trend and season leave; forecast: Holt-Winters median for the period the data "
