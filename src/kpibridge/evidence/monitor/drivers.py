@@ -19,12 +19,13 @@ mix (it appeared or disappeared).
 
 **Thin segments.** A segment with a sliver of the denominator in both periods (less than
 :data:`MIN_SHARE` of the total in either: a channel with one customer), or none in either
-(a channel with spend but no leads), has no rate worth the name — one customer more or less moves it by thousands — and the midpoint rule then
-splits its small true contribution into a huge mix and an opposite huge rate (CAC up $0.27 =
-mix −$27.25 + rate +$27.52). Such a segment is not split: its contribution (exact, as for
-every segment: its numerator over the total denominator, after minus before) is reported
-whole as ``unsplit``, its own ``before``/``after`` rate is NaN where its denominator is zero,
-and ``mix + rate + unsplit`` is the total change.
+(a channel with spend but no leads), has no rate worth the name: one customer more or less
+moves it by thousands, and the midpoint rule then splits its small true contribution into a
+huge mix and an opposite huge rate (CAC up $0.27 = mix −$27.25 + rate +$27.52). Such a
+segment is not split: its contribution (exact, as for every segment: its numerator over the
+total denominator, after minus before) is reported whole, summed in ``unsplit``; its own
+``before``/``after`` rate is NaN where its denominator is zero; and
+``mix + rate + unsplit`` is the total change.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ document is the web app's ``/review`` page and what ``kpibridge report`` writes.
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ from kpibridge.services.metrics.workspace import Workspace
 from kpibridge.services.reviews.review_pack import SECTIONS, KpiAnomalies, OffTrack, ReviewPack
 
 REVIEW_SUFFIXES = (".html", ".htm", ".pdf", ".json")
-TEMPLATES = Path(__file__).resolve().parents[1] / "report" / "templates"
+TEMPLATES = Path(__file__).resolve().parents[2] / "report" / "templates"
 MONITOR_STEPS = 120
 """Steps of the watched series drawn around anomalies (four months of days)."""
 
@@ -81,7 +82,9 @@ def _environment() -> Environment:
     env.filters["change"] = format_change
     env.filters["difference"] = format_difference
     env.filters["status_class"] = lambda status: "status-" + str(status).replace(" ", "-")
-    env.filters["percent"] = lambda share: "—" if share is None else f"{share * 100:.0f}%"
+    env.filters["percent"] = lambda share: (
+        "—" if share is None or not math.isfinite(share) else f"{share * 100:.0f}%"
+    )
     env.filters["code"] = inline_code
     return env
 
