@@ -43,7 +43,8 @@ def test_no_ballots_no_recommendation_no_consensus() -> None:
     assert analysis.summary[0].startswith("No ballots yet: no recommendation")
     assert len(analysis.summary) <= 2
     data = analysis.to_json()
-    assert data["consensus"] == {} and data["recommendation"]["selected"] == []
+    assert data["consensus"] == {}
+    assert data["recommendation"]["selected"] == []
     assert data["standing"]["state"] == "no ballots"
     text = json.dumps(data) + to_markdown(analysis)
     # the listing order must not read as a result

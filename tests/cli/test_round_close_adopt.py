@@ -114,7 +114,9 @@ def test_no_ballots_no_result_and_nothing_to_adopt(run: Invoke) -> None:
     invoke = run
     shown = invoke("round", "results", ROUND, "--format", "markdown")
     assert "No ballots yet: no recommendation, no consensus, nothing to adopt." in shown
-    assert "Recommended" not in shown and "put" not in shown and "first" not in shown
+    assert "Recommended" not in shown
+    assert "put" not in shown
+    assert "first" not in shown
     refused = invoke("round", "adopt", ROUND, "--as", "analyst", code=1)
     assert "has no ballots that rank the candidates: there is nothing to adopt" in refused
     assert "nothing to adopt" in invoke(

@@ -107,14 +107,17 @@ def test_a_thin_segment_is_not_split_into_huge_opposite_parts() -> None:
     customers_after = pd.Series({"search": 1_040.0, "email": 400.0, "display": 2.0})
     result = mix_rate_split(spend_before, customers_before, spend_after, customers_after)
     display = next(s for s in result.segments if s.segment == "display")
-    assert display.thin and display.mix is None and display.rate is None
+    assert display.thin
+    assert display.mix is None
+    assert display.rate is None
     # its exact part: its spend over all customers, after minus before
     exact = 3_100.0 / 1_442.0 - 3_000.0 / 1_401.0
     assert display.contribution == pytest.approx(exact)
     assert result.unsplit == pytest.approx(exact)
     assert result.mix + result.rate + result.unsplit == pytest.approx(result.change)
     # the split of the others stays small: no tens-of-dollars artefact
-    assert abs(result.mix) < 1 and abs(result.rate) < 1
+    assert abs(result.mix) < 1
+    assert abs(result.rate) < 1
     unfolded = (display.weight_after - display.weight_before) * (3_000.0 + 1_550.0) / 2
     assert abs(unfolded) > 1  # what the midpoint rule alone would have called mix
 
@@ -129,7 +132,8 @@ def test_spend_without_leads_counts_whole_and_has_no_rate() -> None:
         pd.Series({"search": 10.0, "display": 0.0}),
     )
     display = next(s for s in result.segments if s.segment == "display")
-    assert display.to_dict()["before"] is None and display.to_dict()["after"] is None
+    assert display.to_dict()["before"] is None
+    assert display.to_dict()["after"] is None
     assert display.contribution == pytest.approx(30.0)
     assert result.change == pytest.approx(180.0 - 150.0)
     assert sum(s.contribution for s in result.segments) == pytest.approx(result.change)

@@ -60,7 +60,8 @@ def test_no_ballots_no_result(sign_in: Callable[[str], TestClient], app: FastAPI
         assert absent not in page, absent
     assert "Nothing to adopt: no ballot ranks the candidates yet." in page
     result = facilitator.get("/api/v1/rounds/small/results").json()
-    assert result["consensus"] == {} and result["recommendation"]["selected"] == []
+    assert result["consensus"] == {}
+    assert result["recommendation"]["selected"] == []
     assert result["standing"]["state"] == "no ballots"
     token = {"X-CSRF-Token": facilitator.cookies.get("kpibridge_csrf") or ""}
     refused = facilitator.post(
@@ -85,7 +86,8 @@ def test_below_quorum_needs_confirmation(
     assert (
         page.index('id="standing"') < page.index("In one minute") < page.index('id="recommended"')
     )
-    assert 'id="below-quorum"' in page and 'name="below_quorum_reason"' in page
+    assert 'id="below-quorum"' in page
+    assert 'name="below_quorum_reason"' in page
     unconfirmed = post_form(facilitator, "/rounds/small/adopt", {"selected": ["cac", "roas"]})
     assert unconfirmed.status_code == 409
     assert "below its quorum (1 of 2 ballots)" in unconfirmed.text
