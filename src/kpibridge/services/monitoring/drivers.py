@@ -49,10 +49,16 @@ class KpiDrivers:
     """What a ratio KPI divides by, as people say it ("new customers", "leads")."""
 
     def rate_text(self, segment: SegmentContribution, when: str) -> str | None:
-        """Words for a segment's rate that does not exist (``when``: "before" or "after"):
-        "no leads"; None when it has a rate to show as a number."""
+        """Words for a segment's rate that does not exist or means nothing (``when``: "before"
+        or "after"): "no leads", "too few new customers (3)"; None when it has a rate to show
+        as a number."""
         value = segment.before if when == "before" else segment.after
-        return f"no {self.denominator}" if value != value else None  # NaN: no denominator
+        if value != value:  # NaN: no denominator
+            return f"no {self.denominator}"
+        if segment.thin:  # a rate on a handful is no rate: say how few
+            count = segment.denominator_before if when == "before" else segment.denominator_after
+            return f"too few {self.denominator} ({count or 0:,.0f})"
+        return None
 
     def segment_note(self, segment: SegmentContribution) -> str | None:
         """Why a thin segment is not split into mix and rate (None for the others)."""
