@@ -143,9 +143,9 @@ def _some(items: list[str]) -> str:
 
 def _details(analysis: RoundAnalysis) -> list[str]:
     names = analysis.names
+    if not analysis.standing.decides:  # the summary said all there is
+        return []
     lines = [_participation(analysis)]
-    if not analysis.standing.decides:
-        return lines
     lines += list(analysis.recommendation.reasons)
     primary = analysis.consensus["kemeny"]
     lines.append(
