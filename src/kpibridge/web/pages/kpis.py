@@ -66,8 +66,8 @@ def _render(
     if dimension is not None and dimension not in detail.dimensions:
         raise UnknownNameError("dimension of this KPI", dimension, detail.dimensions)
     key = (kpi_id, chosen_grain, dimension, start, end)
-    series = live.remember(
-        ("series", *key),
+    series = live.remember(  # not the API's "series" entry: this one has `partial`
+        ("series-marked", *key),
         lambda ws: _marked(
             ws,
             governed_series(ws, live.store, kpi_id, chosen_grain, dimension, start, end),
