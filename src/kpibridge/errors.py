@@ -181,6 +181,11 @@ class RoundStateError(KpibridgeError):
     """The round cannot take this change now (closed, adopted, past its deadline)."""
 
 
+class QuorumError(RoundStateError):
+    """The round's ballots do not allow adopting it: none at all, or fewer than its quorum
+    without the facilitator's confirmation."""
+
+
 class RoundPermissionError(KpibridgeError):
     """The caller is not someone who may do this in this round (not a participant …)."""
 

@@ -28,6 +28,8 @@ from typer.testing import CliRunner
 
 from kpibridge import Workspace, WorkspaceError
 from kpibridge.cli.app import app
+from kpibridge.model import Grain
+from kpibridge.services.metrics.completeness import mark_partial
 from kpibridge.workspace.scaffold import template_path
 
 KPIBRIDGE = Path(sys.executable).with_name("kpibridge")
@@ -78,7 +80,10 @@ def assert_same_records(got: Sequence[dict[str, Any]], want: Sequence[dict[str, 
 
 def api_records(root: Path, kpi: str, by: Sequence[str]) -> list[dict[str, Any]]:
     with Workspace.open(root) as ws:  # the CLI's default grain: the KPI's review_every
-        frame = ws.compute(kpi, grain=ws.kpis[kpi].review_every, by=list(by))
+        grain = ws.kpis[kpi].review_every
+        frame = mark_partial(
+            ws.engine, ws.kpis[kpi], grain, ws.compute(kpi, grain=grain, by=list(by))
+        )
     return [{k: plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
@@ -111,7 +116,7 @@ def test_compute_json_is_one_record_per_row(
     records = json.loads(result.stdout)
     assert isinstance(records, list)
     assert records
-    assert {tuple(r) for r in records} == {tuple(columns)}
+    assert {tuple(r) for r in records} == {(*columns, "partial")}
     assert all(DATE.fullmatch(r["period"]) for r in records)
     assert_same_records(records, api_records(demo_root, kpi, by))
 
@@ -129,13 +134,15 @@ def test_compute_csv(runner: CliRunner, demo_root: Path) -> None:
     result = invoke(runner, "compute", "aov", "--by", "channel", "--format", "csv", "-w", demo_root)
     assert result.exit_code == 0, result.output
     reader = csv.DictReader(io.StringIO(result.stdout))
-    assert reader.fieldnames == ["period", "channel", "value", "numerator", "denominator"]
+    columns = ["period", "channel", "value", "numerator", "denominator", "partial"]
+    assert reader.fieldnames == columns
     rows = list(reader)
     want = api_records(demo_root, "aov", ["channel"])
     assert len(rows) == len(want)
     for row, expected in zip(rows, want, strict=True):
         assert DATE.fullmatch(row["period"])
         assert (row["period"], row["channel"]) == (expected["period"], expected["channel"])
+        assert row["partial"] == str(expected["partial"])
         for column in ("value", "numerator", "denominator"):
             assert float(row[column]) == pytest.approx(expected[column], rel=1e-12)
 

@@ -14,7 +14,9 @@ from typer.testing import CliRunner
 from kpibridge.cli import accounts, governance, rounds, web
 from kpibridge.model.rounds import Ballot
 from kpibridge.services.metrics.setup import create_workspace
-from kpibridge.services.rounds.stored_rounds import get_round, submit_ballot
+from kpibridge.services.metrics.workspace import Workspace
+from kpibridge.services.rounds.round_checks import parse_round
+from kpibridge.services.rounds.stored_rounds import create_round, get_round, submit_ballot
 from kpibridge.store import Store
 
 ROUND = "cac-proposals-1-2"
@@ -105,3 +107,51 @@ def test_only_facilitators_close_and_adopt(run: Invoke, tmp_path: Path) -> None:
     assert "proposal 2 · cac · new target · open ·" in shown  # adoption did not approve it
     assert "the approvals of its decision rights are still needed" in shown
     assert "was adopted already" in invoke("round", "adopt", ROUND, "--as", "boss", code=1)
+
+
+def test_no_ballots_no_result_and_nothing_to_adopt(run: Invoke) -> None:
+    """Issue 21: with zero ballots the result recommended the listing order and adopted it."""
+    invoke = run
+    shown = invoke("round", "results", ROUND, "--format", "markdown")
+    assert "No ballots yet: no recommendation, no consensus, nothing to adopt." in shown
+    assert "Recommended" not in shown
+    assert "put" not in shown
+    assert "first" not in shown
+    refused = invoke("round", "adopt", ROUND, "--as", "analyst", code=1)
+    assert "has no ballots that rank the candidates: there is nothing to adopt" in refused
+    assert "nothing to adopt" in invoke(
+        "round", "adopt", ROUND, "--as", "analyst", "--select", "proposal-1", code=1
+    )
+
+
+def test_below_quorum_adopts_only_with_a_reason(run: Invoke, tmp_path: Path) -> None:
+    invoke = run
+    database = f"sqlite:///{tmp_path / 'app.db'}"
+    store = Store.open(database)
+    try:
+        with Workspace.open(tmp_path / "ws") as ws:
+            spec = parse_round(
+                {
+                    "id": "small",
+                    "question": "Which two?",
+                    "candidates": ["cac", "roas", "nps"],
+                    "participants": ["cmo", "cfo", "analytics-lead"],
+                    "select": 2,
+                    "quorum": 3,
+                }
+            )
+            create_round(store, ws, spec, actor="analyst")
+        ballot = Ballot(participant="cmo", ranking=(("nps",), ("cac",), ("roas",)))
+        submit_ballot(store, "small", ballot, actor="cmo", participant="cmo")
+    finally:
+        store.close()
+    shown = invoke("round", "results", "small", "--format", "markdown")
+    first = shown.split("## In one minute")[1].strip()
+    assert first.startswith("* Below quorum: only 1 ballot ranks the candidates; the round asks")
+    refused = invoke("round", "adopt", "small", "--as", "analyst", code=1)
+    assert "below its quorum (1 of 3 ballots)" in refused
+    assert "--below-quorum REASON" in refused
+    adopted = invoke(
+        "round", "adopt", "small", "--as", "analyst", "--below-quorum", "board meets today"
+    )
+    assert "round small adopted: nps, cac." in adopted

@@ -92,6 +92,48 @@ def test_a_segment_absent_from_both_periods_contributes_nothing() -> None:
         series(1.0, 2.0, 0.0), series(10.0, 10.0, 0.0), series(2.0, 2.0, 0.0), series(10, 10, 0)
     )
     empty = next(s for s in result.segments if s.segment == "empty")
-    assert (empty.mix, empty.rate, empty.contribution) == (0.0, 0.0, 0.0)
+    assert (empty.mix, empty.rate, empty.contribution, empty.thin) == (None, None, 0.0, True)
     assert empty.to_dict()["before"] is None  # its rate is undefined, and says so
+    assert sum(s.contribution for s in result.segments) == pytest.approx(result.change)
+
+
+def test_a_thin_segment_is_not_split_into_huge_opposite_parts() -> None:
+    """Issue 21: CAC by channel, one channel with a single customer. The midpoint rule split
+    its small true part into mix and rate tens of dollars large and opposite; it is reported
+    whole instead, and the parts still add up to the change."""
+    spend_before = pd.Series({"search": 50_000.0, "email": 20_000.0, "display": 3_000.0})
+    customers_before = pd.Series({"search": 1_000.0, "email": 400.0, "display": 1.0})
+    spend_after = pd.Series({"search": 52_000.0, "email": 20_000.0, "display": 3_100.0})
+    customers_after = pd.Series({"search": 1_040.0, "email": 400.0, "display": 2.0})
+    result = mix_rate_split(spend_before, customers_before, spend_after, customers_after)
+    display = next(s for s in result.segments if s.segment == "display")
+    assert display.thin
+    assert display.mix is None
+    assert display.rate is None
+    # its exact part: its spend over all customers, after minus before
+    exact = 3_100.0 / 1_442.0 - 3_000.0 / 1_401.0
+    assert display.contribution == pytest.approx(exact)
+    assert result.unsplit == pytest.approx(exact)
+    assert result.mix + result.rate + result.unsplit == pytest.approx(result.change)
+    # the split of the others stays small: no tens-of-dollars artefact
+    assert abs(result.mix) < 1
+    assert abs(result.rate) < 1
+    unfolded = (display.weight_after - display.weight_before) * (3_000.0 + 1_550.0) / 2
+    assert abs(unfolded) > 1  # what the midpoint rule alone would have called mix
+
+
+def test_spend_without_leads_counts_whole_and_has_no_rate() -> None:
+    """Cost per lead with a channel that spends but brings no lead: no infinite rate, and its
+    spend still counts in the change."""
+    result = mix_rate_split(
+        pd.Series({"search": 1_000.0, "display": 500.0}),
+        pd.Series({"search": 10.0, "display": 0.0}),
+        pd.Series({"search": 1_000.0, "display": 800.0}),
+        pd.Series({"search": 10.0, "display": 0.0}),
+    )
+    display = next(s for s in result.segments if s.segment == "display")
+    assert display.to_dict()["before"] is None
+    assert display.to_dict()["after"] is None
+    assert display.contribution == pytest.approx(30.0)
+    assert result.change == pytest.approx(180.0 - 150.0)
     assert sum(s.contribution for s in result.segments) == pytest.approx(result.change)

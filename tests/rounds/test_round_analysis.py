@@ -59,7 +59,9 @@ def test_summary_and_json(analysis: RoundAnalysis) -> None:
     text = " ".join(analysis.summary)
     for kpi in analysis.recommendation.selected:
         assert analysis.names[kpi] in text
-    assert "opinion groups in the reactions" in text
+    assert "Main split: the reactions form 2 groups" in text
+    assert len(analysis.summary) <= 6
+    assert "opinion groups in the reactions" in " ".join(analysis.details)
     data = analysis.to_json()
     assert data["methods"]["k"] == 5
     assert len(data["groups"]) == 2

@@ -137,6 +137,9 @@ def test_fifty_participants_at_once_each_stored_exactly_once(store: Store) -> No
 
 def test_a_closed_round_takes_no_ballot(store: Store) -> None:
     insert_round(store, ("p00",))
+    stored_rounds.submit_ballot(
+        store, "r", Ballot(participant="p00", ranking=(("b",),)), actor="x", participant="p00"
+    )  # a round without any ballot is never adopted (tests/rounds/test_round_quorum.py)
     stored_rounds.close_round(store, "r", actor="f")
     with pytest.raises(RoundStateError, match="is closed"):
         stored_rounds.submit_ballot(

@@ -337,6 +337,10 @@ def test_adopt_a_chosen_set_from_the_results_page(
     sign_in: Callable[[str], TestClient], app: FastAPI
 ) -> None:
     facilitator = sign_in("facilitator")
+    empty = post_form(facilitator, "/rounds/small/adopt", {"selected": ["roas", "cac"]})
+    assert empty.status_code == 409  # no ballot yet: nothing to adopt
+    vote = {"position.cac": "1", "position.roas": "2"}
+    assert post_form(sign_in("member"), "/rounds/small/ballot", vote).status_code == 303
     response = post_form(facilitator, "/rounds/small/adopt", {"selected": ["roas", "cac"]})
     assert response.status_code == 303
     assert sql(app, "SELECT status, adopted FROM rounds WHERE name='small'") == [

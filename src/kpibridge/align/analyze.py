@@ -17,6 +17,10 @@ The steps, and why they run in this order:
 5. **Criteria**: AHP weights and the candidates' multi-criteria scores.
 6. **Recommended set**: consensus and criteria combined, under the round's constraints.
 7. **Dissent** and the one-minute **summary**, both about the recommended set.
+
+A round where no ballot ranks (or reacts) has no consensus and no recommended set: the
+methods would only echo the order the candidates were listed in (see
+:mod:`kpibridge.align.quorum`).
 """
 
 from __future__ import annotations
@@ -44,10 +48,11 @@ from kpibridge.align.inputs import CandidateInfo, RoundInput
 from kpibridge.align.kemeny_ties import MAX_ALTERNATIVES, profile_ties
 from kpibridge.align.positions import top_half_support
 from kpibridge.align.profile import ConsensusResult, Profile, Ranking
+from kpibridge.align.quorum import round_standing
 from kpibridge.align.reactions import ReactionClusters, cluster_reactions, reaction_matrix
 from kpibridge.align.repness import representative
 from kpibridge.align.round_analysis import Agreement, Groups, Participation, RoundAnalysis
-from kpibridge.align.selection import SelectionCandidate, recommend
+from kpibridge.align.selection import Recommendation, SelectionCandidate, recommend
 from kpibridge.align.summary import summarize
 from kpibridge.align.support import support_matrix
 from kpibridge.model.rounds import Ballot
@@ -81,11 +86,14 @@ def analyze(round_: RoundInput) -> RoundAnalysis:
         )
         notes.append(f"Stakeholder weights apply ({weighted}); the unweighted result is beside.")
 
+    standing = round_standing(round_.ballots, round_.quorum)
     results = consensus(profile)
     unweighted = consensus(profile.unweighted()) if profile.weighted else None
     primary = results["kemeny"]
     comparison = compare_methods(list(results.values()), k, names)
     notes.extend(_top_set_ties(profile, primary, k, names))
+    if not standing.decides:
+        comparison = replace(comparison, note="No ballots yet: no method has anything to rank.")
     reasons = tuple(pairwise_reasons(profile, primary.order, names))
     sensitive = (
         sensitivity(profile, k, names=names) if len(profile.rankings) and k < len(ids) else None
@@ -122,10 +130,14 @@ def analyze(round_: RoundInput) -> RoundAnalysis:
         ids,
         {p.id: p.weight for p in round_.participants if p.weight is not None},
     )
-    recommendation = recommend(
-        _selection_candidates(round_.candidates, primary.order, criteria),
-        k,
-        round_.near_duplicates,
+    recommendation = (
+        recommend(
+            _selection_candidates(round_.candidates, primary.order, criteria),
+            k,
+            round_.near_duplicates,
+        )
+        if standing.decides
+        else Recommendation((), {}, (), ("No ballot ranks the candidates: nothing to recommend.",))
     )
     dissenters = dissent(
         {b.participant: b.ranking for b in rankers},
@@ -162,9 +174,11 @@ def analyze(round_: RoundInput) -> RoundAnalysis:
         criteria=criteria,
         recommendation=recommendation,
         dissent=tuple(dissenters),
+        standing=standing,
         notes=tuple(notes),
     )
-    return replace(analysis, summary=tuple(summarize(analysis)))
+    summary, details = summarize(analysis)
+    return replace(analysis, summary=tuple(summary), details=tuple(details))
 
 
 def _profile(ids: tuple[str, ...], ballots: Sequence[Ballot], people: Mapping[str, Any]) -> Profile:

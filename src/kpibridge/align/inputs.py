@@ -46,6 +46,8 @@ class RoundInput:
     near_duplicates: tuple[frozenset[str], ...] = ()
     anonymous: bool = False
     """Results name roles, not people."""
+    quorum: int | None = None
+    """Ballots needed before the result stands (see :mod:`kpibridge.align.quorum`)."""
     seed: int = 0
 
     @property

@@ -24,7 +24,12 @@ def to_markdown(analysis: RoundAnalysis) -> str:
     data = analysis.to_json()
     names = analysis.names
     out: list[str] = [f"# {data['question']}", "", f"Round `{data['round']}`.", ""]
-    out += ["## Summary", ""] + [f"* {line}" for line in data["summary"]] + [""]
+    out += ["## In one minute", ""] + [f"* {line}" for line in data["summary"]] + [""]
+    if data["summary_details"]:
+        out += ["## In more detail", ""] + [f"* {line}" for line in data["summary_details"]]
+        out.append("")
+    if not analysis.standing.decides:  # no ballots: no set, no ranking to show
+        return "\n".join(out)
 
     out += ["## Recommended set", ""]
     for number, kpi in enumerate(data["recommendation"]["selected"], 1):

@@ -21,6 +21,7 @@ from kpibridge.align.departments import RoleDisagreement, RoleView
 from kpibridge.align.dissent import Dissent
 from kpibridge.align.inputs import CandidateInfo
 from kpibridge.align.profile import ConsensusResult
+from kpibridge.align.quorum import Standing
 from kpibridge.align.repness import GroupDescription
 from kpibridge.align.selection import Recommendation
 
@@ -119,8 +120,13 @@ class RoundAnalysis:
     criteria: CriteriaAnalysis
     recommendation: Recommendation
     dissent: tuple[Dissent, ...]
+    standing: Standing
+    """Whether the ballots are enough to decide (none, below quorum, quorate)."""
     notes: tuple[str, ...] = ()
     summary: tuple[str, ...] = field(default=())
+    """The one-minute summary: about five short lines."""
+    details: tuple[str, ...] = field(default=())
+    """Everything else the summary used to say, below it under its own heading."""
 
     @property
     def names(self) -> dict[str, str]:
@@ -137,7 +143,9 @@ class RoundAnalysis:
             "round": self.round_id,
             "question": self.question,
             "select": self.select,
+            "standing": self.standing.to_json(),
             "summary": list(self.summary),
+            "summary_details": list(self.details),
             "candidates": [
                 {
                     "id": c.id,
@@ -150,7 +158,10 @@ class RoundAnalysis:
                 for c in self.candidates
             ],
             "participation": self.participation.to_json(),
-            "consensus": {m: r.to_json() for m, r in self.consensus.items()},
+            # without ballots the methods' order is only the listing order: no consensus
+            "consensus": (
+                {m: r.to_json() for m, r in self.consensus.items()} if self.standing.decides else {}
+            ),
             "unweighted": (
                 {m: r.to_json() for m, r in self.unweighted.items()} if self.unweighted else None
             ),

@@ -163,14 +163,24 @@ def adopt_command(
         typer.Option(
             "--reason",
             help="Why to adopt although a recorded dissent has no written answer yet.",
+            show_default=False,
+        ),
+    ] = None,
+    below_quorum: Annotated[
+        str | None,
+        typer.Option(
+            "--below-quorum",
+            metavar="REASON",
+            help="Adopt a round below its quorum anyway, for this reason (audited).",
         ),
     ] = None,
     workspace: WorkspaceOption = None,
     database: DatabaseOption = None,
 ) -> None:
-    """Adopt a round's outcome (facilitators); closes it if still open. For a round of
-    competing change proposals the winner gets a comment: its approval still needs every
-    seat of its decision rights."""
+    """Adopt a round's outcome (facilitators); closes it if still open. A round without
+    ballots is never adopted; one below its quorum only with --below-quorum REASON. For a
+    round of competing change proposals the winner gets a comment: its approval still
+    needs every seat of its decision rights."""
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         require_facilitator(acting_account(store, actor), "adopt rounds")
         chosen = list(select or [])
@@ -178,7 +188,14 @@ def adopt_command(
             stored = get_round(store, name)
             analysis = stored_round_analysis(ws, stored, anonymous=False)
             chosen = list(analysis.recommendation.selected)
-        adopted = adopt_round(store, name, chosen, actor=actor, unanswered_reason=reason)
+        adopted = adopt_round(
+            store,
+            name,
+            chosen,
+            actor=actor,
+            unanswered_reason=reason,
+            below_quorum_reason=below_quorum,
+        )
     console.print(
         f"round [bold]{escape(adopted.name)}[/bold] adopted: {escape(', '.join(chosen))}."
     )

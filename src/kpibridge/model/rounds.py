@@ -89,6 +89,13 @@ class Round(Strict):
     question: str = Field(min_length=1)
     facilitator: str | None = None
     select: int = Field(default=5, ge=1, description="How many KPIs to select.")
+    quorum: int | None = Field(
+        default=None,
+        ge=1,
+        description="How many ballots must rank the candidates before the result stands; "
+        "below it the result is provisional and adopting it needs the facilitator's "
+        "confirmation.",
+    )
     criteria: tuple[str, ...] = DEFAULT_CRITERIA
     participants: tuple[str, ...] = ()
     audience: tuple[AudienceMember, ...] = Field(

@@ -71,7 +71,8 @@ def kpi_chart_spec(
 ) -> dict[str, Any]:
     """A KPI over time: one line (per ``by`` value when given) and, when ``band`` has rows
     (columns ``period``, ``target``, ``on_track_from``, ``off_track_from``), the at-risk zone
-    shaded between the off-track and on-track thresholds with the target as a dashed line."""
+    shaded between the off-track and on-track thresholds with the target as a dashed line.
+    Rows with a true ``partial`` column (data not complete) get a hollow grey ring."""
     data = values.assign(period=pd.to_datetime(values["period"]).dt.strftime("%Y-%m-%d"))
     fmt = axis_format(value_format)
     tooltip: list[Any] = [alt.Tooltip("period:T", title="period")]
@@ -87,6 +88,17 @@ def kpi_chart_spec(
         encoding["color"] = alt.Color(f"{by}:N", title=by)
     line = alt.Chart(data).mark_line(point=len(data) <= 60).encode(**encoding)
     layers: list[Any] = []
+    if "partial" in data and data["partial"].astype(bool).any():
+        # periods whose data is not complete: a hollow grey ring, "partial" in the tooltip
+        layers.append(
+            alt.Chart(data[data["partial"].astype(bool)])
+            .mark_point(shape="circle", size=90, filled=False, color="#6e7781", strokeWidth=2)
+            .encode(
+                x="period:T",
+                y="value:Q",
+                tooltip=[*tooltip, alt.Tooltip("partial:N", title="partial")],
+            )
+        )
     if band is not None and not band.empty:
         zone = band.assign(period=pd.to_datetime(band["period"]).dt.strftime("%Y-%m-%d"))
         base = alt.Chart(zone)

@@ -10,7 +10,7 @@ def format_value(value: float | None, kind: str = "number", unit: str | None = N
     >>> format_value(0.1234, "percent"), format_value(1234.5, "currency"), format_value(None)
     ('12.3%', '$1,234', '—')
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or not math.isfinite(value):  # never "inf" or "nan" on a page
         return "—"
     if kind == "percent":
         return f"{value * 100:.1f}%"
@@ -25,7 +25,7 @@ def format_value(value: float | None, kind: str = "number", unit: str | None = N
 
 def format_change(change: float | None) -> str:
     """Relative change with its sign: ``+4.2%``, ``−1.0%``, ``—``."""
-    if change is None or math.isnan(change):
+    if change is None or not math.isfinite(change):
         return "—"
     arrow = "▲" if change > 0 else "▼" if change < 0 else "■"
     return f"{arrow} {abs(change) * 100:.1f}%"
@@ -37,7 +37,7 @@ def format_difference(value: float | None, kind: str = "number", unit: str | Non
     >>> format_difference(0.00043, "percent"), format_difference(-598.2, "currency")
     ('+0.04 pp', '−$598.20')
     """
-    if value is None or math.isnan(value):
+    if value is None or not math.isfinite(value):
         return "—"
     sign = "+" if value > 0 else "−" if value < 0 else "±"
     if kind == "percent":

@@ -48,6 +48,8 @@ class RoundRecord(Base):
     facilitator: Mapped[str | None] = mapped_column(String(64))
     """The facilitating stakeholder, if any."""
     select_count: Mapped[int] = mapped_column(Integer)
+    quorum: Mapped[int | None] = mapped_column(Integer)
+    """Ballots needed before the result stands (NULL: no quorum)."""
     deadline: Mapped[str | None] = mapped_column(String(32))
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(16), default="open")

@@ -57,6 +57,14 @@ def check_round(round_: Round, ws: WorkspaceDefinition, source: Source) -> list[
                 f"select is {round_.select} but the round has only {len(candidates)} candidates",
             )
         )
+    voting = len(round_.participants) + len(round_.audience)
+    if round_.quorum is not None and round_.quorum > voting:
+        issues.append(
+            source.issue(
+                ["quorum"],
+                f"quorum is {round_.quorum} but the round has only {voting} people who can vote",
+            )
+        )
     audience = [member.id for member in round_.audience]
     for index, member in enumerate(round_.audience):
         if member.id in ws.stakeholders or member.id in round_.participants:

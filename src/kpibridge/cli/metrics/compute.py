@@ -28,6 +28,7 @@ from kpibridge.model import KPI, Grain
 from kpibridge.report.formatting import format_value
 from kpibridge.services.governance.governed_compute import governed_compute
 from kpibridge.services.governance.governed_scorecard import governed_scorecard
+from kpibridge.services.metrics.completeness import mark_partial
 from kpibridge.services.metrics.scorecard import ScorecardRow
 from kpibridge.services.metrics.workspace import Workspace
 
@@ -54,7 +55,9 @@ def compute(
     database: DatabaseOption = None,
 ) -> None:
     """Compute a KPI per period (and per dimension value); a KPI versioned in the app store
-    with each period's definition version in force (column definition_version)."""
+    with each period's definition version in force (column definition_version). Column
+    partial: the period's data is not complete yet (it has not ended, or its conversion
+    window has not closed)."""
     with Workspace.open(workspace) as ws:
         request = ws.request(kpi, ws.grain_of(kpi, grain), by, start, end)
         store = existing_store(ws, database)
@@ -66,6 +69,8 @@ def compute(
             if store is not None:
                 store.close()
         title = ws.kpis[kpi].name if kpi in ws.kpis else kpi
+        if kpi in ws.kpis:  # periods whose data is not complete yet say so
+            frame = mark_partial(ws.engine, ws.kpis[kpi], request.grain, frame)
         if output is OutputFormat.TABLE and kpi in ws.kpis:
             frame = readable_frame(
                 frame, request.grain, ws.kpis[kpi], ws.settings.fiscal_year_start
@@ -169,7 +174,7 @@ def scorecard_table(rows: Sequence[ScorecardRow]) -> Table:
             style = STATUS_STYLE[row.status]
             table.add_row(
                 "  " + escape(row.name),
-                row.period_label or "—",
+                (row.period_label or "—") + (" *" if row.partial else ""),
                 format_number(row.value, row.format),
                 format_number(row.previous, row.format),
                 f"{row.change:+.1%}" if row.change is not None else "—",
@@ -178,6 +183,10 @@ def scorecard_table(rows: Sequence[ScorecardRow]) -> Table:
                 *([f"v{row.definition_version}" if row.definition_version else "—"] * versioned),
             )
         table.rows[-1].end_section = True
+    notes = [f"* {row.name}: {row.partial}" for row in rows if row.partial]
+    if notes:  # why a KPI's period is older than the others'
+        table.caption = escape("\n".join(notes))
+        table.caption_justify = "left"
     return table
 
 

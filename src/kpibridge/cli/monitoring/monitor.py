@@ -61,6 +61,9 @@ def monitor(
     skipped = [item for item in watched if item.reason]
     for item in skipped:
         console.print(f"[dim]{escape(item.kpi)} not monitored: {escape(item.reason or '')}[/dim]")
+    for item in watched:
+        if item.partial:  # why the newest values are not judged
+            console.print(f"[dim]{escape(item.kpi)}: {escape(item.partial)}[/dim]")
     console.print(
         "[dim]Trend: Mann–Kendall (weekly values); anomalies: seasonal S-H-ESD; shifts: PELT "
         "on what trend and season leave; forecast: Holt-Winters median for the period the data "
@@ -141,15 +144,15 @@ def _print_drivers(split: KpiDrivers, kind: str, unit: str | None) -> None:
     for segment in result.segments:
         cells = [
             escape(segment.segment),
-            format_value(segment.before, kind, unit),
-            format_value(segment.after, kind, unit),
+            split.rate_text(segment, "before") or format_value(segment.before, kind, unit),
+            split.rate_text(segment, "after") or format_value(segment.after, kind, unit),
             format_difference(segment.contribution, kind, unit),
             "–" if segment.share != segment.share else f"{segment.share:.0%}",
         ]
         if ratio:
             cells += [
-                format_difference(segment.mix, kind, unit),
-                format_difference(segment.rate, kind, unit),
+                "not split" if segment.thin else format_difference(segment.mix, kind, unit),
+                "not split" if segment.thin else format_difference(segment.rate, kind, unit),
                 f"{segment.weight_before:.1%}",
                 f"{segment.weight_after:.1%}",
             ]
@@ -159,8 +162,10 @@ def _print_drivers(split: KpiDrivers, kind: str, unit: str | None) -> None:
         console.print(
             f"Mix effect {format_difference(result.mix, kind, unit)} (the segments' shares "
             f"moved), rate effect {format_difference(result.rate, kind, unit)} (their own ratios "
-            "moved); midpoint split, the parts add up to the change."
+            "moved); midpoint split."
         )
+        thin = split.thin_sentence(kind, unit)
+        console.print(escape(thin) if thin else "The parts add up to the change.")
 
 
 def register(app: typer.Typer) -> None:

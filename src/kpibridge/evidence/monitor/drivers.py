@@ -13,8 +13,19 @@
   no arbitrary choice of which factor moves first. Checked against the UC Berkeley 1973
   admissions (Bickel, Hammel & O'Connell 1975), see the tests.
 
-A segment with no denominator in one period has no rate there; its rate from the other
-period is used, so its whole contribution counts as mix (it appeared or disappeared).
+A segment with no denominator in one period has no rate there (shown as none, never as an
+infinite one); its rate from the other period is used, so its whole contribution counts as
+mix (it appeared or disappeared).
+
+**Thin segments.** A segment with a sliver of the denominator in both periods (less than
+:data:`MIN_SHARE` of the total in either: a channel with one customer), or none in either
+(a channel with spend but no leads), has no rate worth the name: one customer more or less
+moves it by thousands, and the midpoint rule then splits its small true contribution into a
+huge mix and an opposite huge rate (CAC up $0.27 = mix −$27.25 + rate +$27.52). Such a
+segment is not split: its contribution (exact, as for every segment: its numerator over the
+total denominator, after minus before) is reported whole, summed in ``unsplit``; its own
+``before``/``after`` rate is NaN where its denominator is zero; and
+``mix + rate + unsplit`` is the total change.
 """
 
 from __future__ import annotations
@@ -25,6 +36,9 @@ import numpy as np
 import pandas as pd
 
 from kpibridge.evidence.monitor._common import EvidenceInputError, JsonResult
+
+MIN_SHARE = 0.01
+"""A segment below this share of the denominator in either period is too thin to split."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +55,11 @@ class SegmentContribution(JsonResult):
     rate: float | None = None
     weight_before: float | None = None
     weight_after: float | None = None
+    denominator_before: float | None = None
+    denominator_after: float | None = None
+    thin: bool = False
+    """Too little denominator to split (ratio KPIs): ``mix`` and ``rate`` are None and the
+    contribution is reported whole (see the module docstring)."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +74,8 @@ class DriverResult(JsonResult):
     """Σ mix_i: the part due to the segments' shares changing (ratio KPIs)."""
     rate: float | None = None
     """Σ rate_i: the part due to the segments' own rates changing (ratio KPIs)."""
+    unsplit: float | None = None
+    """Σ of the thin segments' contributions, not split (ratio KPIs; 0 when none is thin)."""
 
     def frame(self) -> pd.DataFrame:
         """The segments as a DataFrame indexed by segment."""
@@ -127,28 +148,41 @@ def mix_rate_split(
     with np.errstate(divide="ignore", invalid="ignore"):
         rate_before = frame["numerator_before"] / frame["denominator_before"]
         rate_after = frame["numerator_after"] / frame["denominator_after"]
-    rate_before = rate_before.where(frame["denominator_before"] > 0, rate_after)
-    rate_after = rate_after.where(frame["denominator_after"] > 0, rate_before)
-    mix = (weight_after - weight_before) * (rate_before + rate_after) / 2
-    rate = (rate_after - rate_before) * (weight_before + weight_after) / 2
-    # a segment with no denominator in either period has no rate, and no weight to move
-    absent = (frame["denominator_before"] == 0) & (frame["denominator_after"] == 0)
-    mix, rate = mix.mask(absent, 0.0), rate.mask(absent, 0.0)
+    has_before = frame["denominator_before"] > 0
+    has_after = frame["denominator_after"] > 0
+    # no denominator, no rate (never an infinite one) ...
+    shown_before = rate_before.where(has_before, np.nan)
+    shown_after = rate_after.where(has_after, np.nan)
+    # ... but a segment that appears or disappears moves at the rate it has: pure mix
+    rate_before = rate_before.where(has_before, rate_after)
+    rate_after = rate_after.where(has_after, rate_before)
+    tiny = (weight_before < MIN_SHARE) | (weight_after < MIN_SHARE)
+    thin = (has_before & has_after & tiny) | (~has_before & ~has_after)
+    mix = ((weight_after - weight_before) * (rate_before + rate_after) / 2).where(~thin, 0.0)
+    rate = ((rate_after - rate_before) * (weight_before + weight_after) / 2).where(~thin, 0.0)
+    # a thin segment's exact part: its numerator over the total denominator, after − before
+    whole = (
+        frame["numerator_after"] / totals["denominator_after"]
+        - frame["numerator_before"] / totals["denominator_before"]
+    )
     aggregate_before = totals["numerator_before"] / totals["denominator_before"]
     aggregate_after = totals["numerator_after"] / totals["denominator_after"]
     change = float(aggregate_after - aggregate_before)
-    contribution = mix + rate
+    contribution = (mix + rate).where(~thin, whole)
     rows = [
         SegmentContribution(
             segment=str(segment),
-            before=float(rate_before[segment]),
-            after=float(rate_after[segment]),
+            before=float(shown_before[segment]),
+            after=float(shown_after[segment]),
             contribution=float(contribution[segment]),
             share=float(contribution[segment] / change) if change != 0 else float("nan"),
-            mix=float(mix[segment]),
-            rate=float(rate[segment]),
+            mix=None if thin[segment] else float(mix[segment]),
+            rate=None if thin[segment] else float(rate[segment]),
             weight_before=float(weight_before[segment]),
             weight_after=float(weight_after[segment]),
+            denominator_before=float(frame["denominator_before"][segment]),
+            denominator_after=float(frame["denominator_after"][segment]),
+            thin=bool(thin[segment]),
         )
         for segment in contribution.abs().sort_values(ascending=False).index
     ]
@@ -159,4 +193,5 @@ def mix_rate_split(
         segments=tuple(rows),
         mix=float(mix.sum()),
         rate=float(rate.sum()),
+        unsplit=float(whole[thin].sum()),
     )

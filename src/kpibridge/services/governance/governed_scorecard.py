@@ -27,6 +27,7 @@ from kpibridge.services.metrics.scorecard import (
     Scorecard,
     ScorecardRow,
     period_values,
+    scorecard_last_days,
     scorecard_row,
     scorecard_windows,
 )
@@ -83,7 +84,8 @@ def build_governed_scorecard(
         engine = MetricEngine(engine.models, definitions, engine.backend, engine.fiscal_year_start)
     before = engine.query_log.count
     chosen = [definitions[kpi_id] for kpi_id in shown]
-    windows = scorecard_windows(engine, chosen, as_of)
+    last_days = scorecard_last_days(engine, chosen, as_of)
+    windows = scorecard_windows(engine, chosen, as_of, last_days)
     frames = engine.compute_many([w for w in windows.values() if w is not None])
     extra_queries = 0
     rows = []
@@ -94,11 +96,17 @@ def build_governed_scorecard(
         if found is None or request is None or request.end is None:
             rows.append(
                 scorecard_row(
-                    kpi, request.end if request else None, values, engine.fiscal_year_start
+                    kpi,
+                    request.end if request else None,
+                    values,
+                    engine.fiscal_year_start,
+                    last_day=last_days[kpi.id],
                 )
             )
             continue
-        row, queries = _governed_row(engine, definitions, kpi, found, request.end, values)
+        row, queries = _governed_row(
+            engine, definitions, kpi, found, request.end, values, last_days[kpi.id]
+        )
         rows.append(row)
         extra_queries += queries
     return Scorecard(tuple(rows), engine.query_log.count - before + extra_queries)
@@ -111,6 +119,7 @@ def _governed_row(
     found: KpiVersions,
     end: date,
     values: dict[date, float | None],
+    last_day: date | None = None,
 ) -> tuple[ScorecardRow, int]:
     """The row of a versioned KPI: periods an older definition keeps recomputed under it,
     each period judged by its own versions. Returns the row and the extra queries run."""
@@ -154,6 +163,7 @@ def _governed_row(
         fiscal,
         judge=judge,
         versions=(owner.version if owner else None, targets.version if targets else None),
+        last_day=last_day,
     )
     return row, queries
 

@@ -1,4 +1,9 @@
-"""The scorecard: every KPI's latest complete period against its target."""
+"""The scorecard: every KPI's latest complete period against its target.
+
+"Complete" is :mod:`kpibridge.model.completeness`'s rule: the period has ended before the
+data's last day, and for a conversion KPI its conversion window has closed too. A conversion
+KPI's newer periods are partial: the row judges the latest complete one and says which newer
+period is partial and why (``ScorecardRow.partial``)."""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ import pandas as pd
 from kpibridge.metrics.engine import KpiRequest, MetricEngine
 from kpibridge.metrics.grains import add_periods, parse_period, period_label, period_start
 from kpibridge.model import KPI, Direction, Grain, Target
+from kpibridge.model.completeness import partial_reason, settled_through
 from kpibridge.model.status import Status, status
 
 HISTORY_PERIODS = 13
@@ -47,6 +53,9 @@ class ScorecardRow:
     """The direction ``status`` was judged in (of the definition in force for ``period``)."""
     history_targets: tuple[tuple[date, Target | None], ...] = field(default=())
     """The target that applies to each period of ``history`` (for target bands)."""
+    partial: str | None = None
+    """Why a newer period, fully loaded, is not judged yet (a conversion window still open),
+    e.g. "2026-10 is partial: its 30 days conversion window closes on 2026-11-30 …"."""
 
     def as_record(self) -> dict[str, object]:
         """Plain JSON-ready form (dates as ``YYYY-MM-DD``)."""
@@ -68,6 +77,7 @@ class ScorecardRow:
             "unit": self.unit,
             "definition_version": self.definition_version,
             "target_version": self.target_version,
+            "partial": self.partial,
         }
 
 
@@ -83,35 +93,58 @@ class Scorecard:
 def build_scorecard(engine: MetricEngine, kpis: list[KPI], as_of: date | None = None) -> Scorecard:
     """Compute every KPI at its review grain with one warehouse query per merged query."""
     before = engine.query_log.count
-    windows = scorecard_windows(engine, kpis, as_of)
+    last_days = scorecard_last_days(engine, kpis, as_of)
+    windows = scorecard_windows(engine, kpis, as_of, last_days)
     frames = engine.compute_many([w for w in windows.values() if w is not None])
     fiscal = engine.fiscal_year_start
     rows = []
     for kpi in kpis:
         request = windows[kpi.id]
         values = period_values(frames[request]) if request is not None else {}
-        rows.append(scorecard_row(kpi, request.end if request else None, values, fiscal))
+        rows.append(
+            scorecard_row(
+                kpi, request.end if request else None, values, fiscal, last_day=last_days[kpi.id]
+            )
+        )
     return Scorecard(tuple(rows), engine.query_log.count - before)
 
 
-def scorecard_windows(
+def scorecard_last_days(
     engine: MetricEngine, kpis: list[KPI], as_of: date | None = None
-) -> dict[str, KpiRequest | None]:
-    """Each KPI's scorecard window: its last :data:`HISTORY_PERIODS` periods at its review
-    grain, ending with the latest complete one (``end``); None when it has no data. One
-    warehouse query for the data extents of every model involved."""
-    fiscal = engine.fiscal_year_start
+) -> dict[str, date | None]:
+    """Each KPI's last day of data: the earliest of its models' last days (capped at
+    ``as_of``); None when a model has no data. One warehouse query for every model."""
     extents = engine.data_extent(
         (model, column) for kpi in kpis for model, column in _time_columns(engine, kpi)
     )
-    windows: dict[str, KpiRequest | None] = {}
+    last_days: dict[str, date | None] = {}
     for kpi in kpis:
-        last_days = [extents.get(pair) for pair in _time_columns(engine, kpi)]
-        known = [d for d in last_days if d is not None]
-        last_day = min(known) if known and len(known) == len(last_days) else None
+        found = [extents.get(pair) for pair in _time_columns(engine, kpi)]
+        known = [d for d in found if d is not None]
+        last_day = min(known) if known and len(known) == len(found) else None
         if as_of is not None and last_day is not None:
             last_day = min(last_day, as_of)
-        period = _latest_complete(last_day, kpi.review_every, fiscal)
+        last_days[kpi.id] = last_day
+    return last_days
+
+
+def scorecard_windows(
+    engine: MetricEngine,
+    kpis: list[KPI],
+    as_of: date | None = None,
+    last_days: dict[str, date | None] | None = None,
+) -> dict[str, KpiRequest | None]:
+    """Each KPI's scorecard window: its last :data:`HISTORY_PERIODS` periods at its review
+    grain, ending with the latest complete one (``end``); None when it has no data.
+    ``last_days`` from :func:`scorecard_last_days` (queried when not given)."""
+    fiscal = engine.fiscal_year_start
+    if last_days is None:
+        last_days = scorecard_last_days(engine, kpis, as_of)
+    windows: dict[str, KpiRequest | None] = {}
+    for kpi in kpis:
+        last_day = last_days[kpi.id]
+        settled = settled_through(kpi, last_day) if last_day is not None else None
+        period = _latest_complete(settled, kpi.review_every, fiscal)
         windows[kpi.id] = (
             KpiRequest(
                 kpi.id,
@@ -172,10 +205,12 @@ def scorecard_row(
     *,
     judge: Callable[[date], tuple[KPI, Target | None]] | None = None,
     versions: tuple[int | None, int | None] = (None, None),
+    last_day: date | None = None,
 ) -> ScorecardRow:
     """The row of ``kpi`` for ``period`` from its values per period. ``judge`` gives the KPI
     and target that ``period`` is judged by (default: ``kpi`` and its own targets);
-    ``versions`` are the (definition, target) versions stamped on the row."""
+    ``versions`` are the (definition, target) versions stamped on the row; ``last_day`` is
+    the data's last day (to say which newer period is partial)."""
     value = values.get(period) if period else None
     previous = values.get(add_periods(period, -1, kpi.review_every)) if period else None
     change = (value - previous) / abs(previous) if value is not None and previous else None
@@ -205,7 +240,24 @@ def scorecard_row(
         previous_target=before.value if before else None,
         direction=judged.direction,
         history_targets=tuple((when, judge(when)[1]) for when, _ in history),
+        partial=_partial_note(kpi, period, last_day, fiscal),
     )
+
+
+def _partial_note(kpi: KPI, period: date | None, last_day: date | None, fiscal: int) -> str | None:
+    """Why the period after ``period`` is not judged although the data covers all its days
+    (None when it is not: the usual running period needs no note)."""
+    if last_day is None:
+        return None
+    newest = _latest_complete(last_day, kpi.review_every, fiscal)
+    if newest is None or (period is not None and newest <= period):
+        return None
+    end = add_periods(newest, 1, kpi.review_every) - timedelta(days=1)
+    reason = partial_reason(kpi, end, last_day)
+    if reason is None:
+        return None
+    label = period_label(newest, kpi.review_every, fiscal)
+    return f"{label} is partial and not judged yet: {reason}."
 
 
 def _number(value: object) -> float | None:

@@ -18,11 +18,13 @@ import pandas as pd
 from kpibridge.errors import KpibridgeError
 from kpibridge.evidence.monitor.drivers import (
     DriverResult,
+    SegmentContribution,
     additive_contributions,
     mix_rate_split,
 )
 from kpibridge.metrics.grains import add_periods, parse_period, period_label
 from kpibridge.model import KPI, Grain, RatioKPI, SimpleKPI
+from kpibridge.report.formatting import format_difference
 from kpibridge.services.metrics.scorecard import build_scorecard
 from kpibridge.services.metrics.workspace import Workspace
 
@@ -43,6 +45,43 @@ class KpiDrivers:
     kind: str
     """"additive" or "mix/rate"."""
     result: DriverResult
+    denominator: str = "denominator"
+    """What a ratio KPI divides by, as people say it ("new customers", "leads")."""
+
+    def rate_text(self, segment: SegmentContribution, when: str) -> str | None:
+        """Words for a segment's rate that does not exist or means nothing (``when``: "before"
+        or "after"): "no leads", "too few new customers (3)"; None when it has a rate to show
+        as a number."""
+        value = segment.before if when == "before" else segment.after
+        if value != value:  # NaN: no denominator
+            return f"no {self.denominator}"
+        if segment.thin:  # a rate on a handful is no rate: say how few
+            count = segment.denominator_before if when == "before" else segment.denominator_after
+            return f"too few {self.denominator} ({count or 0:,.0f})"
+        return None
+
+    def segment_note(self, segment: SegmentContribution) -> str | None:
+        """Why a thin segment is not split into mix and rate (None for the others)."""
+        if not segment.thin:
+            return None
+        before, after = segment.denominator_before or 0.0, segment.denominator_after or 0.0
+        if before == 0 and after == 0:
+            return f"{segment.segment}: no {self.denominator} in either period"
+        return (
+            f"{segment.segment}: too few {self.denominator} for a rate "
+            f"({before:,.0f} → {after:,.0f})"
+        )
+
+    def thin_sentence(self, kind: str, unit: str | None) -> str | None:
+        """The part of the change the thin segments make, told whole (None when none)."""
+        notes = [n for s in self.result.segments if (n := self.segment_note(s))]
+        if not notes:
+            return None
+        return (
+            f"{format_difference(self.result.unsplit, kind, unit)} comes from segments not "
+            f"split into mix and rate — {'; '.join(notes)}. Mix, rate and this part add up "
+            "to the change."
+        )
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -53,7 +92,9 @@ class KpiDrivers:
             "from": self.before_period,
             "to": self.after_period,
             "kind": self.kind,
+            "denominator": self.denominator,
             **self.result.to_dict(),
+            "notes": [n for s in self.result.segments if (n := self.segment_note(s))],
         }
 
 
@@ -98,7 +139,18 @@ def kpi_drivers(ws: Workspace, kpi_id: str, before: str, after: str, by: str) ->
         after_period=period_label(start_after, grain, fiscal),
         kind=kind,
         result=result,
+        denominator=_denominator(ws, kpi),
     )
+
+
+def _denominator(ws: Workspace, kpi: KPI) -> str:
+    """A ratio KPI's denominator in words: the KPI's name, or the measure's (lower case)."""
+    if not isinstance(kpi, RatioKPI):
+        return "denominator"
+    ref = kpi.denominator
+    if ref in ws.kpis:
+        return ws.kpis[ref].name.lower()
+    return ref.rpartition(".")[2].replace("_", " ")
 
 
 def last_change_drivers(ws: Workspace, kpi_id: str, by: str | None = None) -> KpiDrivers:

@@ -14,6 +14,10 @@ service decides, per KPI, *which* series to watch and *how* its steps add up to 
   of daily ratios only approximates the period's ratio of sums; the forecast says so.
 * **Status** comes from the scorecard (exact: the period's own value and target, with the
   target's thresholds); the forecast uses the target set for the period it forecasts.
+* **Partial steps.** Steps whose data is not complete (a week still running on the data's
+  last day; for a conversion KPI, every step whose conversion window has not closed — the
+  rule of :mod:`kpibridge.model.completeness`) are left out of the series: a rate of MQLs
+  from last week that have not had time to convert is not an anomaly, nor a trend.
 * **Versions.** On a governed workspace (:func:`governed_workspace`) the status is the
   governed scorecard's (each period by its versions), while the series is computed with the
   KPI's *current* definition for every step: one series, comparable across its whole
@@ -40,7 +44,8 @@ from kpibridge.evidence.monitor.trend import TrendResult
 from kpibridge.metrics.engine import KpiRequest
 from kpibridge.metrics.grains import period_start
 from kpibridge.model import KPI, CumulativeKPI, DerivedKPI, Grain, RatioKPI, SimpleKPI
-from kpibridge.services.metrics.scorecard import ScorecardRow, target_for
+from kpibridge.model.completeness import conversion_window, settled_through
+from kpibridge.services.metrics.scorecard import ScorecardRow, scorecard_last_days, target_for
 from kpibridge.services.metrics.workspace import Workspace
 from kpibridge.services.monitoring.evidence import Slice
 from kpibridge.services.monitoring.forecast_check import period_values
@@ -65,6 +70,8 @@ class KpiWatch:
     trend_grain: str | None = None
     reason: str | None = None
     notes: tuple[str, ...] = ()
+    partial: str | None = None
+    """The newest steps left out because their data is not complete, and why."""
     values: pd.Series | None = field(default=None, repr=False, compare=False)
     """The series that was watched (for charts; not part of ``to_dict``)."""
 
@@ -88,6 +95,7 @@ class KpiWatch:
             "forecast": self.forecast.to_dict() if self.forecast else None,
             "reason": self.reason,
             "notes": list(self.notes),
+            "partial": self.partial,
         }
 
 
@@ -111,6 +119,13 @@ def watch(
     scorecard = {row.kpi: row for row in rows}
     steps = {kpi.id: (Grain.WEEK if _uses_window(ws, kpi.id) else Grain.DAY) for kpi in chosen}
     series, reasons = _series(ws, chosen, steps, where, as_of)
+    last_days = scorecard_last_days(ws.engine, chosen, as_of)
+    partial_notes: dict[str, str] = {}
+    for kpi in chosen:
+        if kpi.id in series:
+            series[kpi.id], note = _settled(kpi, series[kpi.id], last_days[kpi.id])
+            if note:
+                partial_notes[kpi.id] = note
     fiscal = ws.settings.fiscal_year_start
     targets = _forecast_targets([k for k in chosen if k.id in series], series, fiscal)
     own = period_values(
@@ -147,6 +162,7 @@ def watch(
             forecast=report.forecast,
             trend_grain=report.trend_grain,
             notes=_notes(kpi, aggregation, where),
+            partial=partial_notes.get(kpi.id),
             values=series[kpi.id],
         )
     return [
@@ -185,6 +201,32 @@ def forecast_coverage(ws: Workspace, kpi_id: str, *, origins: int = 24, seed: in
         period_values=actual if aggregation == "mean" else None,
         seed=seed,
     )
+
+
+def _settled(kpi: KPI, values: pd.Series, last_day: date | None) -> tuple[pd.Series, str | None]:
+    """``values`` without the steps whose data is not complete on ``last_day``, and a note
+    saying what was left out (None when nothing was)."""
+    if last_day is None or values.empty:
+        return values, None
+    settled = pd.Timestamp(settled_through(kpi, last_day))
+    length = pd.Timedelta(days=1 if _step_of(values) is Grain.DAY else 7)
+    ends = pd.DatetimeIndex(values.index) + length - pd.Timedelta(days=1)
+    keep = ends <= settled
+    dropped = int((~keep).sum())
+    if not dropped:
+        return values, None
+    unit = "day" if _step_of(values) is Grain.DAY else "week"
+    window = conversion_window(kpi)
+    why = (
+        f"its {window.count}-{window.unit.value} conversion window has not closed"
+        if window is not None and settled < pd.Timestamp(last_day)
+        else f"the data ends on {last_day}"
+    )
+    note = (
+        f"the last {dropped} {unit}{'s' if dropped != 1 else ''} are partial ({why}): "
+        "left out of the trend, anomalies and forecast"
+    )
+    return values[keep], note
 
 
 def _notes(kpi: KPI, aggregation: Aggregation, where: Slice | None) -> tuple[str, ...]:

@@ -215,6 +215,8 @@ class ReviewPack:
                 {
                     "name": round_result.name,
                     "question": round_result.analysis.question,
+                    "standing": round_result.analysis.standing.to_json(),
+                    "summary": list(round_result.analysis.summary),
                     "selected": list(round_result.selected),
                     "reasons": list(round_result.analysis.recommendation.reasons),
                     "dissent": round_result.dissent,

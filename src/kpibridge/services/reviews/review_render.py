@@ -9,6 +9,7 @@ document is the web app's ``/review`` page and what ``kpibridge report`` writes.
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -81,7 +82,9 @@ def _environment() -> Environment:
     env.filters["change"] = format_change
     env.filters["difference"] = format_difference
     env.filters["status_class"] = lambda status: "status-" + str(status).replace(" ", "-")
-    env.filters["percent"] = lambda share: "—" if share is None else f"{share * 100:.0f}%"
+    env.filters["percent"] = lambda share: (
+        "—" if share is None or not math.isfinite(share) else f"{share * 100:.0f}%"
+    )
     env.filters["code"] = inline_code
     return env
 

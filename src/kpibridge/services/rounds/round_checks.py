@@ -38,6 +38,11 @@ def round_problems(spec: Round, ws: Workspace) -> list[str]:
             f"select is {spec.select} but the round has only {len(spec.all_candidates())} "
             "candidates"
         )
+    if spec.quorum is not None and spec.quorum > len(spec.participants) + len(spec.audience):
+        problems.append(
+            f"quorum is {spec.quorum} but the round has only "
+            f"{len(spec.participants) + len(spec.audience)} people who can vote"
+        )
     if spec.deadline is not None:
         try:
             if date.fromisoformat(spec.deadline) < datetime.now(UTC).date():

@@ -60,6 +60,7 @@ class StoredRound:
             "source": self.source,
             "facilitator": r.facilitator,
             "select": r.select,
+            "quorum": r.quorum,
             "criteria": list(r.criteria),
             "candidates": list(r.candidates),
             "proposals": [p.model_dump(mode="json") for p in r.proposals],
@@ -133,6 +134,7 @@ def insert_round(
         question=spec.question,
         facilitator=spec.facilitator,
         select_count=spec.select,
+        quorum=spec.quorum,
         deadline=spec.deadline,
         anonymous=spec.anonymous,
         status="open",
@@ -224,6 +226,7 @@ def to_stored(session: Session, record: RoundRecord) -> StoredRound:
         question=record.question,
         facilitator=record.facilitator,
         select=record.select_count,
+        quorum=record.quorum,
         criteria=tuple(c.criterion for c in record.criteria),
         participants=tuple(p.stakeholder for p in record.participants if not p.audience),
         audience=tuple(

@@ -18,7 +18,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kpibridge.errors import KpibridgeError, RoundPermissionError, RoundStateError, UnknownNameError
+from kpibridge.align.quorum import round_standing
+from kpibridge.errors import (
+    KpibridgeError,
+    QuorumError,
+    RoundPermissionError,
+    RoundStateError,
+    UnknownNameError,
+)
 from kpibridge.model.access import AccessRole, allows
 from kpibridge.model.rounds import Ballot, Proposal, Round
 from kpibridge.services.accounts.users import Account
@@ -293,16 +300,20 @@ def adopt_round(
     *,
     actor: str,
     unanswered_reason: str | None = None,
+    below_quorum_reason: str | None = None,
 ) -> StoredRound:
     """Adopt ``selected`` (candidate ids, in order) as the round's outcome; closes it too.
 
-    Every recorded dissent against ``selected`` needs a written answer first, unless
-    ``unanswered_reason`` says why not (:mod:`kpibridge.services.rounds.dissent_answers`)."""
+    A round without ballots is never adopted; one below its quorum only with
+    ``below_quorum_reason`` (see :func:`check_quorum`). Every recorded dissent against
+    ``selected`` needs a written answer first, unless ``unanswered_reason`` says why not
+    (:mod:`kpibridge.services.rounds.dissent_answers`)."""
     chosen = list(dict.fromkeys(selected))
     with store.transaction() as session:
         record = round_record(session, name, lock=True)
         if record.status == "adopted":
             raise RoundStateError(f"round {name!r} was adopted already")
+        confirmed = check_quorum(to_stored(session, record), below_quorum_reason)
         candidates = [c.candidate for c in record.candidates]
         unknown = [c for c in chosen if c not in candidates]
         if unknown:
@@ -322,7 +333,11 @@ def adopt_round(
             action="round.adopt",
             entity="round",
             entity_id=name,
-            detail={"adopted": chosen, **answers},
+            detail={
+                "adopted": chosen,
+                **answers,
+                **({"below_quorum": confirmed} if confirmed else {}),
+            },
         )
         # a round of competing change proposals: the winner gets a comment, not an approval
         record_adoption(session, record, chosen, actor=actor)
@@ -331,6 +346,29 @@ def adopt_round(
 
 
 # ---------------------------------------------------------------------------- checking
+
+
+def check_quorum(stored: StoredRound, reason: str | None) -> dict[str, object] | None:
+    """Whether the round's live ballots allow adopting it: raises QuorumError when no ballot
+    counts (nothing was decided), or when the round is below its quorum and the facilitator
+    gave no reason to adopt it anyway. Returns what the audit log records of a confirmed
+    adoption below quorum (None when the quorum is met)."""
+    standing = round_standing(stored.round.ballots, stored.round.quorum)
+    if not standing.decides:
+        raise QuorumError(
+            f"round {stored.name!r} has no ballots that rank the candidates: there is nothing "
+            "to adopt; wait for ballots"
+        )
+    if not standing.below_quorum:
+        return None
+    why = (reason or "").strip()
+    if not why:
+        raise QuorumError(
+            f"round {stored.name!r} is below its quorum ({standing.counted} of "
+            f"{standing.quorum} ballots): to adopt it anyway, confirm with a reason "
+            "(CLI: --below-quorum REASON; API: below_quorum_reason)"
+        )
+    return {"ballots": standing.counted, "quorum": standing.quorum, "reason": why}
 
 
 # ---------------------------------------------------------------------------- internals

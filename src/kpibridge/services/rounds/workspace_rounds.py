@@ -100,6 +100,7 @@ def round_input(ws: Workspace, round_: Round) -> RoundInput:
         ballots=round_.ballots,
         near_duplicates=near_duplicates(ws, round_.candidates),
         anonymous=round_.anonymous,
+        quorum=round_.quorum,
     )
 
 

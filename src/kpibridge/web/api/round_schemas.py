@@ -14,6 +14,12 @@ class RoundCreate(BaseModel):
     participants: list[str] = Field(description="Stakeholder ids: only these vote.")
     criteria: list[str] = Field(default_factory=lambda: list(DEFAULT_CRITERIA))
     select: int = Field(default=5, ge=1, description="How many KPIs to select.")
+    quorum: int | None = Field(
+        default=None,
+        ge=1,
+        description="Ballots that must rank before the result stands; below it, adopting "
+        "needs below_quorum_reason.",
+    )
     deadline: str | None = Field(default=None, description="Last day for ballots, YYYY-MM-DD.")
     anonymous: bool = Field(default=False, description="Results name departments, not people.")
     facilitator: str | None = Field(default=None, description="The facilitating stakeholder.")
@@ -48,4 +54,9 @@ class Adoption(BaseModel):
         default=None,
         max_length=2000,
         description="Why to adopt although a recorded dissent has no written answer.",
+    )
+    below_quorum_reason: str | None = Field(
+        default=None,
+        description="Needed to adopt a round below its quorum: why the facilitator adopts "
+        "it anyway (recorded in the audit log).",
     )

@@ -55,6 +55,7 @@ def new_round(body: RoundCreate, account: Facilitator, context: Context) -> dict
             "participants": body.participants,
             "criteria": body.criteria,
             "select": body.select,
+            "quorum": body.quorum,
             "deadline": body.deadline,
             "anonymous": body.anonymous,
             "facilitator": body.facilitator or account.stakeholder,
@@ -147,5 +148,10 @@ def adopt(
     reason = body.unanswered_reason if body else None
     with round_errors():
         return adopt_round(
-            context.store, name, selected, actor=account.username, unanswered_reason=reason
+            context.store,
+            name,
+            selected,
+            actor=account.username,
+            unanswered_reason=reason,
+            below_quorum_reason=body.below_quorum_reason if body else None,
         ).as_record()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from fastapi import APIRouter, HTTPException, Request
@@ -14,7 +15,8 @@ from kpibridge.report.charts import kpi_chart_spec
 from kpibridge.services.accounts.users import Account
 from kpibridge.services.governance.governed_compute import governed_series
 from kpibridge.services.governance.live import LiveWorkspace
-from kpibridge.services.metrics.kpi_detail import KpiDetail, kpi_detail
+from kpibridge.services.metrics.completeness import mark_partial
+from kpibridge.services.metrics.kpi_detail import KpiDetail, KpiSeries, kpi_detail
 from kpibridge.services.metrics.workspace import Workspace
 from kpibridge.web.context import AppContext
 from kpibridge.web.deps import Context, Live, Viewer
@@ -64,9 +66,13 @@ def _render(
     if dimension is not None and dimension not in detail.dimensions:
         raise UnknownNameError("dimension of this KPI", dimension, detail.dimensions)
     key = (kpi_id, chosen_grain, dimension, start, end)
-    series = live.remember(
-        ("series", *key),
-        lambda ws: governed_series(ws, live.store, kpi_id, chosen_grain, dimension, start, end),
+    series = live.remember(  # not the API's "series" entry: this one has `partial`
+        ("series-marked", *key),
+        lambda ws: _marked(
+            ws,
+            governed_series(ws, live.store, kpi_id, chosen_grain, dimension, start, end),
+            chosen_grain,
+        ),
     )
     chart = live.remember(
         ("chart", *key),
@@ -90,6 +96,7 @@ def _render(
                 by=dimension,
                 chart=chart,
                 points=len(series.values),
+                partial=int(series.values["partial"].sum()) if "partial" in series.values else 0,
             )
         )
 
@@ -112,3 +119,11 @@ def _render(
             "workspace_name": live.workspace.settings.name,
         },
     )
+
+
+def _marked(ws: Workspace, series: KpiSeries, grain: Grain) -> KpiSeries:
+    """The series with its partial periods marked (the chart rings them)."""
+    if series.values.empty:
+        return series
+    values = mark_partial(ws.engine, ws.kpis[series.kpi], grain, series.values)
+    return replace(series, values=values)

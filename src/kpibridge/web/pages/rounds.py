@@ -53,6 +53,7 @@ async def create_round_page(request: Request, account: Facilitator, context: Con
         "participants": [str(v) for v in form.getlist("participants")],
         "criteria": [c.strip() for c in str(form.get("criteria", "")).split(",") if c.strip()],
         "select": str(form.get("select", "5")).strip() or "5",
+        "quorum": str(form.get("quorum", "")).strip() or None,
         "deadline": str(form.get("deadline", "")).strip() or None,
         "anonymous": form.get("anonymous") == "on",
         "facilitator": account.stakeholder,
@@ -76,15 +77,25 @@ def close_round_page(name: str, account: Facilitator, context: Context) -> Respo
 async def adopt_round_page(
     request: Request, name: str, account: Facilitator, context: Context, live: Live
 ) -> Response:
-    """Adopt the ticked candidates; with none ticked, the recommended set."""
+    """Adopt the ticked candidates; with none ticked, the recommended set. A round below its
+    quorum needs the confirm box ticked and a reason."""
     form = await request.form()
     selected = [str(v) for v in form.getlist("selected")]
     if not selected:
         stored = get_round(context.store, name)
         selected = list(round_results(live, stored, account).recommendation.selected)
     reason = str(form.get("unanswered_reason", "")).strip() or None
+    confirmed = form.get("confirm_below_quorum") == "on"
+    quorum_reason = str(form.get("below_quorum_reason", "")).strip() if confirmed else None
     with round_errors():
-        adopt_round(context.store, name, selected, actor=account.username, unanswered_reason=reason)
+        adopt_round(
+            context.store,
+            name,
+            selected,
+            actor=account.username,
+            unanswered_reason=reason,
+            below_quorum_reason=quorum_reason,
+        )
     return RedirectResponse(f"/rounds/{name}/results", status_code=303)
 
 
