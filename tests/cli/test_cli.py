@@ -28,7 +28,6 @@ from typer.testing import CliRunner
 
 from kpibridge import Workspace, WorkspaceError
 from kpibridge.cli.app import app
-from kpibridge.model import Grain
 from kpibridge.services.metrics.completeness import mark_partial
 from kpibridge.workspace.scaffold import template_path
 
