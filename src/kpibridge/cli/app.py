@@ -13,6 +13,7 @@ from kpibridge.cli import (
     monitoring,
     reviews,
     rounds,
+    tree,
     voice,
     warehouse,
     web,
@@ -37,6 +38,7 @@ for capability in (
     governance,
     interop,
     reviews,
+    tree,
 ):
     capability.register(app)
 

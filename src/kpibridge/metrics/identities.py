@@ -176,7 +176,9 @@ def decompositions(kpi_id: str, found: Mapping[str, Monomial]) -> list[Identity]
     for size in (2, 3):
         for chosen in itertools.combinations(others, size - 1):
             for exponents in itertools.product(signs, repeat=size - 1):
-                residual = _add((target, 1), *((found[k], -e) for k, e in zip(chosen, exponents)))
+                residual = _add(
+                    (target, 1), *((found[k], -e) for k, e in zip(chosen, exponents, strict=True))
+                )
                 for sign in signs:
                     wanted = frozenset((key, sign * power) for key, power in residual.powers)
                     for last in by_powers.get(wanted, []):

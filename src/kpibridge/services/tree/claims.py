@@ -21,7 +21,8 @@ Unclaimed candidates that the data finds leading are *suggestions*, never claims
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import pandas as pd
@@ -70,24 +71,24 @@ def claimed_edges(ws: Workspace) -> list[tuple[str, str, str | None, str | None,
     ]
 
 
-def test_edges(
+def check_claims(
     ws: Workspace,
     *,
-    outcome: str | None = None,
+    outcomes: Collection[str] | None = None,
     grain: Grain = Grain.WEEK,
     max_lag: int = 8,
     alpha: float = 0.05,
     suggest: bool = False,
 ) -> list[EdgeTest]:
-    """Test the claimed edges (into ``outcome`` only, when given) and, with ``suggest``, every
+    """Test the claimed edges (into ``outcomes`` only, when given) and, with ``suggest``, every
     other quantitative KPI as a candidate driver of each claimed outcome."""
-    claims = [c for c in claimed_edges(ws) if outcome is None or c[1] == outcome]
-    outcomes = sorted({c[1] for c in claims} | ({outcome} if outcome else set()))
+    claims = [c for c in claimed_edges(ws) if outcomes is None or c[1] in outcomes]
+    targets = sorted({c[1] for c in claims})
     edges: list[tuple[str, str, str | None, str | None, str, bool]] = [(*c, False) for c in claims]
     if suggest:
         builder = PlanBuilder(ws.models, ws.kpis)
         claimed = {(c[0], c[1]) for c in claims if c[2] is None}
-        for target in outcomes:
+        for target in targets:
             own = set(builder.measures_of(target))
             for kpi_id, kpi in ws.live_kpis.items():
                 if (
@@ -143,18 +144,11 @@ def _edge(
 ) -> EdgeTest:
     label = f"{driver} ({where})" if where else driver
     unit = grain.value
-    base = {"driver": driver, "outcome": outcome, "where": where, "by": by, "why": why}
+    base = EdgeTest(
+        driver, outcome, where, by, why, suggested, "too little data", None, None, None, unit, ""
+    )
     if not isinstance(answer, LeadLagResult):
-        return EdgeTest(
-            **base,
-            suggested=suggested,
-            status="too little data",
-            lag=None,
-            strength=None,
-            q=None,
-            unit=unit,
-            text=f"too little data to test {label} → {outcome}: {answer}",
-        )
+        return replace(base, text=f"too little data to test {label} → {outcome}: {answer}")
     unit = answer.unit
     lags = list(answer.lags)
     first = lags.index(1)
@@ -180,18 +174,15 @@ def _edge(
         status = "moves together"
     else:
         lag, strength, q = None, None, answer.driver_leads_q
-        reason = (
-            f"; {outcome} moves first" if answer.direction == "outcome leads" else ""
-        )
+        reason = f"; {outcome} moves first" if answer.direction == "outcome leads" else ""
         text = (
             f"not supported by the data so far: no lead of {label} on {outcome} survives the "
             f"false discovery control (smallest q = {q:.3g} at lags ≥ 1, n = {answer.n} "
             f"{unit}s){reason}"
         )
         status = "not supported"
-    return EdgeTest(
-        **base,
-        suggested=suggested,
+    return replace(
+        base,
         status=status,
         lag=lag,
         strength=strength,
