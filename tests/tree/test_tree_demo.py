@@ -75,8 +75,6 @@ def test_kpibridge_tree_prints_identities_and_verdicts(demo_root: Path) -> None:
 
 
 def test_kpibridge_tree_names_an_unknown_kpi(demo_root: Path) -> None:
-    result = CliRunner().invoke(
-        app, ["tree", "revenu", "--no-test", "--workspace", str(demo_root)]
-    )
+    result = CliRunner().invoke(app, ["tree", "revenu", "--no-test", "--workspace", str(demo_root)])
     assert result.exit_code != 0
     assert "unknown KPI 'revenu'; did you mean revenue" in result.output
