@@ -60,7 +60,8 @@ def test_a_ratio_factor_divides() -> None:
     spend, customers = log_split(
         50.0, 60.0, [FactorChange("spend", 1, 1000, 1200), FactorChange("new", -1, 20, 20)]
     )
-    assert spend == pytest.approx(10.0) and customers == 0.0
+    assert spend == pytest.approx(10.0)
+    assert customers == 0.0
 
 
 @pytest.mark.parametrize(("before", "after"), [(0.0, 5.0), (3.0, -1.0)])

@@ -42,8 +42,10 @@ def test_the_planted_social_lead_is_supported_at_its_lag(
     social = edges[("social_engagements", "revenue")]
     assert social.status == "supported"
     assert social.lag == effects.SOCIAL_LAG_WEEKS
-    assert social.q is not None and social.q < 0.05
-    assert social.by == "brand-manager" and not social.suggested
+    assert social.q is not None
+    assert social.q < 0.05
+    assert social.by == "brand-manager"
+    assert not social.suggested
     assert social.text.startswith("supported: social_engagements leads revenue by 2 weeks")
 
 
