@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -10,9 +11,11 @@ from typer.testing import CliRunner
 from fixtures_demo import build_small_demo
 from kpibridge.cli.app import app
 from kpibridge.demo import effects
+from kpibridge.model import Grain
 from kpibridge.services.metrics.workspace import Workspace
 from kpibridge.services.tree.claims import EdgeTest, check_claims
 from kpibridge.services.tree.structure import kpi_tree
+from kpibridge.services.tree.why import why
 
 
 @pytest.fixture(scope="module")
@@ -80,3 +83,44 @@ def test_kpibridge_tree_names_an_unknown_kpi(demo_root: Path) -> None:
     result = CliRunner().invoke(app, ["tree", "revenu", "--no-test", "--workspace", str(demo_root)])
     assert result.exit_code != 0
     assert "unknown KPI 'revenu'; did you mean revenue" in result.output
+
+
+def test_why_splits_revenue_exactly_down_its_identity(demo_root: Path) -> None:
+    with Workspace.open(demo_root) as ws:
+        found = why(ws, "revenue", "2025-08", "2025-09", by="channel")
+        orders = ws.compute("orders", grain=Grain.MONTH)
+    assert [p.kpi for p in found.top.children] == ["aov", "orders"]
+    parts = [p.contribution for p in found.top.children]
+    assert math.fsum(parts) == pytest.approx(found.change, rel=1e-9)
+    # independent: the LMDI part of orders, from the orders series itself
+    by_month = orders.set_index(orders["period"].dt.strftime("%Y-%m"))["value"]
+    weight = (found.after - found.before) / math.log(found.after / found.before)
+    expected = weight * math.log(by_month["2025-09"] / by_month["2025-08"])
+    assert found.top.children[1].contribution == pytest.approx(expected, rel=1e-9)
+    for leaf in found.top.children:
+        total = math.fsum(s.contribution for s in leaf.segments)
+        assert total == pytest.approx(leaf.contribution, rel=1e-9)
+
+
+def test_the_mobile_conversion_drop_is_the_biggest_part_in_its_month(demo_root: Path) -> None:
+    month = str(effects.MOBILE_DROP_MONTH)
+    previous = str(effects.MOBILE_DROP_MONTH - 1)
+    with Workspace.open(demo_root) as ws:
+        found = why(ws, "conversion_rate", previous, month, by="device")
+    segments = sorted(found.top.segments, key=lambda s: -abs(s.contribution))
+    assert segments[0].segment == "mobile"
+    assert segments[0].contribution < 0
+    assert segments[0].rate is not None
+    assert abs(segments[0].rate) > abs(segments[0].mix or 0.0)
+    assert math.fsum(s.contribution for s in segments) == pytest.approx(found.change)
+
+
+def test_kpibridge_why_prints_the_parts(demo_root: Path) -> None:
+    result = CliRunner().invoke(
+        app,
+        ["why", "revenue", "--from", "2025-08", "--to", "2025-09", "--workspace", str(demo_root)],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Revenue 2025-08 → 2025-09" in result.output
+    assert "× Orders" in result.output
+    assert "LMDI" in result.output

@@ -18,6 +18,7 @@ from kpibridge.model import Grain
 from kpibridge.services.metrics.workspace import Workspace
 from kpibridge.services.tree.claims import EdgeTest, check_claims
 from kpibridge.services.tree.structure import TreeNode, kpi_tree
+from kpibridge.services.tree.why import WhyPart, why
 
 console = make_console()
 MARKS = {
@@ -114,5 +115,69 @@ def _grow(branch: Tree, node: TreeNode, edges: list[EdgeTest]) -> None:
         _grow(branch.add(_label(child)), child, edges)
 
 
+def why_command(
+    kpi: Annotated[str, typer.Argument(help="The KPI whose change to explain.")],
+    before: Annotated[str, typer.Option("--from", help="Earlier period: 2025-08, 2025-Q3 …")],
+    after: Annotated[str, typer.Option("--to", help="Later period, of the same length.")],
+    by: Annotated[
+        str | None, typer.Option("--by", help="Also split each leaf by this dimension.")
+    ] = None,
+    output: FormatOption = OutputFormat.TABLE,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Why did KPI move from --from to --to? Its change split exactly down its identities
+    (log / LMDI decomposition: the parts add up to the change), then by --by."""
+    with Workspace.open(workspace) as ws:
+        found = why(ws, kpi, before, after, by)
+    if output is OutputFormat.JSON:
+        typer.echo(json.dumps(asdict(found) | {"change": found.change}))
+        return
+    base = found.before
+    relative = f"{found.change / base:+.1%}" if base else "n/a"
+    console.print(
+        f"[bold]{escape(found.name)}[/bold] {found.before_period} → {found.after_period}: "
+        f"{_num(found.before)} → {_num(found.after)} ({_num(found.change, '+')}, {relative})"
+    )
+    shown = Tree(
+        f"[dim]{escape(found.method)}; parts in {escape(found.kpi)}'s units and in "
+        "points of its earlier value[/dim]"
+    )
+    for child in found.top.children or (found.top,):
+        _why_branch(shown, child, base)
+    console.print(shown)
+
+
+def _num(value: float, sign: str = "") -> str:
+    """Whole numbers with separators from 1,000 up, four significant digits below."""
+    return f"{value:{sign},.0f}" if abs(value) >= 1000 else f"{value:{sign}.4g}"
+
+
+def _points(amount: float, base: float) -> str:
+    text = _num(amount, "+")
+    return f"{text} ({100 * amount / base:+.1f} pp)" if base else text
+
+
+def _why_branch(branch: Tree, part: WhyPart, base: float) -> None:
+    sign = "÷ " if part.exponent < 0 else "× "
+    text = (
+        f"{sign}{escape(part.name)}: {_num(part.before)} → {_num(part.after)}   "
+        f"[bold]{_points(part.contribution, base)}[/bold]"
+    )
+    if part.note:
+        text += f" [dim]({escape(part.note)})[/dim]"
+    node = branch.add(text)
+    for child in part.children:
+        _why_branch(node, child, base)
+    ranked = sorted(part.segments, key=lambda s: -abs(s.contribution))
+    for segment in ranked:
+        extra = (
+            f"  [dim](mix {_num(segment.mix, '+')}, rate {_num(segment.rate, '+')})[/dim]"
+            if segment.mix is not None and segment.rate is not None
+            else ""
+        )
+        node.add(f"{escape(segment.segment)}: {_points(segment.contribution, base)}{extra}")
+
+
 def register(root: typer.Typer) -> None:
     root.command(name="tree")(user_errors(tree))
+    root.command(name="why")(user_errors(why_command))

@@ -64,5 +64,17 @@ def log_split(before: float, after: float, factors: Sequence[FactorChange]) -> l
                 f"{factor.name} is {factor.before} then {factor.after}: a log split needs "
                 "positive values in both periods"
             )
-    weight = log_mean(after, before)
+    return log_parts(log_mean(after, before), factors)
+
+
+def log_parts(weight: float, factors: Sequence[FactorChange]) -> list[float]:
+    """``weight · eᵢ · ln(Fᵢ₁/Fᵢ₀)`` for each factor: the split one level further down, where
+    ``weight`` is the top's logarithmic mean times the exponents on the path to here (so a
+    factor's own parts add up to the part it received)."""
+    for factor in factors:
+        if not (factor.before > 0 and factor.after > 0):
+            raise EvidenceInputError(
+                f"{factor.name} is {factor.before} then {factor.after}: a log split needs "
+                "positive values in both periods"
+            )
     return [weight * f.exponent * math.log(f.after / f.before) for f in factors]
