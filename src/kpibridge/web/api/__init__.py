@@ -16,11 +16,12 @@ from kpibridge.web.api import (
     proposals,
     rounds,
     scorecard,
+    tree,
     voice,
 )
 
 router = APIRouter()
 router.include_router(health.router)
 # proposal_compare before proposals: /proposals/compare is not a proposal number
-for module in (kpis, scorecard, goals, rounds, voice, proposal_compare, proposals):
+for module in (kpis, scorecard, goals, tree, rounds, voice, proposal_compare, proposals):
     router.include_router(module.router, prefix="/api/v1")

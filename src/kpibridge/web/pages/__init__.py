@@ -20,6 +20,7 @@ from kpibridge.web.pages import (
     round_results,
     rounds,
     scorecard,
+    tree,
     voice,
 )
 from kpibridge.web.pages.csrf import csrf_protect
@@ -33,6 +34,7 @@ PAGES = (
     kpi_insights,
     kpi_history,
     goals,
+    tree,
     docs,
     rounds,
     ballot,
