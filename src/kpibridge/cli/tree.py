@@ -93,7 +93,7 @@ def _label(node: TreeNode) -> str:
     if node.identity:
         text += f"  [cyan]═ {escape(node.identity)}[/cyan]"
     if node.repeated:
-        text += " [dim](split above)[/dim]"
+        text += " [dim](shown above)[/dim]"
     return text
 
 

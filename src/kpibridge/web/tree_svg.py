@@ -136,8 +136,8 @@ def _node_box(node: TreeNode, x: float, y: float, figures: NodeFigures | None) -
     value = escape(figures.value) if figures else ""
     detail = value + (f" · {escape(status)}" if status else "")
     if node.repeated:
-        detail += " · split above"
-    spark = _sparkline(figures.history, x + BOX_W - 68, y + 14) if figures else ""
+        detail += " · shown above"
+    spark = _sparkline(figures.history, BOX_W - 66, y + 14) if figures else ""
     return (
         f'<a class="node kpi" href="/kpis/{escape(node.id)}" data-kpi="{escape(node.id)}">'
         f'<rect x="{x}" y="{y}" width="{BOX_W - x + 2}" height="{BOX_H}" rx="6" fill="{fill}" '
@@ -151,11 +151,12 @@ def _node_box(node: TreeNode, x: float, y: float, figures: NodeFigures | None) -
 
 def _claim_box(edge: EdgeTest, x: float, y: float) -> str:
     colour = STATUS_COLOURS.get(edge.status, "#6e7781")
-    head = "suggested" if edge.suggested else f"claimed by {edge.by or 'someone'}"
+    head = "suggestion" if edge.suggested else f"by {edge.by or 'someone'}"
+    plural = "" if edge.lag == 1 else "s"
     words = {
-        "supported": f"supported, leads by {edge.lag} {edge.unit}{'' if edge.lag == 1 else 's'}",
+        "supported": f"supported: leads by {edge.lag} {edge.unit}{plural}",
         "moves together": "moves together, no lead",
-        "not supported": "not supported by the data so far",
+        "not supported": "not supported so far",
         "too little data": "too little data",
     }[edge.status]
     if edge.q is not None and edge.status != "too little data":
@@ -165,7 +166,8 @@ def _claim_box(edge: EdgeTest, x: float, y: float) -> str:
         f'data-kpi="{escape(edge.driver)}"><title>{escape(edge.text)}</title>'
         f'<rect x="{x}" y="{y}" width="{BOX_W - x + 2}" height="{BOX_H}" rx="6" fill="#ffffff" '
         f'stroke="{colour}" stroke-dasharray="5 4"/>'
-        f'<text x="{x + 8}" y="{y + 18}" font-size="13" fill="#24292f">← {escape(edge.label)} '
-        f'<tspan fill="#57606a" font-size="11">{escape(head)}</tspan></text>'
-        f'<text x="{x + 8}" y="{y + 36}" font-size="12" fill="{colour}">{escape(words)}</text></a>'
+        f'<text x="{x + 8}" y="{y + 18}" font-size="13" fill="#24292f">'
+        f"← {escape(edge.label)}</text>"
+        f'<text x="{x + 8}" y="{y + 36}" font-size="12" fill="{colour}">{escape(words)}'
+        f'<tspan fill="#57606a"> · {escape(head)}</tspan></text></a>'
     )

@@ -120,7 +120,9 @@ def check_claims(
         if isinstance(left, KpibridgeError) or isinstance(right, KpibridgeError):
             problems[position] = str(left if isinstance(left, KpibridgeError) else right)
             continue
-        pairs.append((left.rename(f"{driver}|{where or ''}"), right.rename(target)))
+        pairs.append(
+            (left.rename(f"{driver} ({where})" if where else driver), right.rename(target))
+        )
     answers = iter(edge_family(pairs, max_lag, alpha=alpha) if pairs else [])
     tested = []
     for position, (driver, target, where, by, why, suggested) in enumerate(edges):
