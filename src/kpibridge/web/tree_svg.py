@@ -138,8 +138,12 @@ def _node_box(node: TreeNode, x: float, y: float, figures: NodeFigures | None) -
     if node.repeated:
         detail += " · shown above"
     spark = _sparkline(figures.history, BOX_W - 66, y + 14) if figures else ""
+    room = int((BOX_W - x - 80) / 8.2)  # about 8 px a character at 14 px bold, beside the sparkline
+    title = f"<title>{name}</title>"
+    if len(node.name) > room:
+        name = escape(node.name[: max(room - 1, 4)].rstrip()) + "…"
     return (
-        f'<a class="node kpi" href="/kpis/{escape(node.id)}" data-kpi="{escape(node.id)}">'
+        f'<a class="node kpi" href="/kpis/{escape(node.id)}" data-kpi="{escape(node.id)}">{title}'
         f'<rect x="{x}" y="{y}" width="{BOX_W - x + 2}" height="{BOX_H}" rx="6" fill="{fill}" '
         'stroke="#8c959f"/>'
         f'<text x="{x + 8}" y="{y + 18}" font-size="14" font-weight="600" fill="#0969da">{name}'
@@ -161,13 +165,15 @@ def _claim_box(edge: EdgeTest, x: float, y: float) -> str:
     }[edge.status]
     if edge.q is not None and edge.status != "too little data":
         words += f" (q = {edge.q:.2g})"
+    room = int((BOX_W - x - 12) / 6.6)  # about 6.6 px a character at 12 px
+    byline = f" · {head}" if len(words) + len(head) + 3 <= room else ""  # else: in the title
     return (
         f'<a class="node claim {edge.status.replace(" ", "-")}" href="/kpis/{escape(edge.driver)}" '
-        f'data-kpi="{escape(edge.driver)}"><title>{escape(edge.text)}</title>'
+        f'data-kpi="{escape(edge.driver)}"><title>{escape(edge.text)} ({escape(head)})</title>'
         f'<rect x="{x}" y="{y}" width="{BOX_W - x + 2}" height="{BOX_H}" rx="6" fill="#ffffff" '
         f'stroke="{colour}" stroke-dasharray="5 4"/>'
         f'<text x="{x + 8}" y="{y + 18}" font-size="13" fill="#24292f">'
         f"← {escape(edge.label)}</text>"
         f'<text x="{x + 8}" y="{y + 36}" font-size="12" fill="{colour}">{escape(words)}'
-        f'<tspan fill="#57606a"> · {escape(head)}</tspan></text></a>'
+        f'<tspan fill="#57606a">{escape(byline)}</tspan></text></a>'
     )
