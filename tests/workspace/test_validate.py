@@ -95,6 +95,29 @@ STATIC_CASES = [
         id="unknown-measure",
     ),
     pytest.param(
+        {
+            "spend": kpi(
+                "spend",
+                "type: simple",
+                "measure: ad_spend.spend",
+                "drives:",
+                "  - revenue",
+                "  - revenu",
+                "  - {kpi: revenue, by: cm, why: brand}",
+            )
+        },
+        [
+            "kpis/spend.yaml:7: drives.1: unknown KPI 'revenu'. Did you mean 'revenue'?",
+            "kpis/spend.yaml:8: drives.2: unknown stakeholder 'cm'. Did you mean 'cmo'?",
+        ],
+        id="unknown-claimed-kpi",
+    ),
+    pytest.param(
+        {"spend": kpi("spend", "type: simple", "measure: ad_spend.spend", "drives: [spend]")},
+        ["kpis/spend.yaml:5: drives.0: spend cannot drive itself"],
+        id="self-claim",
+    ),
+    pytest.param(
         {"profit": kpi("profit", "type: simple", "measure: order.revenue")},
         [
             "kpis/profit.yaml:4: measure: unknown semantic model 'order' in 'order.revenue'. "

@@ -14,6 +14,7 @@ from kpibridge.cli import (
     monitoring,
     reviews,
     rounds,
+    tree,
     voice,
     warehouse,
     web,
@@ -41,6 +42,7 @@ for capability in (
     reviews,
     mmm,
     workshops,
+    tree,
 ):
     capability.register(app)
 

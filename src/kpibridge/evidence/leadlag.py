@@ -35,7 +35,7 @@ only when that screen has one candidate (the BH family differs otherwise).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -131,6 +131,19 @@ def _analyse(
         raise EvidenceInputError(f"period must be a whole number ≥ 2 or None, not {period!r}")
     max_lag = int(max_lag)
     prepared, unit = _prepare(outcome, outcome_name, candidates, max_lag, alpha, period)
+    complete = _raw_of(prepared, max_lag, alpha)
+    p_matrix = np.stack([r.all_p_values for r in complete])
+    q_matrix = bh_adjust(p_matrix)
+    results = [
+        _result(item, statistics, q, outcome_name, unit, max_lag, alpha)
+        for item, statistics, q in zip(prepared, complete, q_matrix, strict=True)
+    ]
+    results.sort(key=rank_key)
+    return ScreenResult(outcome_name, max_lag, alpha, int(p_matrix.size), tuple(results))
+
+
+def _raw_of(prepared: list[_Prepared], max_lag: int, alpha: float) -> list[_Raw]:
+    """The statistics of every prepared pair, batched by common stationary sample."""
     groups: dict[tuple[object, object, int], list[int]] = {}
     for position, item in enumerate(prepared):
         key = (item.index[0], item.index[-1], len(item.index))
@@ -141,15 +154,55 @@ def _analyse(
             members, _statistics([prepared[m] for m in members], max_lag, alpha), strict=True
         ):
             raw[position] = statistics
-    complete = [r for r in raw if r is not None]
-    p_matrix = np.stack([r.all_p_values for r in complete])
-    q_matrix = bh_adjust(p_matrix)
-    results = [
-        _result(item, statistics, q, outcome_name, unit, max_lag, alpha)
-        for item, statistics, q in zip(prepared, complete, q_matrix, strict=True)
-    ]
-    results.sort(key=rank_key)
-    return ScreenResult(outcome_name, max_lag, alpha, int(p_matrix.size), tuple(results))
+    return [r for r in raw if r is not None]
+
+
+def edge_family(
+    edges: Sequence[tuple[pd.Series, pd.Series]],
+    max_lag: int = 8,
+    *,
+    alpha: float = 0.05,
+    period: int | None = None,
+) -> list[LeadLagResult | EvidenceInputError]:
+    """Lead-lag evidence for many (driver, outcome) pairs with *different* outcomes — the
+    edges of a KPI tree — with one Benjamini–Hochberg family across all of them.
+
+    A pair that cannot be analysed (too few common periods, a constant series) gets its
+    ``EvidenceInputError`` in its place instead of failing the family; it takes no part in
+    the false discovery control.
+    """
+    if isinstance(max_lag, bool) or not isinstance(max_lag, int | np.integer) or max_lag < 1:
+        raise EvidenceInputError(f"max_lag must be a whole number ≥ 1, not {max_lag!r}")
+    if not 0 < alpha < 1:
+        raise EvidenceInputError(f"alpha must lie between 0 and 1, not {alpha!r}")
+    max_lag = int(max_lag)
+    slots: list[LeadLagResult | EvidenceInputError | None] = [None] * len(edges)
+    prepared: list[_Prepared] = []
+    positions: list[int] = []
+    units: list[str] = []
+    outcome_names: list[str] = []
+    for position, (driver, outcome) in enumerate(edges):
+        outcome_name = str(outcome.name) if outcome.name is not None else "outcome"
+        driver_name = str(driver.name) if driver.name is not None else "driver"
+        try:
+            items, unit = _prepare(
+                outcome, outcome_name, {driver_name: driver}, max_lag, alpha, period
+            )
+        except EvidenceInputError as error:
+            slots[position] = error
+            continue
+        prepared += items
+        positions.append(position)
+        units.append(unit)
+        outcome_names.append(outcome_name)
+    if prepared:
+        complete = _raw_of(prepared, max_lag, alpha)
+        q_matrix = bh_adjust(np.stack([r.all_p_values for r in complete]))
+        for position, item, statistics, q, unit, name in zip(
+            positions, prepared, complete, q_matrix, units, outcome_names, strict=True
+        ):
+            slots[position] = _result(item, statistics, q, name, unit, max_lag, alpha)
+    return [slot for slot in slots if slot is not None]
 
 
 def _prepare(

@@ -4,6 +4,7 @@ from kpibridge.model.common import Grain, Window
 from kpibridge.model.kpi import (
     KPI,
     KPI_TYPES,
+    Claim,
     ConversionKPI,
     CumulativeKPI,
     DerivedKPI,
@@ -21,6 +22,7 @@ __all__ = [
     "KPI",
     "KPI_TYPES",
     "Aggregation",
+    "Claim",
     "ColumnType",
     "ConversionKPI",
     "CumulativeKPI",

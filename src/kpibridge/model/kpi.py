@@ -40,6 +40,28 @@ class Target(Strict):
         return self
 
 
+class Claim(Strict):
+    """Someone's claim that this KPI drives another: ``drives: [revenue]`` or, with who
+    claims it and why, ``drives: [{kpi: revenue, by: cmo, why: "..."}]``.
+
+    A claim is an assertion, not a finding: the KPI tree tests it against the data.
+    """
+
+    kpi: Identifier
+    by: str | None = None
+    why: str = ""
+    where: str | None = Field(
+        default=None,
+        description="The claim is about one slice of this KPI: ``channel=display``.",
+        pattern=r"^[^=]+=.+$",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_name(cls, value: object) -> object:
+        return {"kpi": value} if isinstance(value, str) else value
+
+
 class KPIBase(Strict):
     id: Identifier
     name: str = Field(min_length=1)
@@ -57,6 +79,9 @@ class KPIBase(Strict):
         description="Slices this KPI is meant to be read by (checked: shared by its models).",
     )
     caveats: str = ""
+    drives: tuple[Claim, ...] = Field(
+        default=(), description="KPIs this one is claimed to drive (tested by `kpibridge tree`)."
+    )
 
 
 class SimpleKPI(KPIBase):

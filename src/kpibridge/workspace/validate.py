@@ -211,6 +211,24 @@ def targets_parse(ws: WorkspaceDefinition) -> Iterator[Issue]:
                 yield ws.source("kpis", kpi.id).issue(["targets", index, "period"], str(error))
 
 
+def claims_name_kpis(ws: WorkspaceDefinition) -> Iterator[Issue]:
+    """Every ``drives:`` claim names another known KPI, and its claimant is a stakeholder."""
+    for kpi in ws.kpis.values():
+        source = ws.source("kpis", kpi.id)
+        for index, claim in enumerate(kpi.drives):
+            if claim.kpi == kpi.id:
+                yield source.issue(["drives", index], f"{kpi.id} cannot drive itself")
+            elif claim.kpi not in ws.kpis:
+                yield source.issue(
+                    ["drives", index], f"unknown KPI {claim.kpi!r}.{_hint(claim.kpi, ws.kpis)}"
+                )
+            if claim.by is not None and claim.by not in ws.stakeholders:
+                yield source.issue(
+                    ["drives", index],
+                    f"unknown stakeholder {claim.by!r}.{_hint(claim.by, ws.stakeholders)}",
+                )
+
+
 STATIC_RULES: tuple[StaticRule, ...] = (
     owners_and_goals_exist,
     formulas_parse,
@@ -218,6 +236,7 @@ STATIC_RULES: tuple[StaticRule, ...] = (
     no_cycles,
     dimensions_shared,
     targets_parse,
+    claims_name_kpis,
 )
 
 

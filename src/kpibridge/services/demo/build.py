@@ -54,6 +54,7 @@ def build_demo(
         raise KpibridgeError(f"cannot build the demo: {error}") from None
     scaffold(directory, force=True)
     _add_targets(directory, scale)
+    _add_claims(directory)
     overlay = overlay_path()
     shutil.copytree(overlay / "rounds", directory / "rounds", dirs_exist_ok=True)
     _add_audience(directory / "rounds" / "kpis-2027.yaml", seed)
@@ -86,6 +87,18 @@ def _add_targets(directory: Path, scale: float) -> None:
             {**dict(target), "value": round(float(target["value"]) * factor, 6)}
             for target in spec["targets"]
         ]
+        with path.open("w", encoding="utf-8") as handle:
+            yaml.dump(document, handle)
+
+
+def _add_claims(directory: Path) -> None:
+    """Write the demo's claimed drivers (``drives:``) into the KPI files, keeping comments."""
+    yaml = YAML(typ="rt")
+    claims: dict[str, Any] = yaml.load((overlay_path() / "claims.yaml").read_text())
+    for kpi_id, drives in claims.items():
+        path = directory / "kpis" / f"{kpi_id}.yaml"
+        document = yaml.load(path.read_text(encoding="utf-8"))
+        document["drives"] = [dict(claim) for claim in drives]
         with path.open("w", encoding="utf-8") as handle:
             yaml.dump(document, handle)
 

@@ -20,6 +20,7 @@ from kpibridge.web.pages import (
     round_results,
     rounds,
     scorecard,
+    tree,
     voice,
     workshops,
 )
@@ -34,6 +35,7 @@ PAGES = (
     kpi_insights,
     kpi_history,
     goals,
+    tree,
     docs,
     rounds,
     ballot,
