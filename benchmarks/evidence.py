@@ -58,9 +58,7 @@ class Options:
     candidates: int = CANDIDATES
 
 
-def screening_data(
-    seed: int, count: int = CANDIDATES
-) -> tuple[pd.Series, dict[str, pd.Series]]:
+def screening_data(seed: int, count: int = CANDIDATES) -> tuple[pd.Series, dict[str, pd.Series]]:
     """One outcome led by ``kpi_00`` (lag 2) and 49 independent candidate KPIs."""
     rng = np.random.default_rng(seed)
     driver, outcome = simulate_pair(rng, PairDesign(n=WEEKS, lead=2, strength=0.5))
@@ -126,7 +124,9 @@ def kpibridge_screen(
 
 def section_screen(options: Options) -> int:
     outcome, candidates = screening_data(options.seed, options.candidates)
-    print(f"\n## screen: {options.candidates} candidates × {WEEKS} weeks, lags −{MAX_LAG}…{MAX_LAG}")
+    print(
+        f"\n## screen: {options.candidates} candidates × {WEEKS} weeks, lags −{MAX_LAG}…{MAX_LAG}"
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # statsmodels' verbose/FutureWarnings in the baseline
         kpibridge_screen(outcome, candidates, MAX_LAG)  # warm-up: imports, caches

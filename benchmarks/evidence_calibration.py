@@ -98,7 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     scales: list[Scale] = ["growth", "additive"] if arguments.scale == "both" else [arguments.scale]
     for scale in scales:
         report(rng, arguments, scale)
-    print(f"({time.perf_counter() - started:.0f} s, load average {os.getloadavg()[0]:.1f} at the end)")
+    print(
+        f"({time.perf_counter() - started:.0f} s, load average {os.getloadavg()[0]:.1f} at the end)"
+    )
     return 0
 
 

@@ -78,7 +78,9 @@ def main() -> int:
     anomalies = sum(len(result.anomalies.anomalies) for result in results["serial"])
     print(f"  1 process     {spread(times['serial'], digits=2)}")
     print(f"  {arguments.workers} processes   {spread(times['parallel'], digits=2)}")
-    print(f"  parallel / serial, per round: {spread(ratios(times['parallel'], times['serial']), '×', 2)}")
+    print(
+        f"  parallel / serial, per round: {spread(ratios(times['parallel'], times['serial']), '×', 2)}"
+    )
     print(f"  anomalies flagged: {anomalies} (3 planted per KPI)")
     best = min(statistics.median(times["serial"]), statistics.median(times["parallel"]))
     verdict = "met" if best < GOAL_SECONDS else "NOT met"
