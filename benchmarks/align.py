@@ -58,7 +58,7 @@ from kpibridge.align.reactions import cluster_reactions
 from kpibridge.model.rounds import Ballot
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _timing import fail, interleaved, load, ratios, spread  # noqa: E402
+from _timing import fail, interleaved, load, ratios, spread
 
 GOAL_KEMENY_SECONDS = {40: 0.5, 60: 5.0}
 GOAL_BRUTE_FORCE_RATIO = 100.0
@@ -224,7 +224,7 @@ def planted_round(candidates: int, participants: int, seed: int) -> RoundInput:
 
 
 def section_analysis(arguments: argparse.Namespace) -> list[str]:
-    candidates, participants = (15, 60) if arguments.quick else (30, 200)
+    candidates, participants = (12, 30) if arguments.quick else (30, 200)
     round_ = planted_round(candidates, participants, seed=1)
     times = _times(lambda: analyze(round_), arguments.repeat)
     seconds = statistics.median(times)
@@ -240,7 +240,7 @@ def section_analysis(arguments: argparse.Namespace) -> list[str]:
 
 def section_reactions(arguments: argparse.Namespace) -> list[str]:
     rng = np.random.default_rng(5)
-    participants, statements, groups = (2_000, 200, 3) if arguments.quick else (10_000, 1_000, 3)
+    participants, statements, groups = (600, 100, 3) if arguments.quick else (10_000, 1_000, 3)
     labels = rng.integers(0, groups, participants)
     leaning = rng.uniform(0.1, 0.9, (groups, statements)).astype(np.float32)
     agree = rng.random((participants, statements), dtype=np.float32) < leaning[labels]

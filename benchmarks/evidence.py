@@ -9,7 +9,8 @@ Sections (``SECTIONS``; another engineer adds monitoring as one more entry):
   ``ar_select_order`` + ``AutoReg`` to
   prewhiten, ``scipy.signal.lfilter``, ``scipy.stats.pearsonr`` at every lag,
   ``grangercausalitytests`` both ways, then ``multipletests(method="fdr_bh")`` over all.
-  Both run in this process, interleaved, median and range of ``--repeat`` rounds; the honesty check compares every
+  Both run in this process, interleaved, median and range of ``--repeat`` rounds; the honesty
+  check compares every
   p-value and q-value (max abs difference) and the benchmark exits 1 when they differ by more
   than 1e-9. Goal: ≥ 10× faster.
 
@@ -42,7 +43,7 @@ from kpibridge.evidence.leadlag_simulation import PairDesign, simulate_pair
 from kpibridge.evidence.stationarity import make_stationary
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _timing import interleaved, load, ratios, spread  # noqa: E402
+from _timing import interleaved, load, ratios, spread
 
 CANDIDATES = 50
 WEEKS = 156

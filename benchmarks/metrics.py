@@ -32,8 +32,8 @@ import math
 import os
 import platform
 import resource
-import subprocess
 import statistics
+import subprocess
 import sys
 import tempfile
 import time

@@ -39,7 +39,7 @@ import duckdb
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _timing import fail, interleaved, load, ratios, spread  # noqa: E402
+from _timing import fail, interleaved, load, ratios, spread
 
 TABLES = {
     "orders": "ordered_at, customer_id, revenue",
@@ -157,7 +157,8 @@ def run_polars(parquet: Path) -> Values:
 
 FLOOR_SQL = {
     "revenue": """
-        SELECT CAST(date_trunc('month', ordered_at) AS DATE), sum(revenue) FROM orders GROUP BY 1""",
+        SELECT CAST(date_trunc('month', ordered_at) AS DATE), sum(revenue)
+        FROM orders GROUP BY 1""",
     "cac": """
         WITH s AS (SELECT CAST(date_trunc('month', date) AS DATE) AS m, sum(spend) AS spend
                    FROM ad_spend GROUP BY 1),
@@ -207,7 +208,9 @@ def differences(reference: Values, other: Values) -> list[str]:
             continue
         if _empty(a) or _empty(b):
             found.append(f"{key}: {a} vs {b}")
-        elif abs(float(a) - float(b)) > TOLERANCE * max(abs(float(a)), abs(float(b)), 1e-12):  # type: ignore[arg-type]
+            continue
+        x, y = float(a), float(b)  # type: ignore[arg-type]
+        if abs(x - y) > TOLERANCE * max(abs(x), abs(y), 1e-12):
             found.append(f"{key}: {a} vs {b}")
     return found
 

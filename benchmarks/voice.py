@@ -24,7 +24,7 @@ The fast path's scores are checked equal to the loop's on those 2,000 texts. Goa
 full ≤ 60 s on 2 cores, incremental ≤ 3 s.
 
     .venv/bin/python benchmarks/voice.py [--n 1000000] [--only templated|varied] [--repeat 3]
-    .venv/bin/python benchmarks/voice.py --quick     # 5,000 varied texts, loop on 200, one round
+    .venv/bin/python benchmarks/voice.py --quick     # 2,000 varied texts, loop on 100, one round
 
 ``--repeat`` rounds alternate the two kinds of text; the full run's median and range are printed
 at the end. Scores that differ from the plain loop end the run with exit 1.
@@ -52,7 +52,7 @@ from kpibridge.voice.sentiment import score_texts, start_scoring
 from kpibridge.voice.themes import ThemeOptions, discover_themes
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _timing import fail, load, spread  # noqa: E402
+from _timing import fail, load, spread
 
 NAMES = [product.name for product in PRODUCTS] + ["Acme Outdoor", "Acme"]
 LOOP_SAMPLE = 2_000
@@ -156,11 +156,11 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--only", choices=("templated", "varied"))
     parser.add_argument("--repeat", type=int, default=1, help="rounds (each about a minute)")
-    parser.add_argument("--quick", action="store_true", help="5,000 varied texts, one round")
+    parser.add_argument("--quick", action="store_true", help="2,000 varied texts, one round")
     args = parser.parse_args()
     loop_sample = LOOP_SAMPLE
     if args.quick:
-        args.n, args.repeat, args.only, loop_sample = 5_000, 1, "varied", 200
+        args.n, args.repeat, args.only, loop_sample = 2_000, 1, "varied", 100
     print(f"Python {platform.python_version()}, {os.cpu_count()} cores, {load()} at start")
     kinds = [(name, make) for name, make in (("templated", templated), ("varied", varied))
              if args.only in (None, name)]  # fmt: skip

@@ -36,7 +36,8 @@ def test_unchanged_text_is_parsed_once_and_keeps_its_lines(
     first, _ = read_yaml(path, tmp_path)
     second, _ = read_yaml(path, tmp_path)
     assert parses == [TEXT]
-    assert first is not None and second is not None
+    assert first is not None
+    assert second is not None
     assert second.node == {"id": "cac", "name": "CAC", "targets": [{"value": 40}]}
     assert second.line_of(["targets", 0, "value"]) == 4  # line numbers survive the copy
     assert second.issue(["name"], "bad").line == 2
@@ -53,7 +54,8 @@ def test_a_caller_changing_the_nodes_does_not_change_the_next_read(
     del first.node["name"]
     again, _ = read_yaml(path, tmp_path)
     assert again is not None
-    assert again.node["targets"][0]["value"] == 40 and again.node["name"] == "CAC"
+    assert again.node["targets"][0]["value"] == 40
+    assert again.node["name"] == "CAC"
 
 
 def test_an_edited_file_is_parsed_again(tmp_path: Path, parses: list[str]) -> None:
@@ -62,7 +64,8 @@ def test_an_edited_file_is_parsed_again(tmp_path: Path, parses: list[str]) -> No
     read_yaml(path, tmp_path)
     path.write_text(TEXT.replace("40", "45"))
     edited, _ = read_yaml(path, tmp_path)
-    assert edited is not None and edited.node["targets"][0]["value"] == 45
+    assert edited is not None
+    assert edited.node["targets"][0]["value"] == 45
     assert len(parses) == 2
 
 
@@ -71,4 +74,6 @@ def test_a_syntax_error_is_still_an_issue_at_its_line(tmp_path: Path, parses: li
     path.write_text("id: cac\nname: [unclosed\n")
     for _ in range(2):
         found, issues = read_yaml(path, tmp_path)
-        assert found is None and issues[0].line >= 2 and "YAML syntax error" in issues[0].message
+        assert found is None
+        assert issues[0].line >= 2
+        assert "YAML syntax error" in issues[0].message
