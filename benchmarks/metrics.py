@@ -7,17 +7,20 @@ complete periods, on the demo warehouse at ``--scale`` (50 ≈ 5M orders, 20M se
 * **floor** — one hand-written DuckDB query per table (orders, customers, sessions,
   ad_spend, leads, social, surveys) after one query for the last data day, then the few
   divisions in Python: what a competent engineer would write for exactly these numbers;
-* **pandas** — the tables read into pandas (timed apart), then groupby and masks as an analyst
-  would write it, followed by the same divisions.
+* **pandas (naive)** — the tables read into pandas (timed apart), then groupby and masks as
+  an analyst would write it, followed by the same divisions: a labelled reference point, not a
+  goal (the strong peer, Polars, is in ``polars_kpis.py``).
 
 Each approach runs in its own child process (this script with ``--only``) so that its peak
 memory (``VmHWM``) is its own. The parent checks that the three agree on every KPI value
 of every period (relative difference ≤ 1e-6) — the benchmark is void otherwise and exits 1 —
-then prints times, peak memory, ratios and the goals of the issue:
-scorecard time ≤ 1.5 × floor, pandas time ≥ 10 × scorecard, scorecard peak memory < 2 GB.
+then prints the median and range of times and of the per-round ratios to the floor, peak
+memory, the load average, and the goals of issue 20: scorecard ≤ 1.2 × floor (median),
+scorecard peak memory < 2 GB.
 
     .venv/bin/python benchmarks/metrics.py                 # scale 50, 3 runs each
     .venv/bin/python benchmarks/metrics.py --scale 2 --repeat 1 --skip-pandas
+    .venv/bin/python benchmarks/metrics.py --quick         # scale 0.1, 1 round
 
 The baselines know this KPI library by heart (that is the point of a hand-written baseline):
 a KPI added to the library without a baseline here makes the benchmark fail, not skip it.
