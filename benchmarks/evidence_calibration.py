@@ -16,12 +16,17 @@ the method takes distorts the relation) — ``--scale both`` runs one after the 
 
     .venv/bin/python benchmarks/evidence_calibration.py                  # 1000 null, 250/lag
     .venv/bin/python benchmarks/evidence_calibration.py --simulations 200 --strength 0.7
+    .venv/bin/python benchmarks/evidence_calibration.py --quick   # 20 null, 5/lag, growth
+
+A calibration, not a race: there are no sides to interleave; the rates are printed with their
+simulation error.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 import time
 
@@ -83,13 +88,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strength", type=float, default=0.5, help="β of the planted lead")
     parser.add_argument("--seed", type=int, default=20261123)
     parser.add_argument("--scale", choices=("growth", "additive", "both"), default="both")
+    parser.add_argument("--quick", action="store_true", help="20 null pairs, 5 per lag, growth")
     arguments = parser.parse_args(argv)
+    if arguments.quick:
+        arguments.simulations, arguments.per_lag, arguments.scale = 20, 5, "growth"
+    print(f"load average {os.getloadavg()[0]:.1f} at start")
     rng = np.random.default_rng(arguments.seed)
     started = time.perf_counter()
     scales: list[Scale] = ["growth", "additive"] if arguments.scale == "both" else [arguments.scale]
     for scale in scales:
         report(rng, arguments, scale)
-    print(f"({time.perf_counter() - started:.0f} s)")
+    print(
+        f"({time.perf_counter() - started:.0f} s, load average {os.getloadavg()[0]:.1f} at the end)"
+    )
     return 0
 
 

@@ -32,6 +32,7 @@ import math
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -85,7 +86,7 @@ def child(directory: Path, memory_limit: str | None, repeat: int) -> dict[str, A
     ws.close()
     return {
         "backend": backend,
-        "seconds": min(times),
+        "seconds": statistics.median(times),
         "runs": times,
         "connect_seconds": connect_seconds,
         "peak_mb": peak_memory_mb(),
@@ -255,12 +256,18 @@ def main() -> int:
         "--generated-up-to", type=float, default=50, help="larger scales replicate this one"
     )
     parser.add_argument("--engine-repeat", type=int, default=1, help="scorecards per engine")
-    parser.add_argument("--repeat", type=int, default=2, help="scorecards per child; best kept")
+    parser.add_argument("--repeat", type=int, default=3, help="scorecards per child (median)")
+    parser.add_argument(
+        "--quick", action="store_true", help="scales 0.1 and 0.2, DuckDB only, 1 scorecard"
+    )
     parser.add_argument("--skip-engines", action="store_true", help="DuckDB only")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--child-memory-limit", help=argparse.SUPPRESS)
     parser.add_argument("--output", type=Path, help=argparse.SUPPRESS)
     arguments = parser.parse_args()
+    if arguments.quick:
+        arguments.scales, arguments.skip_engines, arguments.repeat = [0.1, 0.2], True, 1
+        arguments.generated_up_to = 0.2
     if arguments.child is not None:
         result = child(arguments.child, arguments.child_memory_limit, arguments.repeat)
         arguments.output.write_text(json.dumps(result))

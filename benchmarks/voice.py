@@ -23,7 +23,11 @@ For each, three timings in one process:
 The fast path's scores are checked equal to the loop's on those 2,000 texts. Goals (issue 6):
 full ≤ 60 s on 2 cores, incremental ≤ 3 s.
 
-    .venv/bin/python benchmarks/voice.py [--n 1000000] [--only templated|varied]
+    .venv/bin/python benchmarks/voice.py [--n 1000000] [--only templated|varied] [--repeat 3]
+    .venv/bin/python benchmarks/voice.py --quick     # 2,000 varied texts, loop on 100, one round
+
+``--repeat`` rounds alternate the two kinds of text; the full run's median and range are printed
+at the end. Scores that differ from the plain loop end the run with exit 1.
 """
 
 from __future__ import annotations
@@ -31,7 +35,9 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -44,6 +50,9 @@ from kpibridge.demo.text import compile_bank
 from kpibridge.voice.inputs import prepare_texts
 from kpibridge.voice.sentiment import score_texts, start_scoring
 from kpibridge.voice.themes import ThemeOptions, discover_themes
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import fail, load, spread
 
 NAMES = [product.name for product in PRODUCTS] + ["Acme Outdoor", "Acme"]
 LOOP_SAMPLE = 2_000
@@ -78,7 +87,8 @@ def cpu_seconds() -> float:
     return times.user + times.system + times.children_user + times.children_system
 
 
-def run(name: str, texts: list[str], new: list[str]) -> None:
+def run(name: str, texts: list[str], new: list[str], loop_sample: int = LOOP_SAMPLE) -> float:
+    """One full run, incremental run and plain loop; returns the full run's wall time."""
     n = len(texts)
     print(f"\n== {name}: {n:,} texts, {len(set(texts)):,} distinct")
 
@@ -118,7 +128,7 @@ def run(name: str, texts: list[str], new: list[str]) -> None:
     )
 
     # the straightforward loop: per text, VADER and the fitted model's transform of the text
-    loop_texts = texts[:LOOP_SAMPLE]
+    loop_texts = texts[:loop_sample]
     analyzer = SentimentIntensityAnalyzer()
     start = time.perf_counter()
     loop_scores = []
@@ -130,29 +140,41 @@ def run(name: str, texts: list[str], new: list[str]) -> None:
     for text in loop_texts:
         analyzer.polarity_scores(text)
     vader_per_text = (time.perf_counter() - start) / len(loop_texts)
-    assert np.array_equal(np.array(loop_scores), scores[:LOOP_SAMPLE]), "scores differ"
+    if not np.array_equal(np.array(loop_scores), scores[:loop_sample]):
+        fail(f"{name}: the fast path's VADER scores differ from the plain loop's")
     print(
         f"plain loop (VADER + theme transform, one text at a time): {per_text * 1e3:.2f} ms/text "
         f"→ {per_text * n:.0f} s for {n:,}, VADER alone {vader_per_text * n:.0f} s "
-        f"(extrapolated from {LOOP_SAMPLE:,} texts); the full run is "
+        f"(extrapolated from {loop_sample:,} texts); the full run is "
         f"{per_text * n / full:.1f}× faster"
     )
+    return full
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--only", choices=("templated", "varied"))
+    parser.add_argument("--repeat", type=int, default=1, help="rounds (each about a minute)")
+    parser.add_argument("--quick", action="store_true", help="2,000 varied texts, one round")
     args = parser.parse_args()
-    print(
-        f"Python {platform.python_version()}, {os.cpu_count()} cores, "
-        f"load average {os.getloadavg()[0]:.1f} at start"
-    )
-    for name, make in (("templated", templated), ("varied", varied)):
-        if args.only in (None, name):
-            run(name, make(args.n, 1), make(args.n // 100, 2))
-    print(f"\nload average {os.getloadavg()[0]:.1f} at the end (2 cores shared with others)")
+    loop_sample = LOOP_SAMPLE
+    if args.quick:
+        args.n, args.repeat, args.only, loop_sample = 2_000, 1, "varied", 100
+    print(f"Python {platform.python_version()}, {os.cpu_count()} cores, {load()} at start")
+    kinds = [(name, make) for name, make in (("templated", templated), ("varied", varied))
+             if args.only in (None, name)]  # fmt: skip
+    times: dict[str, list[float]] = {name: [] for name, _ in kinds}
+    for round_number in range(args.repeat):
+        order = kinds if round_number % 2 == 0 else kinds[::-1]
+        for name, make in order:
+            times[name].append(run(name, make(args.n, 1), make(args.n // 100, 2), loop_sample))
+    print()
+    for name, runs in times.items():
+        print(f"full run, {name}: {spread(runs, digits=1)} over {len(runs)} round(s)")
+    print(f"{load()} at the end (2 cores shared with others)")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

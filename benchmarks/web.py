@@ -2,6 +2,7 @@
 ballot submission, each against the trivial health endpoint measured in the same run.
 
     .venv/bin/python benchmarks/web.py [--clients 50] [--seconds 30] [--scale 0.2]
+    .venv/bin/python benchmarks/web.py --quick    # 5 clients × 2 s per endpoint, scale 0.1
 
 A real server (`kpibridge serve`, uvicorn, one process) on loopback; the load comes from
 ``--clients`` concurrent HTTP/1.1 connections (httpx, asyncio) in this process, each sending
@@ -175,7 +176,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--scale", type=float, default=0.2, help="demo scale")
+    parser.add_argument("--quick", action="store_true", help="5 clients × 2 s, scale 0.1")
     arguments = parser.parse_args(argv)
+    if arguments.quick:
+        arguments.clients, arguments.seconds, arguments.scale = 5, 2.0, 0.1
     root = demo_workspace(arguments.scale)
     store = CACHE / f"web-store-{os.getpid()}.db"
     database = f"sqlite:///{store}"

@@ -7,6 +7,8 @@ every validation message can say ``kpis/cac.yaml:14: targets.0.value: …``.
 
 from __future__ import annotations
 
+import copy
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +56,28 @@ def dotted(path: FieldPath) -> str:
     return ".".join(str(part) for part in path)
 
 
+_PARSED: OrderedDict[str, Any] = OrderedDict()
+"""Parsed documents by their text (at most ``_PARSED_LIMIT``, least recently used dropped).
+
+A server or a benchmark opens the same workspace again and again; the round-trip parser is
+the largest fixed cost of opening it (about a tenth of a small scorecard). Keyed by the text
+itself, so an edited file is always parsed again; callers get a deep copy, so nothing they do
+to the nodes leaks into the next read."""
+_PARSED_LIMIT = 1024
+
+
+def _parse(text: str) -> Any:
+    cached = _PARSED.get(text)
+    if cached is None:
+        cached = load_yaml(text)  # refuses alias bombs and deep nesting first
+        _PARSED[text] = cached
+        if len(_PARSED) > _PARSED_LIMIT:
+            _PARSED.popitem(last=False)
+    else:
+        _PARSED.move_to_end(text)
+    return copy.deepcopy(cached)
+
+
 def read_yaml(path: Path, root: Path) -> tuple[Source | None, list[Issue]]:
     """Read one YAML file; a syntax error becomes an Issue at its line, never an exception."""
     relative = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
@@ -62,7 +86,7 @@ def read_yaml(path: Path, root: Path) -> tuple[Source | None, list[Issue]]:
     except (OSError, UnicodeDecodeError) as error:
         return None, [Issue(relative, 0, "", f"cannot read the file: {error}")]
     try:
-        data = load_yaml(text)
+        data = _parse(text)
     except YamlLimitError as error:
         return None, [Issue(relative, error.line, "", f"YAML refused: {error.problem}")]
     except MarkedYAMLError as error:
