@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 
 from kpibridge.errors import ForbiddenError, NotAuthenticatedError
 from kpibridge.model.access import AccessRole, allows
@@ -13,6 +13,17 @@ from kpibridge.services.accounts.users import Account, account, account_for_toke
 from kpibridge.services.governance.live import LiveWorkspace
 from kpibridge.web.context import AppContext
 from kpibridge.web.security import SESSION_COOKIE
+
+
+MAX_RECORD_ID = 2**31 - 1
+"""The largest id a stored row can have: the store's ids are 32-bit ``INTEGER`` columns on
+PostgreSQL. A larger number in a path can name no row, and the database would refuse to even
+compare it (an overflow error, a 500), so the edge answers 422 first."""
+
+RecordId = Annotated[
+    int, Path(ge=1, le=MAX_RECORD_ID, description="A stored record's id (1 to 2147483647).")
+]
+"""The type of every integer id in a route's path."""
 
 
 def get_context(request: Request) -> AppContext:
