@@ -31,6 +31,7 @@ from kpibridge.web.round_access import (
     may_facilitate,
     may_vote,
     round_errors,
+    round_record,
     round_results,
     shows_names,
 )
@@ -39,9 +40,9 @@ router = APIRouter(tags=["rounds"], dependencies=[Depends(api_csrf)])
 
 
 @router.get("/rounds")
-def rounds(_account: Viewer, context: Context) -> list[dict[str, Any]]:
+def rounds(account: Viewer, context: Context) -> list[dict[str, Any]]:
     """Every round, open ones first."""
-    return [stored.as_record() for stored in list_stored_rounds(context.store)]
+    return [round_record(account, stored) for stored in list_stored_rounds(context.store)]
 
 
 @router.post("/rounds", status_code=201)
@@ -61,13 +62,13 @@ def new_round(body: RoundCreate, account: Facilitator, context: Context) -> dict
         }
     )
     stored = create_round(context.store, context.live.workspace, spec, actor=account.username)
-    return stored.as_record()
+    return round_record(account, stored)
 
 
 @router.get("/rounds/{name}")
 def round_detail(name: str, account: Viewer, context: Context) -> dict[str, Any]:
     stored = get_round(context.store, name)
-    return {**stored.as_record(), "you_may_vote": may_vote(account, stored)}
+    return {**round_record(account, stored), "you_may_vote": may_vote(account, stored)}
 
 
 @router.get("/rounds/{name}/ballot")
@@ -112,7 +113,7 @@ def propose(name: str, body: ProposalCreate, account: Member, context: Context) 
             participant=account.stakeholder,
             may_facilitate=may_facilitate(account),
         )
-    return stored.as_record()
+    return round_record(account, stored)
 
 
 @router.get("/rounds/{name}/results")
@@ -132,7 +133,7 @@ def results(name: str, account: Viewer, context: Context, live: Live) -> dict[st
 @router.post("/rounds/{name}/close")
 def close(name: str, account: Facilitator, context: Context) -> dict[str, Any]:
     with round_errors():
-        return close_round(context.store, name, actor=account.username).as_record()
+        return round_record(account, close_round(context.store, name, actor=account.username))
 
 
 @router.post("/rounds/{name}/adopt")
@@ -145,4 +146,5 @@ def adopt(
         stored = get_round(context.store, name)
         selected = list(round_results(live, stored, account).recommendation.selected)
     with round_errors():
-        return adopt_round(context.store, name, selected, actor=account.username).as_record()
+        adopted = adopt_round(context.store, name, selected, actor=account.username)
+    return round_record(account, adopted)
