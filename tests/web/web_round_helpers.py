@@ -35,6 +35,7 @@ ROUND_ROLE_ROUTES = {
     ("POST", "/api/v1/rounds/{name}/adopt"): "facilitator",
     ("GET", "/api/v1/rounds/{name}/ballot"): "member",
     ("PUT", "/api/v1/rounds/{name}/ballot"): "member",
+    ("DELETE", "/api/v1/rounds/{name}/ballot"): "member",
     ("POST", "/api/v1/rounds/{name}/proposals"): "member",
 }
 """Routes that need more than the viewer role."""

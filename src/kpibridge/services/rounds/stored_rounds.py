@@ -168,13 +168,12 @@ def submit_ballot(
         ballot = ballot.model_copy(update={"participant": participant})
     try:
         with store.transaction() as session:
-            record = round_record(session, name, lock=True)
-            stored = to_stored(session, record)
-            _check_open(stored)
-            if participant not in stored.round.participants:
-                raise RoundPermissionError(
-                    f"{participant!r} is not a participant of round {name!r}; only "
-                    f"{', '.join(stored.round.participants)} may vote"
+            record, stored = _voter_round(session, name, participant)
+            if is_empty_ballot(ballot):
+                raise KpibridgeError(
+                    f"ballot for round {name!r} is empty: it would replace your ranking with "
+                    "nothing; rank or score at least one candidate, or clear your ballot "
+                    "explicitly"
                 )
             problems = ballot_problems(stored.round, ballot)
             if problems:
@@ -217,6 +216,66 @@ def submit_ballot(
         raise RoundStateError(
             f"another ballot of {participant!r} was being stored at the same time; send again"
         ) from None
+
+
+def is_empty_ballot(ballot: Ballot) -> bool:
+    """Whether ``ballot`` says nothing at all (no ranking, score, weight, comparison,
+    reaction or rationale): stored, it would silently wipe the participant's earlier one."""
+    return not (
+        ballot.ranking
+        or ballot.scores
+        or ballot.criteria_weights
+        or ballot.comparisons
+        or ballot.reactions
+        or ballot.rationale
+    )
+
+
+def clear_ballot(
+    store: Store, name: str, *, actor: str, participant: str | None
+) -> BallotVersion | None:
+    """Withdraw ``participant``'s live ballot (kept as history, ``replaced_at`` set), the
+    explicit way to say nothing; the withdrawn version, or None when there was none. The
+    same rules as :func:`submit_ballot`: a participant, the round open."""
+    if participant is None:
+        raise RoundPermissionError(
+            "your account is not linked to a stakeholder, so it cannot vote in a round"
+        )
+    with store.transaction() as session:
+        record, _stored = _voter_round(session, name, participant)
+        previous = session.scalar(
+            select(BallotRecord).where(
+                BallotRecord.round_id == record.id,
+                BallotRecord.participant == participant,
+                BallotRecord.replaced_at.is_(None),
+            )
+        )
+        if previous is None:
+            return None
+        previous.replaced_at = datetime.now(UTC)
+        session.flush()
+        audit.record(
+            session,
+            actor=actor,
+            action="ballot.clear",
+            entity="round",
+            entity_id=name,
+            detail={"participant": participant, "ballot": previous.id},
+        )
+        return ballot_version(previous)
+
+
+def _voter_round(session: Session, name: str, participant: str) -> tuple[RoundRecord, StoredRound]:
+    """The round ``name``, locked for writing, when it is open and ``participant`` votes in it."""
+    record = round_record(session, name, lock=True)
+    stored = to_stored(session, record)
+    _check_open(stored)
+    if participant not in stored.round.participants:
+        raise RoundPermissionError(
+            f"{participant!r} is not a participant of round {name!r}; only "
+            f"{', '.join(stored.round.participants)} may vote"
+        )
+    return record, stored
 
 
 def propose_candidate(

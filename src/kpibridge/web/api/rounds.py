@@ -15,6 +15,7 @@ from kpibridge.services.rounds.round_checks import parse_ballot, parse_proposal,
 from kpibridge.services.rounds.stored_rounds import (
     adopt_round,
     ballot_history,
+    clear_ballot,
     close_round,
     create_round,
     get_round,
@@ -97,6 +98,17 @@ def put_ballot(name: str, body: BallotSubmit, account: Member, context: Context)
             context.store, name, ballot, actor=account.username, participant=account.stakeholder
         )
     return version.as_record()
+
+
+@router.delete("/rounds/{name}/ballot")
+def delete_ballot(name: str, account: Member, context: Context) -> dict[str, Any]:
+    """Clear the caller's ballot: the live one is withdrawn (kept as history). An empty
+    ballot sent with PUT is refused instead, so that nobody wipes a ranking by accident."""
+    with round_errors():
+        withdrawn = clear_ballot(
+            context.store, name, actor=account.username, participant=account.stakeholder
+        )
+    return {"round": name, "withdrawn": withdrawn.as_record() if withdrawn else None}
 
 
 @router.post("/rounds/{name}/proposals", status_code=201)

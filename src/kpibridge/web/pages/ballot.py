@@ -15,6 +15,7 @@ from kpibridge.services.rounds.stored_rounds import (
     ballot_history,
     get_round,
     propose_candidate,
+    clear_ballot,
     submit_ballot,
 )
 from kpibridge.web.ballot_form import ballot_from_form, form_positions
@@ -37,6 +38,12 @@ async def ballot_submit(request: Request, name: str, account: Member, context: C
     form = {key: str(value) for key, value in (await request.form()).items()}
     candidates = stored.round.all_candidates()
     try:
+        if form.get("clear") == "1":  # the explicit way to withdraw; an empty form is refused
+            with round_errors():
+                clear_ballot(
+                    context.store, name, actor=account.username, participant=account.stakeholder
+                )
+            return RedirectResponse(f"/rounds/{name}?saved=1", status_code=303)
         ballot = ballot_from_form(
             form, account.stakeholder or "", candidates, stored.round.criteria
         )
