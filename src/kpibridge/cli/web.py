@@ -34,7 +34,8 @@ def run_server(root: Path, host: str, port: int, database: str | None) -> None:
 
     app = create_app(WebSettings(workspace=root, database_url=database))
     console.print(f"kpibridge is serving [bold]{escape(str(root))}[/bold] at http://{host}:{port}/")
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    # proxy headers are read by the app itself, from its own trusted_proxies setting
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -57,7 +57,7 @@ class Store:
         options: dict[str, Any] = {"pool_pre_ping": True}
         if parsed.get_backend_name() == "sqlite":
             if parsed.database and parsed.database != ":memory:":
-                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+                _create_private(Path(parsed.database))
             options = {"connect_args": {"check_same_thread": False, "timeout": 30}}
         engine = create_engine(parsed, **options)
         if parsed.get_backend_name() == "sqlite":
@@ -98,6 +98,17 @@ def alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
+
+
+def _create_private(path: Path) -> None:
+    """Create the SQLite file readable and writable by its owner only (0600, like the secret
+    key next to it): it holds password hashes and every ballot. SQLite gives its -wal and
+    -shm files the same mode. An existing file is left as it is."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
 
 
 def _sqlite_pragmas(connection: Any, _record: object) -> None:

@@ -18,6 +18,7 @@ from kpibridge.web import errors
 from kpibridge.web.api import router as api_router
 from kpibridge.web.context import AppContext
 from kpibridge.web.pages import router as pages_router
+from kpibridge.web.proxies import parse_networks, request_origin
 from kpibridge.web.security import CSRF_COOKIE, LoginLimiter, Sessions, new_csrf_token
 from kpibridge.web.settings import WebSettings
 from kpibridge.web.templating import make_templates
@@ -30,6 +31,9 @@ CONTENT_SECURITY_POLICY = (
 )
 """Only the app's own files. Vega compiles chart expressions with ``Function`` (hence
 'unsafe-eval'); vega-embed sets inline styles. The Swagger page (/docs) has its own policy."""
+
+HSTS = "max-age=31536000"
+"""A year of HTTPS only for this host (subdomains are not the app's to decide)."""
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +58,7 @@ def create_app(settings: WebSettings) -> FastAPI:
         ),
         templates=make_templates(),
         secure_cookies=settings.cookies_secure(),
+        trusted_proxies=parse_networks(settings.proxies()),
     )
 
     @asynccontextmanager
@@ -83,6 +88,10 @@ def create_app(settings: WebSettings) -> FastAPI:
 async def _csrf_cookie_and_headers(
     request: Request, call_next: Callable[[Request], Awaitable[Response]]
 ) -> Response:
+    context: AppContext = request.app.state.context
+    origin = request_origin(request, context.trusted_proxies)
+    request.state.https = origin.https
+    request.state.client_address = origin.address
     token = request.cookies.get(CSRF_COOKIE)
     fresh = not token
     request.state.csrf = token or new_csrf_token()
@@ -94,11 +103,13 @@ async def _csrf_cookie_and_headers(
             request.state.csrf,
             httponly=True,
             samesite="strict",
-            secure=request.app.state.context.secure_cookies,
+            secure=context.secure(request),
         )
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    if origin.https:  # a browser heeds HSTS only over HTTPS; over HTTP it would be a lie
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     if not request.url.path.startswith("/docs"):
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     return response

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
 from kpibridge.services.governance.live import LiveWorkspace
 from kpibridge.store import Store
+from kpibridge.web.proxies import Network
 from kpibridge.web.security import LoginLimiter, Sessions
 from kpibridge.web.settings import WebSettings
 
@@ -22,3 +24,9 @@ class AppContext:
     limiter: LoginLimiter
     templates: Jinja2Templates
     secure_cookies: bool
+    """Cookies are Secure on every request (configured), not only on HTTPS ones."""
+    trusted_proxies: tuple[Network, ...] = ()
+
+    def secure(self, request: Request) -> bool:
+        """Whether cookies set in answer to ``request`` get the ``Secure`` flag."""
+        return self.secure_cookies or bool(getattr(request.state, "https", False))

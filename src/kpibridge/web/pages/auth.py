@@ -36,7 +36,7 @@ def login(
     password: Annotated[str, Form(max_length=1024)],
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    address = request.client.host if request.client else "unknown"
+    address: str = request.state.client_address
     wait = context.limiter.check(address, username)
     if wait is not None:
         return context.templates.TemplateResponse(
@@ -52,14 +52,14 @@ def login(
         )
     found = authenticate(context.store, username, password)
     if found is None:
-        context.limiter.failed(username)
+        context.limiter.failed(address, username)
         return context.templates.TemplateResponse(
             request,
             "login.html",
             {"next": safe_next(next), "error": "Wrong username or password.", "account": None},
             status_code=401,
         )
-    context.limiter.succeeded(username)
+    context.limiter.succeeded(address, username)
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
@@ -67,7 +67,7 @@ def login(
         max_age=context.sessions.max_age,
         httponly=True,
         samesite="lax",
-        secure=context.secure_cookies,
+        secure=context.secure(request),
     )
     return response
 
