@@ -21,9 +21,7 @@ def int_id_routes(routes: Any, prefix: str = "") -> Iterator[tuple[str, str, lis
     """(method, path, names of its integer path parameters) of every route that has one."""
     for route in routes:
         if isinstance(route, APIRoute):
-            names = [
-                p.name for p in route.dependant.path_params if p.field_info.annotation is int
-            ]
+            names = [p.name for p in route.dependant.path_params if p.field_info.annotation is int]
             if names:
                 for method in sorted(route.methods):
                     yield method, prefix + route.path, names

@@ -72,7 +72,10 @@ def test_an_empty_form_is_refused_and_clearing_is_explicit(app: FastAPI) -> None
         assert cleared.status_code == 303
         assert live_ballots(app) == []
     with app.state.context.store.engine.connect() as connection:
-        kept = "SELECT count(*) FROM ballots b JOIN rounds r ON r.id = b.round_id WHERE r.name = 'small'"
+        kept = (
+            "SELECT count(*) FROM ballots b JOIN rounds r ON r.id = b.round_id "
+            "WHERE r.name = 'small'"
+        )
         assert connection.execute(text(kept)).scalar() == 1
 
 

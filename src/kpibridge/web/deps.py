@@ -14,7 +14,6 @@ from kpibridge.services.governance.live import LiveWorkspace
 from kpibridge.web.context import AppContext
 from kpibridge.web.security import SESSION_COOKIE
 
-
 MAX_RECORD_ID = 2**31 - 1
 """The largest id a stored row can have: the store's ids are 32-bit ``INTEGER`` columns on
 PostgreSQL. A larger number in a path can name no row, and the database would refuse to even

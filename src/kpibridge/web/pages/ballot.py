@@ -13,9 +13,9 @@ from kpibridge.services.rounds.round_checks import parse_proposal
 from kpibridge.services.rounds.round_records import StoredRound
 from kpibridge.services.rounds.stored_rounds import (
     ballot_history,
+    clear_ballot,
     get_round,
     propose_candidate,
-    clear_ballot,
     submit_ballot,
 )
 from kpibridge.web.ballot_form import ballot_from_form, form_positions
