@@ -9,7 +9,8 @@ from fastapi import Depends, Path, Request
 
 from kpibridge.errors import ForbiddenError, NotAuthenticatedError
 from kpibridge.model.access import AccessRole, allows
-from kpibridge.services.accounts.users import Account, account, account_for_token
+from kpibridge.services.accounts.tokens import account_for_token
+from kpibridge.services.accounts.users import Account, session_account
 from kpibridge.services.governance.live import LiveWorkspace
 from kpibridge.web.context import AppContext
 from kpibridge.web.security import SESSION_COOKIE
@@ -46,8 +47,8 @@ def optional_account(request: Request, context: Context) -> Account | None:
             raise NotAuthenticatedError("unknown or revoked API token")
         request.state.account = found
         return found
-    user_id = context.sessions.load(request.cookies.get(SESSION_COOKIE))
-    found = account(context.store, user_id) if user_id is not None else None
+    session = context.sessions.load(request.cookies.get(SESSION_COOKIE))
+    found = session_account(context.store, *session) if session is not None else None
     request.state.account = found
     return found
 

@@ -1,8 +1,9 @@
 """Sessions, CSRF tokens and login rate limiting.
 
-* Sessions: a cookie holding the user id, signed and time-stamped with itsdangerous
-  (HttpOnly, SameSite=Lax, Secure when configured). The account is read from the store on each
-  request, so a role change or a deleted user takes effect at once.
+* Sessions: a cookie holding the user id and session version, signed and time-stamped with
+  itsdangerous (HttpOnly, SameSite=Lax, Secure over HTTPS). The account is read from the store
+  on each request, so a role change, a deleted or disabled user, a sign-out or a new password
+  takes effect at once.
 * CSRF: a random token in its own HttpOnly SameSite=Strict cookie, repeated in every form
   (field ``csrf_token``) or in the ``X-CSRF-Token`` header (htmx); unsafe requests whose
   token does not match the cookie are refused with 403 (double-submit cookie, OWASP).
@@ -29,22 +30,31 @@ CSRF_HEADER = "x-csrf-token"
 
 
 class Sessions:
+    """Session cookies: the user id and the user's session version, signed and time-stamped.
+    The version is checked against the store on each request, so signing out (or a new
+    password, or an admin's "sign out everywhere") ends every cookie issued before it."""
+
     def __init__(self, secret: str, max_age_seconds: float) -> None:
         self._serializer = URLSafeTimedSerializer(secret, salt="kpibridge.session")
         self.max_age = int(max_age_seconds)
 
-    def dump(self, user_id: int) -> str:
-        return self._serializer.dumps({"user": user_id})
+    def dump(self, user_id: int, version: int) -> str:
+        return self._serializer.dumps({"user": user_id, "v": version})
 
-    def load(self, cookie: str | None) -> int | None:
+    def load(self, cookie: str | None) -> tuple[int, int] | None:
+        """(user id, session version) of a cookie signed here and not too old, else None."""
         if not cookie:
             return None
         try:
             data = self._serializer.loads(cookie, max_age=self.max_age)
         except BadSignature:  # includes SignatureExpired
             return None
-        user = data.get("user") if isinstance(data, dict) else None
-        return user if isinstance(user, int) else None
+        if not isinstance(data, dict):
+            return None
+        user, version = data.get("user"), data.get("v", 0)
+        if not isinstance(user, int) or not isinstance(version, int):
+            return None
+        return user, version
 
 
 def new_csrf_token() -> str:

@@ -7,7 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from kpibridge.services.accounts.users import authenticate
+from kpibridge.services.accounts.users import (
+    authenticate,
+    end_sessions,
+    session_account,
+    session_version,
+)
 from kpibridge.web.deps import Context
 from kpibridge.web.security import SESSION_COOKIE
 
@@ -63,7 +68,7 @@ def login(
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
-        context.sessions.dump(found.id),
+        context.sessions.dump(found.id, session_version(context.store, found.id)),
         max_age=context.sessions.max_age,
         httponly=True,
         samesite="lax",
@@ -73,7 +78,13 @@ def login(
 
 
 @router.post("/logout")
-def logout() -> Response:
+def logout(request: Request, context: Context) -> Response:
+    """Sign out: the session ends on the server too (every session of this user, since
+    sessions are counted per user), so a copy of the cookie no longer works."""
+    session = context.sessions.load(request.cookies.get(SESSION_COOKIE))
+    found = session_account(context.store, *session) if session is not None else None
+    if found is not None:
+        end_sessions(context.store, found.username, actor=found.username)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
