@@ -20,6 +20,9 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from kpibridge.store.audit import AUDIT_KEY_INFO
+from kpibridge.store.audit_key import resolve_audit_key
+
 DATABASE_URL_ENV = "KPIBRIDGE_DATABASE_URL"
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -46,13 +49,26 @@ class Store:
     >>> with store.transaction() as session: ...
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, audit_key: bytes | None = None) -> None:
         self.engine = engine
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self.audit_key = audit_key
+        """Keys the audit chain (``store/audit_key.py``); sessions carry it in ``info``."""
+        self._sessions = sessionmaker(
+            engine, expire_on_commit=False, info={AUDIT_KEY_INFO: audit_key}
+        )
 
     @classmethod
-    def open(cls, url: str | URL, *, migrate: bool = True) -> Store:
-        """Connect (creating a SQLite file and its folder if needed) and migrate to head."""
+    def open(
+        cls,
+        url: str | URL,
+        *,
+        migrate: bool = True,
+        key_dir: Path | None = None,
+        audit_key: bytes | None = None,
+    ) -> Store:
+        """Connect (creating a SQLite file and its folder if needed) and migrate to head.
+        ``key_dir``: where the audit key is kept (the workspace's ``.kpibridge``); by default
+        ``$KPIBRIDGE_AUDIT_KEY`` or next to a SQLite file (see ``store/audit_key.py``)."""
         parsed = make_url(url)
         options: dict[str, Any] = {"pool_pre_ping": True}
         if parsed.get_backend_name() == "sqlite":
@@ -62,7 +78,8 @@ class Store:
         engine = create_engine(parsed, **options)
         if parsed.get_backend_name() == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
-        store = cls(engine)
+        key = audit_key if audit_key is not None else resolve_audit_key(parsed, key_dir)
+        store = cls(engine, key)
         if migrate:
             store.migrate()
         return store

@@ -42,7 +42,8 @@ def create_app(settings: WebSettings) -> FastAPI:
     """The ASGI app for one workspace. Opening the store runs its migrations."""
     live = LiveWorkspace(settings.workspace)
     store = Store.open(
-        database_url(live.workspace.settings.app_store, settings.workspace, settings.database_url)
+        database_url(live.workspace.settings.app_store, settings.workspace, settings.database_url),
+        key_dir=settings.workspace / ".kpibridge",
     )
     live.govern_with(store)  # the scorecard applies the KPI versions of the app store
     import_workspace_rounds(store, live.workspace)  # YAML rounds join the store once, by name
