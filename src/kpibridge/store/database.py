@@ -130,6 +130,7 @@ def _sqlite_pragmas(connection: Any, _record: object) -> None:
     """WAL lets readers work while one writer commits; foreign keys are off by default."""
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
