@@ -117,18 +117,7 @@ def list_tokens(store: Store, username: str | None = None) -> list[TokenInfo]:
         query = select(ApiToken, User.username).join(User).order_by(ApiToken.id)
         if username is not None:
             query = query.where(User.id == user_row(session, username).id)
-        return [
-            TokenInfo(
-                row.id,
-                owner,
-                row.name,
-                _utc(row.created_at),
-                _utc(row.expires_at),
-                _utc(row.last_used_at),
-                _utc(row.revoked_at),
-            )
-            for row, owner in session.execute(query)
-        ]
+        return [_info(row, owner) for row, owner in session.execute(query)]
 
 
 def revoke_token(store: Store, token_id: int, *, actor: str | None = None) -> TokenInfo:
@@ -148,15 +137,7 @@ def revoke_token(store: Store, token_id: int, *, actor: str | None = None) -> To
             entity_id=row.user.username,
             detail={"token": token_id, "token_name": row.name},
         )
-        return TokenInfo(
-            row.id,
-            row.user.username,
-            row.name,
-            _utc(row.created_at),
-            _utc(row.expires_at),
-            _utc(row.last_used_at),
-            _utc(row.revoked_at),
-        )
+        return _info(row, row.user.username)
 
 
 def account_for_token(store: Store, token: str) -> Account | None:
@@ -177,6 +158,20 @@ def account_for_token(store: Store, token: str) -> Account | None:
         if last is None or now - last >= LAST_USED_RESOLUTION:
             row.last_used_at = now
         return account_view(row.user)
+
+
+def _info(row: ApiToken, owner: str) -> TokenInfo:
+    created = _utc(row.created_at)
+    assert created is not None  # a column with a default, never NULL
+    return TokenInfo(
+        row.id,
+        owner,
+        row.name,
+        created,
+        _utc(row.expires_at),
+        _utc(row.last_used_at),
+        _utc(row.revoked_at),
+    )
 
 
 def digest(token: str) -> str:
