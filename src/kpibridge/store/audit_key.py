@@ -5,9 +5,11 @@ who did not recompute them. Someone who can write to the database can recompute 
 so append or rewrite rows unnoticed. The key closes that door for anyone who can write to
 the database but cannot read the key: each row also carries ``HMAC-SHA256(key, hash)``.
 
-Where the key comes from, first found: ``$KPIBRIDGE_AUDIT_KEY``; a file ``audit_key`` in the
-folder given (the workspace's ``.kpibridge/``, next to ``secret_key``); next to a SQLite
-file. It is created (256 random bits, mode 0600) on first use. An in-memory SQLite store gets
+Where the key comes from, first found: ``$KPIBRIDGE_AUDIT_KEY``; for a SQLite file, a file
+``audit_key`` beside it (whoever opens it, so that one store has one key; the default
+``app.db`` is in the workspace's ``.kpibridge/``, next to ``secret_key``); otherwise (PostgreSQL)
+``audit_key`` in the folder given, the workspace's ``.kpibridge/``. It is created (256
+random bits, mode 0600) on first use. An in-memory SQLite store gets
 a key for its own lifetime; a PostgreSQL store opened without a folder has none, and its
 chain is then checked without it (``verify`` says so).
 """
@@ -29,13 +31,15 @@ KEY_FILE = "audit_key"
 def resolve_audit_key(url: URL, key_dir: Path | None) -> bytes | None:
     if os.environ.get(AUDIT_KEY_ENV):
         return os.environ[AUDIT_KEY_ENV].encode()
-    if key_dir is not None:
-        return load_or_create(key_dir / KEY_FILE)
     if url.get_backend_name() == "sqlite":
+        # beside the file, whoever opens it (the default app.db is in .kpibridge/ anyway),
+        # so that every opener of one store uses one key
         database = url.database
         if not database or database == ":memory:":
             return secrets.token_bytes(32)
         return load_or_create(Path(database).parent / KEY_FILE)
+    if key_dir is not None:
+        return load_or_create(key_dir / KEY_FILE)
     return None
 
 
