@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,8 @@ def test_account_changes_are_audited_and_verified(
     logged = runner.invoke(cli, ["audit", "log", "--format", "json", *ws])
     assert logged.exit_code == 0, logged.output
     events = json.loads(logged.stdout)
+    token_detail = events[2]["detail"]
+    assert datetime.fromisoformat(token_detail.pop("expires_at")) > datetime.now(UTC)
     assert [(e["action"], e["entity_id"], e["detail"]) for e in events] == [
         ("user.add", "ruth", {"role": "viewer", "stakeholder": None}),
         ("user.set_role", "ruth", {"from": "viewer", "to": "admin"}),

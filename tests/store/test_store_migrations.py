@@ -15,11 +15,10 @@ from sqlalchemy import inspect, text
 
 from kpibridge.errors import AccountError, UnknownNameError
 from kpibridge.model.access import AccessRole
+from kpibridge.services.accounts.tokens import account_for_token, create_token
 from kpibridge.services.accounts.users import (
-    account_for_token,
     add_user,
     authenticate,
-    create_token,
     list_users,
     set_role,
 )

@@ -11,7 +11,8 @@ import typer
 from typer.testing import CliRunner
 
 from kpibridge.cli import accounts, demo, warehouse, web
-from kpibridge.services.accounts.users import account_for_token, authenticate, list_users
+from kpibridge.services.accounts.tokens import account_for_token
+from kpibridge.services.accounts.users import authenticate, list_users
 from kpibridge.services.demo.demo_accounts import DEMO_PASSWORD
 from kpibridge.services.metrics.workspace import Workspace
 from kpibridge.store import Store, database_url

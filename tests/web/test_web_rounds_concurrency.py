@@ -17,7 +17,8 @@ from sqlalchemy import text
 
 from browser_support import serve
 from kpibridge.model.access import AccessRole
-from kpibridge.services.accounts.users import add_user, create_token
+from kpibridge.services.accounts.tokens import create_token
+from kpibridge.services.accounts.users import add_user
 from kpibridge.services.rounds.round_checks import parse_round
 from kpibridge.services.rounds.stored_rounds import create_round
 from kpibridge.web import WebSettings, create_app

@@ -19,7 +19,7 @@ from web_round_helpers import ROUND_READ_ROUTES, ROUND_ROLE_ROUTES, open_small_r
 
 ROLES = ("admin", "facilitator", "member", "viewer")
 RANK = {"viewer": 0, "member": 1, "facilitator": 2, "admin": 3}
-MISSING = {"{name}": "no-such-round", "{username}": "nobody"}
+MISSING = {"{name}": "no-such-round", "{username}": "nobody", "{token_id}": "999999"}
 
 
 def concrete(path: str, values: dict[str, str]) -> str:

@@ -25,7 +25,8 @@ from web_helpers import PASSWORD, add_role_users, login
 
 from kpibridge.model.access import AccessRole
 from kpibridge.model.governance import Restatement
-from kpibridge.services.accounts.users import add_user, create_token
+from kpibridge.services.accounts.tokens import create_token
+from kpibridge.services.accounts.users import add_user
 from kpibridge.services.governance.governance_apply import apply_workspace
 from kpibridge.services.governance.versions import acting_account
 from kpibridge.web import WebSettings, create_app

@@ -8,7 +8,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from kpibridge.model.access import AccessRole
-from kpibridge.services.accounts.users import add_user, create_token
+from kpibridge.services.accounts.tokens import create_token
+from kpibridge.services.accounts.users import add_user
 
 PASSWORD = "correct horse battery"
 ROLE_USERS = {

@@ -30,11 +30,18 @@ ROUND_ROLE_ROUTES = {
     ("GET", "/accounts"): "admin",
     ("POST", "/accounts"): "admin",
     ("POST", "/accounts/{username}/role"): "admin",
+    ("POST", "/accounts/{username}/password"): "admin",
+    ("POST", "/accounts/{username}/sign-out"): "admin",
+    ("POST", "/accounts/{username}/disable"): "admin",
+    ("POST", "/accounts/{username}/delete"): "admin",
+    ("POST", "/accounts/{username}/tokens"): "admin",
+    ("POST", "/accounts/tokens/{token_id}/revoke"): "admin",
     ("POST", "/api/v1/rounds"): "facilitator",
     ("POST", "/api/v1/rounds/{name}/close"): "facilitator",
     ("POST", "/api/v1/rounds/{name}/adopt"): "facilitator",
     ("GET", "/api/v1/rounds/{name}/ballot"): "member",
     ("PUT", "/api/v1/rounds/{name}/ballot"): "member",
+    ("DELETE", "/api/v1/rounds/{name}/ballot"): "member",
     ("POST", "/api/v1/rounds/{name}/proposals"): "member",
 }
 """Routes that need more than the viewer role."""

@@ -20,13 +20,15 @@ def existing_store(ws: Workspace, url: str | None) -> Store | None:
         path = parsed.database
         if not path or path == ":memory:" or not Path(path).is_file():
             return None
-    return Store.open(parsed)
+    return Store.open(parsed, key_dir=ws.root / ".kpibridge")
 
 
 @contextmanager
 def opened_store(ws: Workspace, url: str | None) -> Iterator[Store]:
     """The workspace's app store (or the one at ``url``), migrated, closed on leaving."""
-    store = Store.open(database_url(ws.settings.app_store, ws.root, url))
+    store = Store.open(
+        database_url(ws.settings.app_store, ws.root, url), key_dir=ws.root / ".kpibridge"
+    )
     try:
         yield store
     finally:

@@ -75,7 +75,9 @@ def demo(
         console.print(
             f"  Full result: kpibridge round results {DEMO_ROUND} -w {escape(str(directory))}"
         )
-        store = Store.open(database_url(ws.settings.app_store, ws.root))
+        store = Store.open(
+            database_url(ws.settings.app_store, ws.root), key_dir=ws.root / ".kpibridge"
+        )
         try:
             accounts = ensure_demo_users(store, ws)
         finally:

@@ -14,6 +14,7 @@ from kpibridge.cli.render import make_console
 from kpibridge.services.metrics.workspace import resolve_root
 
 console = make_console()
+KEEP_ALIVE_SECONDS = 30
 
 
 @user_errors
@@ -34,7 +35,17 @@ def run_server(root: Path, host: str, port: int, database: str | None) -> None:
 
     app = create_app(WebSettings(workspace=root, database_url=database))
     console.print(f"kpibridge is serving [bold]{escape(str(root))}[/bold] at http://{host}:{port}/")
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    # Proxy headers are read by the app itself, from its own trusted_proxies setting. Idle
+    # connections are kept 30 s (uvicorn's 5 s equals common clients' own expiry, so a
+    # request could leave on a connection the server was closing at that very moment).
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        proxy_headers=False,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+    )
 
 
 def register(app: typer.Typer) -> None:

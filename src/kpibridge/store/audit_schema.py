@@ -32,3 +32,7 @@ class AuditRow(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    mac: Mapped[str | None] = mapped_column(String(64))
+    """HMAC-SHA256 of ``hash`` under the audit key, which is kept outside the store: who can
+    write to the database but not read the key cannot append or rewrite rows unnoticed.
+    None on rows written before the chain was keyed (``kpibridge audit seal`` tags them)."""

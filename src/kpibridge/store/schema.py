@@ -43,6 +43,11 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Signed into every session cookie; raising it (sign out, a new password, an admin's
+    "sign out everywhere") ends every session issued before, at once."""
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """Set: the user can neither sign in nor use a token (kept for the audit trail)."""
 
     tokens: Mapped[list[ApiToken]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -62,5 +67,7 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """None: never (only tokens made before expiry existed, or with ``--expires never``)."""
 
     user: Mapped[User] = relationship(back_populates="tokens")

@@ -19,6 +19,7 @@ from kpibridge.web import errors
 from kpibridge.web.api import router as api_router
 from kpibridge.web.context import AppContext
 from kpibridge.web.pages import router as pages_router
+from kpibridge.web.proxies import parse_networks, request_origin
 from kpibridge.web.security import CSRF_COOKIE, LoginLimiter, Sessions, new_csrf_token
 from kpibridge.web.settings import WebSettings
 from kpibridge.web.templating import make_templates
@@ -27,12 +28,17 @@ from kpibridge.web.workshop_hub import WorkshopHub
 
 STATIC = Path(__file__).with_name("static")
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
     "base-uri 'none'"
 )
-"""Only the app's own files. Vega compiles chart expressions with ``Function`` (hence
-'unsafe-eval'); vega-embed sets inline styles. The Swagger page (/docs) has its own policy."""
+"""Only the app's own files, no eval: charts are rendered with ``ast: true``, so Vega
+evaluates their expressions with the CSP-safe interpreter bundled in vega-embed instead of
+compiling them with ``Function``; vega-embed sets inline styles. The Swagger page (/docs)
+sets its own, stricter-about-scripts policy (a nonce for its one inline script)."""
+
+HSTS = "max-age=31536000"
+"""A year of HTTPS only for this host (subdomains are not the app's to decide)."""
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +47,8 @@ def create_app(settings: WebSettings) -> FastAPI:
     """The ASGI app for one workspace. Opening the store runs its migrations."""
     live = LiveWorkspace(settings.workspace)
     store = Store.open(
-        database_url(live.workspace.settings.app_store, settings.workspace, settings.database_url)
+        database_url(live.workspace.settings.app_store, settings.workspace, settings.database_url),
+        key_dir=settings.workspace / ".kpibridge",
     )
     live.govern_with(store)  # the scorecard applies the KPI versions of the app store
     import_workspace_rounds(store, live.workspace)  # YAML rounds join the store once, by name
@@ -60,6 +67,7 @@ def create_app(settings: WebSettings) -> FastAPI:
         workshops=WorkshopHub(store, lambda: candidate_names(live.workspace)),
         participant_cookies=ParticipantCookies(settings.resolved_secret()),
         rate_limits=RateLimiter(workshop_limits(settings)),
+        trusted_proxies=parse_networks(settings.proxies()),
     )
 
     @asynccontextmanager
@@ -89,6 +97,10 @@ def create_app(settings: WebSettings) -> FastAPI:
 async def _csrf_cookie_and_headers(
     request: Request, call_next: Callable[[Request], Awaitable[Response]]
 ) -> Response:
+    context: AppContext = request.app.state.context
+    origin = request_origin(request, context.trusted_proxies)
+    request.state.https = origin.https
+    request.state.client_address = origin.address
     token = request.cookies.get(CSRF_COOKIE)
     fresh = not token
     request.state.csrf = token or new_csrf_token()
@@ -100,11 +112,12 @@ async def _csrf_cookie_and_headers(
             request.state.csrf,
             httponly=True,
             samesite="strict",
-            secure=request.app.state.context.secure_cookies,
+            secure=context.secure(request),
         )
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
-    if not request.url.path.startswith("/docs"):
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    if origin.https:  # a browser heeds HSTS only over HTTPS; over HTTP it would be a lie
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     return response

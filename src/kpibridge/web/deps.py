@@ -5,14 +5,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 
 from kpibridge.errors import ForbiddenError, NotAuthenticatedError
 from kpibridge.model.access import AccessRole, allows
-from kpibridge.services.accounts.users import Account, account, account_for_token
+from kpibridge.services.accounts.tokens import account_for_token
+from kpibridge.services.accounts.users import Account, session_account
 from kpibridge.services.governance.live import LiveWorkspace
 from kpibridge.web.context import AppContext
 from kpibridge.web.security import SESSION_COOKIE
+
+MAX_RECORD_ID = 2**31 - 1
+"""The largest id a stored row can have: the store's ids are 32-bit ``INTEGER`` columns on
+PostgreSQL. A larger number in a path can name no row, and the database would refuse to even
+compare it (an overflow error, a 500), so the edge answers 422 first."""
+
+RecordId = Annotated[
+    int, Path(ge=1, le=MAX_RECORD_ID, description="A stored record's id (1 to 2147483647).")
+]
+"""The type of every integer id in a route's path."""
 
 
 def get_context(request: Request) -> AppContext:
@@ -36,8 +47,8 @@ def optional_account(request: Request, context: Context) -> Account | None:
             raise NotAuthenticatedError("unknown or revoked API token")
         request.state.account = found
         return found
-    user_id = context.sessions.load(request.cookies.get(SESSION_COOKIE))
-    found = account(context.store, user_id) if user_id is not None else None
+    session = context.sessions.load(request.cookies.get(SESSION_COOKIE))
+    found = session_account(context.store, *session) if session is not None else None
     request.state.account = found
     return found
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from starlette.exceptions import HTTPException
@@ -61,6 +61,12 @@ def may_vote(account: Account, stored: StoredRound) -> bool:
 
 def shows_names(account: Account, stored: StoredRound) -> bool:
     return not stored.round.anonymous or may_facilitate(account)
+
+
+def round_record(account: Account, stored: StoredRound) -> dict[str, Any]:
+    """The round as the caller may see it: in an anonymous round only facilitators learn who
+    proposed what (every route that returns a round goes through here)."""
+    return stored.as_record(named=shows_names(account, stored))
 
 
 def round_results(live: LiveWorkspace, stored: StoredRound, account: Account) -> RoundAnalysis:

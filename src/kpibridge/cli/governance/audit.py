@@ -15,7 +15,13 @@ from kpibridge.cli.app_store import opened_store
 from kpibridge.cli.errors import user_errors
 from kpibridge.cli.options import DatabaseOption, FormatOption, WorkspaceOption
 from kpibridge.cli.render import OutputFormat, make_console
-from kpibridge.services.governance.audit_trail import parse_since, read_log, verify_log
+from kpibridge.services.governance.audit_trail import (
+    log_head,
+    parse_since,
+    read_log,
+    seal_log,
+    verify_log,
+)
 from kpibridge.services.metrics.workspace import Workspace
 
 console = make_console()
@@ -39,14 +45,42 @@ def verify_command(
     if output is OutputFormat.JSON:
         typer.echo(json.dumps(result.to_json(), indent=2))
     elif result.ok:
-        console.print(f"[green]audit log intact[/green]: {result.rows} rows, head {result.head}")
+        keyed = "keyed" if result.keyed else "NOT keyed (no audit key for this store)"
+        console.print(
+            f"[green]audit log intact[/green]: {result.rows} rows, {keyed}, head {result.head}"
+        )
     else:
         console.print(
-            f"[red]audit log broken[/red] at row {result.broken_seq}: "
-            f"{escape(result.problem or '')}"
+            f"[red]audit log broken[/red]: {len(result.problems)} problem(s) in {result.rows} rows"
         )
+        for _seq, problem in result.problems:
+            console.print(f"  {escape(problem)}")
     if not result.ok:
         raise typer.Exit(1)
+
+
+@app.command("head")
+@user_errors
+def head_command(workspace: WorkspaceOption = None, database: DatabaseOption = None) -> None:
+    """Print the chain's last row (seq, time, hash) as JSON, to keep outside the store (a
+    ticket, an e-mail, a signed commit); 'verify --anchor HASH' later proves it is still
+    there, so no row before it was removed or rewritten."""
+    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+        last = log_head(store)
+    typer.echo(json.dumps(last.to_json() if last else None, indent=2))
+
+
+@app.command("seal")
+@user_errors
+def seal_command(workspace: WorkspaceOption = None, database: DatabaseOption = None) -> None:
+    """Key-tag the rows written before the chain was keyed (after upgrading), once the chain
+    checks out; refused while any row is broken."""
+    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+        sealed = seal_log(store)
+    if sealed:
+        console.print(f"sealed {len(sealed)} row(s): {sealed[0]} to {sealed[-1]}")
+    else:
+        console.print("nothing to seal: every row carries its key tag")
 
 
 @app.command("log")

@@ -1,14 +1,12 @@
 """Accounts: users (linked to stakeholders, with an access role) and API tokens.
 
-Passwords are hashed with Argon2id (argon2-cffi's defaults, RFC 9106); API tokens are 256
-random bits shown once and stored as SHA-256. Each change is written to the audit log in its
+Passwords are hashed with Argon2id (argon2-cffi's defaults, RFC 9106); API tokens are in
+``tokens.py``. Each change is written to the audit log in its
 own transaction (``actor``: the username acting, None for the local command line).
 """
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,9 +18,8 @@ from sqlalchemy.orm import Session
 
 from kpibridge.errors import AccountError, UnknownNameError
 from kpibridge.model.access import AccessRole
-from kpibridge.store import ApiToken, Store, User, audit
+from kpibridge.store import Store, User, audit
 
-TOKEN_PREFIX = "kpb_"
 MIN_PASSWORD_LENGTH = 8
 
 _hasher = PasswordHasher()
@@ -46,7 +43,8 @@ class Account:
         }
 
 
-def _account(user: User) -> Account:
+def account_view(user: User) -> Account:
+    """The interface view of a stored user (used by the token module too)."""
     return Account(user.id, user.username, user.stakeholder_id, AccessRole(user.role))
 
 
@@ -93,12 +91,14 @@ def add_user(
             entity_id=username,
             detail={"role": role.value, "stakeholder": stakeholder},
         )
-        return _account(user)
+        return account_view(user)
 
 
 def list_users(store: Store) -> list[Account]:
     with store.transaction() as session:
-        return [_account(user) for user in session.scalars(select(User).order_by(User.username))]
+        return [
+            account_view(user) for user in session.scalars(select(User).order_by(User.username))
+        ]
 
 
 def set_role(store: Store, username: str, role: AccessRole, *, actor: str | None = None) -> Account:
@@ -113,7 +113,7 @@ def set_role(store: Store, username: str, role: AccessRole, *, actor: str | None
             entity_id=username,
             detail={"from": previous, "to": role.value},
         )
-        return _account(user)
+        return account_view(user)
 
 
 def authenticate(store: Store, username: str, password: str) -> Account | None:
@@ -125,54 +125,115 @@ def authenticate(store: Store, username: str, password: str) -> Account | None:
             _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
         except (VerificationError, InvalidHashError):
             return None
-        if user is None:
+        if user is None or user.disabled_at is not None:
             return None
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = _hasher.hash(password)
-        return _account(user)
+        return account_view(user)
 
 
 def account(store: Store, user_id: int) -> Account | None:
     with store.transaction() as session:
         user = session.get(User, user_id)
-        return _account(user) if user else None
+        return account_view(user) if user and user.disabled_at is None else None
 
 
-def create_token(
-    store: Store, username: str, name: str, *, actor: str | None = None
-) -> tuple[str, Account]:
-    """A new API token for ``username``: the plain token (shown once) and its owner."""
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+def session_account(store: Store, user_id: int, version: int) -> Account | None:
+    """The account a session cookie names, if that session is still valid: the user exists,
+    is not disabled, and has not signed out (or been signed out) since the cookie was made."""
+    with store.transaction() as session:
+        user = session.get(User, user_id)
+        if user is None or user.disabled_at is not None or user.session_version != version:
+            return None
+        return account_view(user)
+
+
+def session_version(store: Store, user_id: int) -> int:
+    """The number a new session cookie of this user carries."""
+    with store.transaction() as session:
+        user = session.get(User, user_id)
+        return user.session_version if user else 0
+
+
+def end_sessions(store: Store, username: str, *, actor: str | None = None) -> None:
+    """Sign ``username`` out everywhere: every session cookie issued so far stops working on
+    its next request (API tokens are separate: revoke them with ``token revoke``)."""
     with store.transaction() as session:
         user = _user(session, username)
-        session.add(ApiToken(user_id=user.id, name=name or "token", token_hash=_digest(token)))
+        user.session_version += 1
         audit.record(
             session,
             actor=actor,
-            action="token.create",
+            action="user.end_sessions",
             entity="user",
             entity_id=username,
-            detail={"token_name": name or "token"},
+            detail={},
         )
-        return token, _account(user)
 
 
-def account_for_token(store: Store, token: str) -> Account | None:
-    """The owner of a live token, else None; records when the token was last used."""
+def set_password(store: Store, username: str, password: str, *, actor: str | None = None) -> None:
+    """A new password (an admin's reset or the user's own change); ends every session."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
     with store.transaction() as session:
-        row = session.scalar(
-            select(ApiToken).where(
-                ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None)
-            )
+        user = _user(session, username)
+        user.password_hash = _hasher.hash(password)
+        user.session_version += 1
+        audit.record(
+            session,
+            actor=actor,
+            action="user.set_password",
+            entity="user",
+            entity_id=username,
+            detail={},
         )
-        if row is None:
-            return None
-        row.last_used_at = datetime.now(UTC)
-        return _account(row.user)
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+def set_disabled(store: Store, username: str, disabled: bool, *, actor: str | None = None) -> None:
+    """Disable (no sign-in, no token, every session ended) or enable a user again."""
+    with store.transaction() as session:
+        user = _user(session, username)
+        if disabled and actor == username:
+            raise AccountError("you cannot disable your own account")
+        user.disabled_at = datetime.now(UTC) if disabled else None
+        user.session_version += 1
+        audit.record(
+            session,
+            actor=actor,
+            action="user.disable" if disabled else "user.enable",
+            entity="user",
+            entity_id=username,
+            detail={},
+        )
+
+
+def delete_user(store: Store, username: str, *, actor: str | None = None) -> None:
+    """Delete a user and their tokens (what they did stays in the audit log and on the
+    ballots and decisions that name them)."""
+    with store.transaction() as session:
+        user = _user(session, username)
+        if actor == username:
+            raise AccountError("you cannot delete your own account")
+        tokens = len(user.tokens)
+        session.delete(user)
+        audit.record(
+            session,
+            actor=actor,
+            action="user.delete",
+            entity="user",
+            entity_id=username,
+            detail={"tokens": tokens},
+        )
+
+
+def disabled_users(store: Store) -> set[str]:
+    with store.transaction() as session:
+        return set(session.scalars(select(User.username).where(User.disabled_at.is_not(None))))
+
+
+def user_row(session: Session, username: str) -> User:
+    """The user ``username``, or UnknownNameError suggesting the closest names."""
+    return _user(session, username)
 
 
 def _user(session: Session, username: str) -> User:

@@ -7,13 +7,28 @@ from datetime import date, datetime
 
 from kpibridge.errors import GovernanceError
 from kpibridge.store import Store
-from kpibridge.store.audit import AuditEntry, VerifyResult, read, verify
+from kpibridge.store.audit import AuditEntry, Head, VerifyResult, head, read, seal, verify
 
 
 def verify_log(store: Store, *, anchor: str | None = None) -> VerifyResult:
     """Check the whole chain (and that ``anchor``, a head noted earlier, is still in it)."""
     with store.transaction() as session:
         return verify(session, anchor=anchor)
+
+
+def log_head(store: Store) -> Head | None:
+    """The chain's last row, to note down outside the store (``audit head``)."""
+    with store.transaction() as session:
+        return head(session)
+
+
+def seal_log(store: Store) -> list[int]:
+    """Tag the rows written before the chain was keyed (``audit seal``); their numbers."""
+    with store.transaction() as session:
+        try:
+            return seal(session)
+        except ValueError as error:
+            raise GovernanceError(str(error)) from None
 
 
 def read_log(

@@ -3,7 +3,7 @@ so that a bad round or ballot is refused with every problem named before anythin
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -55,8 +55,15 @@ def round_problems(spec: Round, ws: Workspace) -> list[str]:
 def ballot_problems(round_: Round, ballot: Ballot) -> list[str]:
     """Every problem of a ballot against its round: unknown or repeated candidates, unknown
     criteria, scores outside 1-5, negative weights."""
+    return ballot_problems_in(round_.all_candidates(), round_.criteria, ballot)
+
+
+def ballot_problems_in(
+    candidates: Sequence[str], criteria: Sequence[str], ballot: Ballot
+) -> list[str]:
+    """:func:`ballot_problems` against the round's candidate and criterion ids alone (what
+    a ballot write reads, without loading the whole round)."""
     problems = []
-    candidates = round_.all_candidates()
     ranked = ballot.ranked()
     for candidate in dict.fromkeys(ranked):
         if candidate not in candidates:
@@ -70,25 +77,23 @@ def ballot_problems(round_: Round, ballot: Ballot) -> list[str]:
                 problems.append(f"{field}: " + _unknown("candidate", candidate, candidates))
     for candidate, marks in ballot.scores.items():
         for criterion, mark in marks.items():
-            if criterion not in round_.criteria:
+            if criterion not in criteria:
                 problems.append(
-                    f"scores.{candidate}: " + _unknown("criterion", criterion, round_.criteria)
+                    f"scores.{candidate}: " + _unknown("criterion", criterion, criteria)
                 )
             elif not 1 <= mark <= 5:
                 problems.append(f"scores.{candidate}.{criterion}: {mark} is outside 1-5")
     for criterion, weight in (ballot.criteria_weights or {}).items():
-        if criterion not in round_.criteria:
-            problems.append(
-                "criteria_weights: " + _unknown("criterion", criterion, round_.criteria)
-            )
+        if criterion not in criteria:
+            problems.append("criteria_weights: " + _unknown("criterion", criterion, criteria))
         elif weight < 0:
             problems.append(f"criteria_weights.{criterion}: {weight} is negative")
     if ballot.criteria_weights and sum(ballot.criteria_weights.values()) <= 0:
         problems.append("criteria_weights: at least one weight must be above 0")
     for comparison in ballot.comparisons:
         for criterion in (comparison.a, comparison.b):
-            if criterion not in round_.criteria:
-                problems.append("comparisons: " + _unknown("criterion", criterion, round_.criteria))
+            if criterion not in criteria:
+                problems.append("comparisons: " + _unknown("criterion", criterion, criteria))
     return problems
 
 

@@ -51,8 +51,13 @@ class StoredRound:
         deadline = self.round.deadline
         return deadline is not None and date.fromisoformat(deadline) < datetime.now(UTC).date()
 
-    def as_record(self) -> dict[str, Any]:
+    def as_record(self, *, named: bool = True) -> dict[str, Any]:
+        """The round as JSON; ``named=False`` (an anonymous round shown to someone who does
+        not facilitate) leaves out who proposed each candidate, as the results do."""
         r = self.round
+        proposals = [p.model_dump(mode="json") for p in r.proposals]
+        if not named:
+            proposals = [{**p, "proposed_by": None} for p in proposals]
         return {
             "name": r.id,
             "question": r.question,
@@ -63,7 +68,7 @@ class StoredRound:
             "quorum": r.quorum,
             "criteria": list(r.criteria),
             "candidates": list(r.candidates),
-            "proposals": [p.model_dump(mode="json") for p in r.proposals],
+            "proposals": proposals,
             "participants": list(r.participants),
             "audience": len(r.audience),
             "ballots": len(r.ballots),

@@ -15,7 +15,7 @@ from kpibridge.errors import UnknownNameError
 from kpibridge.model.governance import Decision, ProposalStatus
 from kpibridge.services.governance.proposal_rounds import put_to_round
 from kpibridge.services.governance.proposals import decide, list_proposals, show_proposal
-from kpibridge.web.deps import Context, Live, Viewer
+from kpibridge.web.deps import Context, Live, RecordId, Viewer
 from kpibridge.web.kpi_panels import kpi_history
 from kpibridge.web.proposal_access import (
     cached_impact,
@@ -56,7 +56,7 @@ def proposals(
 
 @router.get("/proposals/{proposal_id}")
 def proposal(
-    proposal_id: int, account: Viewer, context: Context, live: Live, impact: bool = True
+    proposal_id: RecordId, account: Viewer, context: Context, live: Live, impact: bool = True
 ) -> dict[str, Any]:
     """A proposal as ``kpibridge proposals show ID --format json``, with ``impact`` (null
     with ``impact_error`` when it cannot be computed) and what the caller may do."""
@@ -75,7 +75,7 @@ def proposal(
 
 @router.post("/proposals/{proposal_id}/decisions", status_code=201)
 def decision(
-    proposal_id: int, body: DecisionCreate, account: Viewer, context: Context, live: Live
+    proposal_id: RecordId, body: DecisionCreate, account: Viewer, context: Context, live: Live
 ) -> dict[str, object]:
     """Approve, reject, request changes or comment; answers the proposal as it is now (on
     the last approval needed it is ``approved`` and its versions are written)."""

@@ -15,6 +15,7 @@ from kpibridge.services.rounds.round_checks import parse_ballot, parse_proposal,
 from kpibridge.services.rounds.stored_rounds import (
     adopt_round,
     ballot_history,
+    clear_ballot,
     close_round,
     create_round,
     get_round,
@@ -31,6 +32,7 @@ from kpibridge.web.round_access import (
     may_facilitate,
     may_vote,
     round_errors,
+    round_record,
     round_results,
     shows_names,
 )
@@ -39,9 +41,9 @@ router = APIRouter(tags=["rounds"], dependencies=[Depends(api_csrf)])
 
 
 @router.get("/rounds")
-def rounds(_account: Viewer, context: Context) -> list[dict[str, Any]]:
+def rounds(account: Viewer, context: Context) -> list[dict[str, Any]]:
     """Every round, open ones first."""
-    return [stored.as_record() for stored in list_stored_rounds(context.store)]
+    return [round_record(account, stored) for stored in list_stored_rounds(context.store)]
 
 
 @router.post("/rounds", status_code=201)
@@ -62,13 +64,13 @@ def new_round(body: RoundCreate, account: Facilitator, context: Context) -> dict
         }
     )
     stored = create_round(context.store, context.live.workspace, spec, actor=account.username)
-    return stored.as_record()
+    return round_record(account, stored)
 
 
 @router.get("/rounds/{name}")
 def round_detail(name: str, account: Viewer, context: Context) -> dict[str, Any]:
     stored = get_round(context.store, name)
-    return {**stored.as_record(), "you_may_vote": may_vote(account, stored)}
+    return {**round_record(account, stored), "you_may_vote": may_vote(account, stored)}
 
 
 @router.get("/rounds/{name}/ballot")
@@ -99,6 +101,17 @@ def put_ballot(name: str, body: BallotSubmit, account: Member, context: Context)
     return version.as_record()
 
 
+@router.delete("/rounds/{name}/ballot")
+def delete_ballot(name: str, account: Member, context: Context) -> dict[str, Any]:
+    """Clear the caller's ballot: the live one is withdrawn (kept as history). An empty
+    ballot sent with PUT is refused instead, so that nobody wipes a ranking by accident."""
+    with round_errors():
+        withdrawn = clear_ballot(
+            context.store, name, actor=account.username, participant=account.stakeholder
+        )
+    return {"round": name, "withdrawn": withdrawn.as_record() if withdrawn else None}
+
+
 @router.post("/rounds/{name}/proposals", status_code=201)
 def propose(name: str, body: ProposalCreate, account: Member, context: Context) -> dict[str, Any]:
     """Propose a new candidate (participants and facilitators, while the round is open)."""
@@ -113,7 +126,7 @@ def propose(name: str, body: ProposalCreate, account: Member, context: Context) 
             participant=account.stakeholder,
             may_facilitate=may_facilitate(account),
         )
-    return stored.as_record()
+    return round_record(account, stored)
 
 
 @router.get("/rounds/{name}/results")
@@ -133,7 +146,7 @@ def results(name: str, account: Viewer, context: Context, live: Live) -> dict[st
 @router.post("/rounds/{name}/close")
 def close(name: str, account: Facilitator, context: Context) -> dict[str, Any]:
     with round_errors():
-        return close_round(context.store, name, actor=account.username).as_record()
+        return round_record(account, close_round(context.store, name, actor=account.username))
 
 
 @router.post("/rounds/{name}/adopt")
@@ -147,11 +160,12 @@ def adopt(
         selected = list(round_results(live, stored, account).recommendation.selected)
     reason = body.unanswered_reason if body else None
     with round_errors():
-        return adopt_round(
+        adopted = adopt_round(
             context.store,
             name,
             selected,
             actor=account.username,
             unanswered_reason=reason,
             below_quorum_reason=body.below_quorum_reason if body else None,
-        ).as_record()
+        )
+    return round_record(account, adopted)

@@ -7,7 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from kpibridge.services.accounts.users import authenticate
+from kpibridge.services.accounts.users import (
+    authenticate,
+    end_sessions,
+    session_account,
+    session_version,
+)
 from kpibridge.web.deps import Context
 from kpibridge.web.security import SESSION_COOKIE
 
@@ -36,7 +41,7 @@ def login(
     password: Annotated[str, Form(max_length=1024)],
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    address = request.client.host if request.client else "unknown"
+    address: str = request.state.client_address
     wait = context.limiter.check(address, username)
     if wait is not None:
         return context.templates.TemplateResponse(
@@ -52,28 +57,34 @@ def login(
         )
     found = authenticate(context.store, username, password)
     if found is None:
-        context.limiter.failed(username)
+        context.limiter.failed(address, username)
         return context.templates.TemplateResponse(
             request,
             "login.html",
             {"next": safe_next(next), "error": "Wrong username or password.", "account": None},
             status_code=401,
         )
-    context.limiter.succeeded(username)
+    context.limiter.succeeded(address, username)
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
-        context.sessions.dump(found.id),
+        context.sessions.dump(found.id, session_version(context.store, found.id)),
         max_age=context.sessions.max_age,
         httponly=True,
         samesite="lax",
-        secure=context.secure_cookies,
+        secure=context.secure(request),
     )
     return response
 
 
 @router.post("/logout")
-def logout() -> Response:
+def logout(request: Request, context: Context) -> Response:
+    """Sign out: the session ends on the server too (every session of this user, since
+    sessions are counted per user), so a copy of the cookie no longer works."""
+    session = context.sessions.load(request.cookies.get(SESSION_COOKIE))
+    found = session_account(context.store, *session) if session is not None else None
+    if found is not None:
+        end_sessions(context.store, found.username, actor=found.username)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response

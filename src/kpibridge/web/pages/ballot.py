@@ -13,6 +13,7 @@ from kpibridge.services.rounds.round_checks import parse_proposal
 from kpibridge.services.rounds.round_records import StoredRound
 from kpibridge.services.rounds.stored_rounds import (
     ballot_history,
+    clear_ballot,
     get_round,
     propose_candidate,
     submit_ballot,
@@ -38,6 +39,12 @@ async def ballot_submit(request: Request, name: str, account: Member, context: C
     form = {key: str(value) for key, value in (await request.form()).items()}
     candidates = stored.round.all_candidates()
     try:
+        if form.get("clear") == "1":  # the explicit way to withdraw; an empty form is refused
+            with round_errors():
+                clear_ballot(
+                    context.store, name, actor=account.username, participant=account.stakeholder
+                )
+            return RedirectResponse(f"/rounds/{name}?saved=1", status_code=303)
         ballot = ballot_from_form(
             form, account.stakeholder or "", candidates, stored.round.criteria
         )

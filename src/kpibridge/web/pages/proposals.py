@@ -18,7 +18,7 @@ from kpibridge.services.accounts.users import Account
 from kpibridge.services.governance.proposal_rounds import put_to_round
 from kpibridge.services.governance.proposals import decide, list_proposals, show_proposal
 from kpibridge.web.context import AppContext
-from kpibridge.web.deps import Context, Live, Viewer
+from kpibridge.web.deps import Context, Live, RecordId, Viewer
 from kpibridge.web.pages.proposal_compare import render_comparison
 from kpibridge.web.proposal_access import (
     cached_impact,
@@ -62,14 +62,14 @@ def proposals_page(
 
 @router.get("/proposals/{proposal_id}", response_class=HTMLResponse)
 def proposal_page(
-    request: Request, proposal_id: int, account: Viewer, context: Context, live: Live
+    request: Request, proposal_id: RecordId, account: Viewer, context: Context, live: Live
 ) -> Response:
     return _render(request, proposal_id, account, context, live, error=None)
 
 
 @router.post("/proposals/{proposal_id}/decisions", response_class=HTMLResponse)
 async def decide_page(
-    request: Request, proposal_id: int, account: Viewer, context: Context, live: Live
+    request: Request, proposal_id: RecordId, account: Viewer, context: Context, live: Live
 ) -> Response:
     """Record the decision of the button pressed (approve, reject, request_changes,
     comment) with the comment; a refusal by the rules is 403, a decided proposal 409."""

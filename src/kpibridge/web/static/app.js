@@ -12,7 +12,9 @@
       if (!source) return;
       element.setAttribute("data-rendered", "pending");
       var spec = JSON.parse(source.textContent);
-      window.vegaEmbed(element, spec, { actions: false, renderer: "svg" })
+      // ast: Vega evaluates expressions with its interpreter (bundled in vega-embed), not
+      // with Function, so the page's CSP needs no 'unsafe-eval'
+      window.vegaEmbed(element, spec, { actions: false, renderer: "svg", ast: true })
         .then(function () { element.setAttribute("data-rendered", "yes"); })
         .catch(function (error) {
           element.setAttribute("data-rendered", "failed");
