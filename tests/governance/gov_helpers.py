@@ -17,6 +17,7 @@ from kpibridge.services.governance.versions import acting_account
 from kpibridge.services.metrics.setup import create_workspace
 from kpibridge.services.metrics.workspace import Workspace
 from kpibridge.store import Store
+from kpibridge.store.audit_key import KEY_FILE
 
 PASSWORD = "a long password"
 USERS = {
@@ -101,8 +102,10 @@ def copy_template(template: Path, folder: Path) -> Path:
 
 @contextmanager
 def open_template_store(template: Path, folder: Path) -> Iterator[Store]:
-    """A copy of the app store ``build_template`` made, in ``folder/app.db``, open."""
+    """A copy of the app store ``build_template`` made, in ``folder/app.db``, open — with the
+    audit key beside it, which keys the chain of the rows already there."""
     shutil.copyfile(template.parent / "app.db", folder / "app.db")
+    shutil.copyfile(template.parent / KEY_FILE, folder / KEY_FILE)
     store = Store.open(f"sqlite:///{folder / 'app.db'}")
     try:
         yield store
