@@ -27,7 +27,21 @@ def diff(
     definitions and targets, each change in words."""
     changes = git_diff(workspace or Path.cwd(), revision)
     if output is OutputFormat.JSON:
-        records = [{"kpi": c.kpi, "change": c.kind, "words": list(c.words)} for c in changes]
+        records = [
+            {
+                "kpi": c.kpi,
+                "change": c.kind,
+                "words": list(c.words),
+                "impact": None
+                if c.impact is None
+                else {
+                    "period": c.impact[0].isoformat(),
+                    "before": c.impact[1],
+                    "after": c.impact[2],
+                },
+            }
+            for c in changes
+        ]
         console.print_json(json.dumps(records))
         return
     if not changes:
@@ -37,6 +51,9 @@ def diff(
         console.print(f"[bold]{escape(change.kpi)}[/bold] ({change.kind})")
         for sentence in change.words:
             console.print(f"  • {escape(sentence)}")
+        if change.impact is not None:
+            period, before, after = change.impact
+            console.print(f"  impact, {period.isoformat()}: {before:,.6g} → {after:,.6g}")
 
 
 def register(app: typer.Typer) -> None:

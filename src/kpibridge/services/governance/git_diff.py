@@ -14,10 +14,17 @@ import subprocess
 import tarfile
 import tempfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Any
 
-from kpibridge.errors import GovernanceError, WorkspaceError
+from pydantic import TypeAdapter, ValidationError
+
+from kpibridge.errors import GovernanceError, KpibridgeError, WorkspaceError
+from kpibridge.model import KPI
+from kpibridge.services.governance.impact import history_under
 from kpibridge.services.governance.proposal_diff import diff_words
+from kpibridge.services.metrics.workspace import Workspace
 from kpibridge.workspace.kpi_yaml import kpi_contents
 from kpibridge.workspace.loader import load_definition
 
@@ -29,6 +36,12 @@ class KpiChange:
     kpi: str
     kind: str  # "added" | "removed" | "changed"
     words: tuple[str, ...]
+    impact: tuple[date, float, float] | None = None
+    """For a changed KPI whose warehouse answers: the latest period both definitions have a
+    value for, the value under ``REV``'s definition and under the working tree's."""
+
+
+_KPI: TypeAdapter[Any] = TypeAdapter(KPI)
 
 
 def git_diff(root: Path, revision: str) -> list[KpiChange]:
@@ -53,8 +66,29 @@ def git_diff(root: Path, revision: str) -> list[KpiChange]:
         if old == new:
             continue
         kind = "added" if old is None else "removed" if new is None else "changed"
-        changes.append(KpiChange(kpi, kind, tuple(diff_words(old, new))))
+        impact = _impact(root, kpi, old, new) if old is not None and new is not None else None
+        changes.append(KpiChange(kpi, kind, tuple(diff_words(old, new)), impact))
     return changes
+
+
+def _impact(
+    root: Path, kpi_id: str, old: dict[str, Any], new: dict[str, Any]
+) -> tuple[date, float, float] | None:
+    """The impact preview's latest numbers, or None when the warehouse cannot answer (not
+    reachable, a table missing, a definition it cannot compute)."""
+    try:
+        before_kpi, after_kpi = _KPI.validate_python(old), _KPI.validate_python(new)
+        with Workspace.open(root) as ws:
+            grain = after_kpi.review_every
+            before = history_under(ws, kpi_id, before_kpi, grain)
+            after = history_under(ws, kpi_id, after_kpi, grain)
+    except (KpibridgeError, ValidationError):
+        return None
+    common = sorted(before.keys() & after.keys())
+    if not common:
+        return None
+    period = common[-1]
+    return period, before[period], after[period]
 
 
 def _contents(root: Path, label: str) -> dict[str, dict[str, object]]:
