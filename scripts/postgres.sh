@@ -37,6 +37,13 @@ fi
 # The tests drop their throw-away databases WITH (FORCE), which must be allowed to end any
 # backend still attached (an autovacuum worker runs as no role, so only this grant covers it).
 psql_admin -c "GRANT pg_signal_backend TO kpibridge" >&2
+# Socket connections (postgresql:///db?host=/var/run/postgresql) authenticate by peer: the OS
+# user who runs this script gets a role of its name that acts as kpibridge, for the socket tests.
+OS_USER=$(id -un)
+if [ "$OS_USER" != postgres ] && [ "$OS_USER" != kpibridge ] && \
+   [ "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = '$OS_USER'")" != 1 ]; then
+  psql_admin -c "CREATE ROLE \"$OS_USER\" LOGIN IN ROLE kpibridge" >&2
+fi
 if [ "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = 'kpibridge'")" != 1 ]; then
   psql_admin -c "CREATE DATABASE kpibridge OWNER kpibridge" >&2
 fi

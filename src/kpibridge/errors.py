@@ -129,6 +129,14 @@ class WarehouseError(KpibridgeError):
     """The warehouse cannot be reached, or a table or column it should hold is missing."""
 
 
+class EnvironmentReferenceError(KpibridgeError, ValueError):
+    """A ``$VAR``/``${VAR}`` reference names a variable that is not set, or is malformed."""
+
+    def __init__(self, message: str, variable: str | None = None) -> None:
+        super().__init__(message)
+        self.variable = variable
+
+
 class LoadError(KpibridgeError):
     """A data file cannot be loaded (unreadable, or without the columns the model needs)."""
 

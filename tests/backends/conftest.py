@@ -17,6 +17,7 @@ Each backend's workspace stays open for the session: a Spark session costs secon
 
 from __future__ import annotations
 
+import os
 import secrets
 import shutil
 from collections.abc import Iterator
@@ -59,6 +60,12 @@ def parity_postgres_url() -> Iterator[str]:
     finally:
         with psycopg.connect(admin_url, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+def password_variable_written(root: Path) -> bool:
+    """Whether kpibridge.yaml reads the warehouse password from the environment."""
+    text = (root / "kpibridge.yaml").read_text(encoding="utf-8")
+    return "password: ${KPIBRIDGE_WAREHOUSE_PASSWORD}" in text
 
 
 def target_url(backend: str, request: pytest.FixtureRequest) -> str:
@@ -107,6 +114,10 @@ def open_backend_workspace(
             app, ["warehouse", "copy", "--to", url, "--use", "--workspace", str(root)]
         )
         assert result.exit_code == 0, result.output
+        password = urlsplit(url).password
+        if password:  # --use wrote ${KPIBRIDGE_WAREHOUSE_PASSWORD} in place of it
+            assert password_variable_written(root)
+            os.environ["KPIBRIDGE_WAREHOUSE_PASSWORD"] = password
     workspace = kpibridge.Workspace.open(root)
     assert workspace.settings.warehouse.backend == backend
     opened[backend] = workspace

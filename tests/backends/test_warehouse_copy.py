@@ -62,8 +62,8 @@ def test_parse_warehouse_url(url: str, expected: dict[str, object]) -> None:
         ("mysql://h/db", "scheme 'mysql' is not one of"),
         ("warehouse.duckdb", "scheme '(none)'"),
         ("duckdb://", "names no file"),
-        ("postgresql://u:secret@/db", "needs a host and a database"),
-        ("postgresql://u:secret@host", "needs a host and a database"),
+        ("postgresql://u:secret@/db", "needs a host (or a socket directory) and a database"),
+        ("postgresql://u:secret@host", "needs a host (or a socket directory) and a database"),
     ],
 )
 def test_bad_warehouse_url_says_what_is_wrong(url: str, message: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -61,7 +62,15 @@ def demo(
         if warehouse is not None:
             report(f"copying the data to {redact(warehouse)}")
             with Workspace.open(directory) as generated:
-                copy_warehouse(generated, warehouse, use=True)
+                copied = copy_warehouse(generated, warehouse, use=True)
+            if copied.password_variable:  # the file reads it; this run has it from the URL
+                os.environ[copied.password_variable] = str(
+                    copied.config.connection_options()["password"]
+                )
+                report(
+                    f"kpibridge.yaml reads the password from ${copied.password_variable}: "
+                    "set it before you open the workspace again"
+                )
     console.print(
         f"Demo workspace in [bold]{escape(str(built.root))}[/bold]: "
         f"{sum(built.rows.values()):,} rows in {len(built.rows)} tables."

@@ -11,16 +11,18 @@ Layout::
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from kpibridge.errors import Issue
+from kpibridge.errors import EnvironmentReferenceError, Issue
 from kpibridge.model import KPI, Goal, SemanticModel, Settings, Stakeholder
 from kpibridge.workspace.definition import WorkspaceDefinition
+from kpibridge.workspace.environment import expand
 from kpibridge.workspace.source import Source, read_yaml
 
 SETTINGS_FILE = "kpibridge.yaml"
@@ -28,6 +30,9 @@ GOALS_FILE = "goals.yaml"
 STAKEHOLDERS_FILE = "stakeholders.yaml"
 MODELS_DIR = "models"
 KPIS_DIR = "kpis"
+
+EXPANDED_SETTINGS = ("warehouse", "app_store")
+"""The settings whose ``$VAR``/``${VAR}`` references are replaced from the environment."""
 
 T = TypeVar("T")
 _KPI_ADAPTER: TypeAdapter[Any] = TypeAdapter(KPI)
@@ -52,6 +57,8 @@ def load_definition(root: Path) -> tuple[WorkspaceDefinition | None, list[Issue]
 
     settings_source, found = read_yaml(settings_path, root)
     issues += found
+    if settings_source is not None:
+        issues += expand_settings_references(settings_source, os.environ)
     settings = (
         parse_source(settings_source, Settings.model_validate, issues) if settings_source else None
     )
@@ -81,6 +88,33 @@ def load_definition(root: Path) -> tuple[WorkspaceDefinition | None, list[Issue]
         sources=sources,
     )
     return definition, issues
+
+
+def expand_settings_references(source: Source, environ: Mapping[str, str]) -> list[Issue]:
+    """Replace the references in ``warehouse:`` and ``app_store:`` of the settings YAML (in
+    place); each that cannot be expanded is an issue at its line naming the variable."""
+    issues: list[Issue] = []
+    if not isinstance(source.node, CommentedMap):
+        return issues
+
+    def visit(container: Any, key: str | int, path: list[str | int]) -> None:
+        value = container[key]
+        if isinstance(value, CommentedMap):
+            for child in list(value):
+                visit(value, child, [*path, child])
+        elif isinstance(value, CommentedSeq):
+            for index in range(len(value)):
+                visit(value, index, [*path, index])
+        elif isinstance(value, str) and "$" in value:
+            try:
+                container[key] = expand(value, environ)
+            except EnvironmentReferenceError as error:
+                issues.append(source.issue(path, str(error)))
+
+    for name in EXPANDED_SETTINGS:
+        if name in source.node:
+            visit(source.node, name, [name])
+    return issues
 
 
 def _load_list(

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import typer
 
-from kpibridge.cli.governance import audit, proposals, versions
+from kpibridge.cli.governance import audit, git_diff, proposals, versions
 
 
 def register(parent: typer.Typer) -> None:
     audit.register(parent)
     versions.register(parent)
     proposals.register(parent)
+    git_diff.register(parent)

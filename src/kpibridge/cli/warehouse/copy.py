@@ -30,7 +30,9 @@ def copy(
         typer.Option(
             "--to",
             help="Target warehouse URL: postgresql://user:password@host:5432/db, "
-            "pyspark:///folder?master=local[2], duckdb:///file.duckdb.",
+            "postgresql:///db?host=/var/run/postgresql (a Unix socket), "
+            "pyspark:///folder?master=local[2], duckdb:///file.duckdb. It may hold "
+            "$VAR or ${VAR} references (quote it in the shell); --use writes them as given.",
         ),
     ],
     table: Annotated[
@@ -58,6 +60,12 @@ def copy(
         console.print(f"  {rows:>12,}  {escape(name)}")
     if result.switched:
         console.print(f"the workspace now reads from {escape(result.target)}")
+    if result.password_variable:
+        console.print(
+            f"kpibridge.yaml does not keep the password: it reads "
+            f"${{{result.password_variable}}}; set {result.password_variable} to the "
+            "password in the environment that runs kpibridge"
+        )
 
 
 def register(app: typer.Typer) -> None:

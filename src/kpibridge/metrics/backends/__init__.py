@@ -69,10 +69,14 @@ def connect(config: WarehouseConfig, root: Path, *, read_only: bool = False) -> 
             return spark
         except WarehouseError:
             raise
+        except ImportError as error:
+            raise missing_driver("pyspark", error) from None
         except Exception as error:  # Py4J and Spark raise their own types
             raise WarehouseError(f"cannot start the pyspark warehouse: {error}") from None
     try:
         backend_module = getattr(ibis, config.backend)
+    except ImportError as error:  # Ibis knows the backend; its driver is not installed
+        raise missing_driver(config.backend, error) from None
     except AttributeError:
         raise WarehouseError(
             f"unknown warehouse backend {config.backend!r}: use an Ibis backend name such as "
@@ -92,12 +96,27 @@ def connect(config: WarehouseConfig, root: Path, *, read_only: bool = False) -> 
             quiet(backend)
         return backend
     except ImportError as error:
-        raise WarehouseError(
-            f"the {config.backend} backend is not installed: "
-            f"pip install 'ibis-framework[{config.backend}]' ({error})"
-        ) from None
+        raise missing_driver(config.backend, error) from None
     except Exception as error:  # drivers raise their own types; the user needs the reason
         raise WarehouseError(f"cannot connect to the {config.backend} warehouse: {error}") from None
+
+
+WAREHOUSES_EXTRA = frozenset({"postgres", "pyspark"})
+"""The backends ``pip install 'kpibridge[warehouses]'`` brings (pyproject.toml)."""
+
+
+def missing_driver(backend: str, error: ImportError) -> WarehouseError:
+    """The error for a backend whose Python driver is missing, saying what to ``pip install``
+    (Ibis's own message advises conda, which a pip-installed kpibridge does not use)."""
+    module = error.name or getattr(error.__cause__, "name", None)
+    missing = f" (missing module: {module})" if module else ""
+    if backend in WAREHOUSES_EXTRA:
+        command = "pip install 'kpibridge[warehouses]'"
+    else:
+        command = f"pip install 'ibis-framework[{backend}]'"
+    return WarehouseError(
+        f"the {backend} warehouse needs a driver that is not installed{missing}: {command}"
+    )
 
 
 def spark_directory(config: WarehouseConfig, root: Path) -> Path | None:

@@ -6,7 +6,10 @@ so the URL is parsed once, here:
 
 * ``duckdb:///abs/path.duckdb`` or ``duckdb://relative/path.duckdb`` (relative to the workspace)
 * ``postgresql://user:password@host:port/database`` (``postgres://`` too; ``?schema=s`` and
-  other query parameters are passed on to the driver)
+  other query parameters are passed on to the driver); libpq's Unix-socket forms too:
+  ``postgresql:///database?host=/var/run/postgresql`` and
+  ``postgresql://user@%2Fvar%2Frun%2Fpostgresql:5432/database`` (a host that starts with ``/``
+  is the socket's directory)
 * ``pyspark:///abs/folder?master=local[2]`` or ``pyspark://relative/folder`` — Spark with the
   tables kept as Parquet folders there; ``pyspark://?master=spark://host:7077`` uses the
   cluster's own catalog instead. ``conf.KEY=VALUE`` parameters set Spark options.
@@ -63,31 +66,50 @@ def parse_warehouse_url(url: str) -> WarehouseConfig:
 
 
 def _postgres_options(url: str, query: dict[str, str]) -> dict[str, Any]:
+    """Connection keywords of a PostgreSQL URL, read from the raw text rather than
+    ``urlsplit``'s ``hostname``/``port``: those lower-case a socket directory and refuse a port
+    written as a ``${VAR}`` reference."""
     parts = urlsplit(url)
-    database = parts.path.lstrip("/")
-    if not parts.hostname or not database:
+    database = unquote(parts.path.lstrip("/"))
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    host, port = _split_host_port(hostport)
+    host = query.pop("host", "") or host
+    if not host or not database:
         raise WarehouseError(
-            f"the PostgreSQL URL {redact(url)!r} needs a host and a database: "
-            "postgresql://user:password@host:5432/database"
+            f"the PostgreSQL URL {redact(url)!r} needs a host (or a socket directory) and a "
+            "database: postgresql://user:password@host:5432/database or "
+            "postgresql:///database?host=/var/run/postgresql"
         )
-    options: dict[str, Any] = {"host": parts.hostname, "database": unquote(database)}
-    if parts.port is not None:
-        options["port"] = parts.port
-    if parts.username:
-        options["user"] = unquote(parts.username)
-    if parts.password:
-        options["password"] = unquote(parts.password)
+    options: dict[str, Any] = {"host": host, "database": database}
+    port = query.pop("port", "") or port
+    if port:
+        options["port"] = int(port) if port.isdigit() else port
+    user, has_password, password = userinfo.partition(":")
+    if user:
+        options["user"] = unquote(user)
+    if has_password and password:
+        options["password"] = unquote(password)
     options.update(query)
     return options
+
+
+def _split_host_port(hostport: str) -> tuple[str, str]:
+    """``host:port`` → (host, port); ``[::1]:5432`` keeps the IPv6 brackets off the host."""
+    if hostport.startswith("["):
+        host, _, rest = hostport[1:].partition("]")
+        return host, rest.removeprefix(":")
+    host, _, port = hostport.partition(":")
+    return unquote(host), port
 
 
 def redact(url: str) -> str:
     """``url`` with its password replaced by ``***``, for messages and logs."""
     parts = urlsplit(url)
-    if not parts.password:
+    userinfo, at, hostport = parts.netloc.rpartition("@")
+    user, colon, password = userinfo.partition(":")
+    if not at or not colon or not password:
         return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return parts._replace(netloc=netloc).geturl()
+    return parts._replace(netloc=f"{user}:***@{hostport}").geturl()
 
 
 def describe(config: WarehouseConfig) -> str:
@@ -95,7 +117,10 @@ def describe(config: WarehouseConfig) -> str:
     options = config.connection_options()
     if config.backend == "postgres":
         port = f":{options['port']}" if "port" in options else ""
-        return f"postgres at {options.get('host', '?')}{port}/{options.get('database', '?')}"
+        host = options.get("host", "?")
+        if str(host).startswith("/"):
+            return f"postgres at {options.get('database', '?')} (socket in {host}{port})"
+        return f"postgres at {host}{port}/{options.get('database', '?')}"
     if config.path:
         return f"{config.backend} at {config.path}"
     master = options.get("master")

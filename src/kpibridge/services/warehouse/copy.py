@@ -5,17 +5,23 @@ current warehouse (streamed in Arrow batches), writes them to the target (see
 :func:`kpibridge.metrics.backends.write_tables` for how each engine takes them), checks that
 each target table holds as many rows as its source, and — with ``use`` — points the
 workspace file at the target, keeping the file's comments.
+
+The URL may hold ``$VAR``/``${VAR}`` references (``postgresql://kpi:${PGPASSWORD}@db/kpi``):
+they are expanded to connect, and written to the workspace file as given. A password written
+out in the URL is never stored: the file gets ``${KPIBRIDGE_WAREHOUSE_PASSWORD}`` instead, and
+the result says which variable to set.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 
-from kpibridge.errors import WarehouseError
+from kpibridge.errors import EnvironmentReferenceError, WarehouseError
 from kpibridge.metrics.backends import (
     TableSource,
     connect,
@@ -27,10 +33,14 @@ from kpibridge.metrics.backends import (
 )
 from kpibridge.model import WarehouseConfig
 from kpibridge.services.metrics.workspace import Workspace
+from kpibridge.workspace.environment import expand, references
 from kpibridge.workspace.loader import SETTINGS_FILE
 from kpibridge.workspace.yaml_limits import read_yaml_file
 
-__all__ = ["CopyResult", "copy_warehouse", "redact", "use_warehouse"]
+__all__ = ["PASSWORD_VARIABLE", "CopyResult", "copy_warehouse", "redact", "use_warehouse"]
+
+PASSWORD_VARIABLE = "KPIBRIDGE_WAREHOUSE_PASSWORD"
+"""What ``--use`` writes in place of a password given in the URL."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +52,8 @@ class CopyResult:
     config: WarehouseConfig
     rows: dict[str, int]
     switched: bool
+    password_variable: str | None = None
+    """Set when ``use`` wrote a reference in place of a password: the variable to set."""
 
     def as_record(self) -> dict[str, object]:
         return {
@@ -50,6 +62,7 @@ class CopyResult:
             "backend": self.config.backend,
             "rows": dict(self.rows),
             "switched": self.switched,
+            "password_variable": self.password_variable,
         }
 
 
@@ -63,7 +76,10 @@ def copy_warehouse(
             target cannot be reached or written, or a table arrives with a different number
             of rows than it left with.
     """
-    config = parse_warehouse_url(url)
+    try:
+        config = parse_warehouse_url(expand(url, os.environ))
+    except EnvironmentReferenceError as error:
+        raise WarehouseError(f"cannot use the warehouse URL {redact(url)!r}: {error}") from None
     if _same_place(config, ws.settings.warehouse, ws.root):
         raise WarehouseError(f"{url!r} is the workspace's own warehouse: nothing to copy")
     wanted = tables or sorted({model.table for model in ws.models.values()})
@@ -97,9 +113,24 @@ def copy_warehouse(
             f"{n}: {a} rows in the source, {b} in the target" for n, (a, b) in wrong.items()
         )
         raise WarehouseError(f"the copy to {describe(config)} is incomplete: {details or written}")
+    variable = None
     if use:
-        use_warehouse(ws.root, config)
-    return CopyResult(describe(ws.settings.warehouse), describe(config), config, counted, use)
+        written_config, variable = without_password(parse_warehouse_url(url))
+        use_warehouse(ws.root, written_config)
+    return CopyResult(
+        describe(ws.settings.warehouse), describe(config), config, counted, use, variable
+    )
+
+
+def without_password(config: WarehouseConfig) -> tuple[WarehouseConfig, str | None]:
+    """``config`` (as given, references unexpanded) with a written-out password replaced by
+    ``${KPIBRIDGE_WAREHOUSE_PASSWORD}``; returns the variable the user must now set, if any."""
+    password = config.connection_options().get("password")
+    if password is None or references(str(password)):
+        return config, None
+    fields = {"backend": config.backend, "path": config.path, **config.connection_options()}
+    fields["password"] = f"${{{PASSWORD_VARIABLE}}}"
+    return WarehouseConfig(**fields), PASSWORD_VARIABLE
 
 
 def _opener(ws: Workspace, table: str) -> TableSource:
