@@ -10,22 +10,12 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from kpibridge.cli.app_store import opened_store
 from kpibridge.cli.errors import user_errors
 from kpibridge.cli.options import DatabaseOption, WorkspaceOption
 from kpibridge.cli.render import make_console
 from kpibridge.errors import AccountError
 from kpibridge.model.access import AccessRole
-from kpibridge.services.accounts.users import (
-    add_user,
-    create_token,
-    list_users,
-    parse_role,
-    set_role,
-)
-from kpibridge.services.metrics.workspace import Workspace
 
-console = make_console()
 PASSWORD_ENV = "KPIBRIDGE_PASSWORD"
 user_app = typer.Typer(help="Web app accounts: add, list, change roles.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens for automation.", no_args_is_help=True)
@@ -43,6 +33,11 @@ def user_add(
     database: DatabaseOption = None,
 ) -> None:
     """Add a user; the password is asked for (or read from $KPIBRIDGE_PASSWORD)."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.accounts.users import add_user, parse_role
+    from kpibridge.services.metrics.workspace import Workspace
+
+    console = make_console()
     access = parse_role(role)
     password = os.environ.get(PASSWORD_ENV) or _ask_password()
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
@@ -54,6 +49,11 @@ def user_add(
 @user_errors
 def user_list(workspace: WorkspaceOption = None, database: DatabaseOption = None) -> None:
     """List users with their role and stakeholder."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.accounts.users import list_users
+    from kpibridge.services.metrics.workspace import Workspace
+
+    console = make_console()
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         accounts = list_users(store)
     table = Table()
@@ -73,6 +73,11 @@ def user_set_role(
     database: DatabaseOption = None,
 ) -> None:
     """Change a user's role (takes effect on their next request)."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.accounts.users import parse_role, set_role
+    from kpibridge.services.metrics.workspace import Workspace
+
+    console = make_console()
     access: AccessRole = parse_role(role)
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         account = set_role(store, username, access)
@@ -88,6 +93,11 @@ def token_create(
     database: DatabaseOption = None,
 ) -> None:
     """Create an API token with the user's permissions; it is printed once, keep it safe."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.accounts.users import create_token
+    from kpibridge.services.metrics.workspace import Workspace
+
+    console = make_console()
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         token, account = create_token(store, username, name)
     console.file.write(token + "\n")

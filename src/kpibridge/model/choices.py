@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+VOICE_SOURCES = ("surveys", "reviews")
+"""Where customer voice texts come from (``voice.yaml`` sources, ``voice themes --source``)."""
+
 
 class Grain(StrEnum):
     """Time grains a KPI can be computed at; weeks are ISO weeks (Monday first)."""

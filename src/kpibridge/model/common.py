@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PlainSerializer
@@ -30,7 +29,6 @@ def _check_identifier(value: str) -> str:
 
 
 Identifier = Annotated[str, AfterValidator(_check_identifier)]
-
 
 
 _WINDOW = re.compile(r"^\s*(\d+)\s*(day|week|month|quarter|year)s?\s*$", re.IGNORECASE)

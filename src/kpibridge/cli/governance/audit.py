@@ -11,14 +11,10 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from kpibridge.cli.app_store import opened_store
 from kpibridge.cli.errors import user_errors
 from kpibridge.cli.options import DatabaseOption, FormatOption, WorkspaceOption
 from kpibridge.cli.render import OutputFormat, make_console
-from kpibridge.services.governance.audit_trail import parse_since, read_log, verify_log
-from kpibridge.services.metrics.workspace import Workspace
 
-console = make_console()
 app = typer.Typer(help="The audit log: every state change, hash-chained.", no_args_is_help=True)
 
 
@@ -34,6 +30,11 @@ def verify_command(
     database: DatabaseOption = None,
 ) -> None:
     """Check the hash chain; exit code 1 and the first broken row if it was tampered with."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.governance.audit_trail import verify_log
+    from kpibridge.services.metrics.workspace import Workspace
+
+    console = make_console()
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         result = verify_log(store, anchor=anchor)
     if output is OutputFormat.JSON:
@@ -61,6 +62,11 @@ def log_command(
     database: DatabaseOption = None,
 ) -> None:
     """Read the audit log, oldest first."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.governance.audit_trail import parse_since, read_log
+    from kpibridge.services.metrics.workspace import Workspace
+
+    console = make_console()
     start = parse_since(since) if since else None
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         entries = read_log(store, kpi=kpi, since=start)

@@ -14,7 +14,6 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from kpibridge.cli.app_store import opened_store
 from kpibridge.cli.errors import user_errors
 from kpibridge.cli.options import (
     ActorOption,
@@ -28,13 +27,7 @@ from kpibridge.cli.options import (
     parse_date,
 )
 from kpibridge.cli.render import OutputFormat, make_console
-from kpibridge.model.governance import Restatement
-from kpibridge.services.governance.governance_apply import apply_workspace
-from kpibridge.services.governance.governed_values import governed_values
-from kpibridge.services.governance.versions import acting_account, export_workspace, version_history
-from kpibridge.services.metrics.workspace import Workspace
-
-console = make_console()
+from kpibridge.model.choices import Restatement
 
 
 @user_errors
@@ -51,6 +44,12 @@ def apply(
 
     Without --effective a change takes effect today, except the first version of a KPI
     applied by an admin (the library's first apply), which is in force since always."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.governance.governance_apply import apply_workspace
+    from kpibridge.services.governance.versions import acting_account
+    from kpibridge.services.metrics.workspace import Workspace
+
+    console = make_console()
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         result = apply_workspace(
             ws.definition,
@@ -84,6 +83,12 @@ def propose(
     database: DatabaseOption = None,
 ) -> None:
     """Propose one KPI's change as written in its YAML (always a proposal, even for admins)."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.governance.governance_apply import apply_workspace
+    from kpibridge.services.governance.versions import acting_account
+    from kpibridge.services.metrics.workspace import Workspace
+
+    console = make_console()
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         result = apply_workspace(
             ws.definition,
@@ -105,6 +110,11 @@ def propose(
 @user_errors
 def export(workspace: WorkspaceOption = None, database: DatabaseOption = None) -> None:
     """Write the latest KPI versions of the app store back to kpis/*.yaml (comments kept)."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.governance.versions import export_workspace
+    from kpibridge.services.metrics.workspace import Workspace
+
+    console = make_console()
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         report = export_workspace(ws.definition, store)
     for label, items in (
@@ -144,6 +154,12 @@ def versions(
 ) -> None:
     """A KPI's definition and target versions: who, when, why, effective from when (with
     --values: its recent values, each computed with the versions in force for its period)."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.governance.governed_values import governed_values
+    from kpibridge.services.governance.versions import version_history
+    from kpibridge.services.metrics.workspace import Workspace
+
+    console = make_console()
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         entries = version_history(store, kpi)
         governed = (

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 from rich.syntax import Syntax
 from rich.table import Table
 
-from kpibridge.cli.app_store import existing_store
 from kpibridge.cli.errors import user_errors
-from kpibridge.cli.governed import open_governed
 from kpibridge.cli.options import DatabaseOption, FormatOption, WorkspaceOption, parse_date
 from kpibridge.cli.render import (
     STATUS_STYLE,
@@ -22,13 +20,11 @@ from kpibridge.cli.render import (
     make_console,
     print_frame,
 )
-from kpibridge.model import Grain
-from kpibridge.services.governance.governed_compute import governed_compute
-from kpibridge.services.governance.governed_scorecard import governed_scorecard
-from kpibridge.services.metrics.scorecard import ScorecardRow
-from kpibridge.services.metrics.workspace import Workspace
+from kpibridge.model.choices import Grain
 
-console = make_console()
+if TYPE_CHECKING:
+    from kpibridge.services.metrics.scorecard import ScorecardRow
+
 
 GrainOption = Annotated[Grain, typer.Option("--grain", "-g", help="Time grain.")]
 ByOption = Annotated[
@@ -49,6 +45,11 @@ def compute(
 ) -> None:
     """Compute a KPI per period (and per dimension value); a KPI versioned in the app store
     with each period's definition version in force (column definition_version)."""
+    from kpibridge.cli.app_store import existing_store
+    from kpibridge.services.governance.governed_compute import governed_compute
+    from kpibridge.services.metrics.workspace import Workspace
+
+    console = make_console()
     with Workspace.open(workspace) as ws:
         request = ws.request(kpi, grain, by, start, end)
         store = existing_store(ws, database)
@@ -73,6 +74,9 @@ def explain(
 ) -> None:
     """Show a KPI's definition in words, its lineage and the SQL the engine will run (the
     definition in force in the app store, when it has versions of the KPI)."""
+    from kpibridge.cli.governed import open_governed
+
+    console = make_console()
     with open_governed(workspace, database) as ws:
         explanation = ws.explain(kpi, grain=grain, by=by)
     if output is OutputFormat.JSON:
@@ -104,6 +108,11 @@ def scorecard(
 ) -> None:
     """Every KPI: latest complete period, previous period, change, target and status (with
     the KPI versions of the app store in force, when it has any: column Ver)."""
+    from kpibridge.cli.app_store import existing_store
+    from kpibridge.services.governance.governed_scorecard import governed_scorecard
+    from kpibridge.services.metrics.workspace import Workspace
+
+    console = make_console()
     with Workspace.open(workspace) as ws:
         store = existing_store(ws, database)
         try:

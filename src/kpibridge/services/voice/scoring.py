@@ -35,6 +35,7 @@ from ruamel.yaml import YAML
 
 from kpibridge.errors import KpibridgeError
 from kpibridge.metrics.backends import write_tables
+from kpibridge.model.choices import VOICE_SOURCES
 from kpibridge.services.metrics.workspace import Workspace
 from kpibridge.voice.inputs import CSAT_RANGE, NPS_RANGE, RATING_RANGE, check_scores, prepare_texts
 from kpibridge.voice.pins import NamedTheme, Pin, name_themes, parse_pins
@@ -48,7 +49,7 @@ TEXTS_TABLE = "voice_texts"
 THEMES_TABLE = "voice_themes"
 CACHE_TABLE = "voice_sentiment_cache"
 QUARANTINE_TABLE = "voice_quarantine"
-SOURCES = ("surveys", "reviews")
+SOURCES = VOICE_SOURCES
 UNTHEMED = "unthemed"
 
 
