@@ -17,6 +17,7 @@ from kpibridge.cli import (
     warehouse,
     web,
 )
+from kpibridge.cli.help import reflow_help
 
 app = typer.Typer(
     name="kpibridge",
@@ -39,6 +40,7 @@ for capability in (
     reviews,
 ):
     capability.register(app)
+reflow_help(app)
 
 
 def main() -> None:
