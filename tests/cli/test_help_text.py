@@ -3,6 +3,7 @@ no line of prose ends early because the docstring had a line break there in the 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -36,11 +37,11 @@ def stray_breaks(text: str, width: int) -> list[str]:
 
     A rendered line is split in cells; the last cell of a line continues on the next line when
     the next line's last cell starts in the same column (the description column of a panel, a
-    paragraph outside the panels) and the next line has no other cell. Option metadata (``[default: …]``) and list items start
-    their own line on purpose."""
+    paragraph outside the panels) and the next line has no other cell. Option metadata
+    (``[default: …]``) and list items start their own line on purpose."""
     found = []
     lines = text.splitlines()
-    for line, following in zip(lines, lines[1:], strict=False):
+    for line, following in itertools.pairwise(lines):
         edge = line.rfind("│") if line.rstrip().endswith("│") else width
         if following.rstrip().endswith("│") != line.rstrip().endswith("│"):
             continue
@@ -75,8 +76,10 @@ def render_help(target: typer.Typer, path: list[str], width: int) -> str:
 
 def test_the_walk_reaches_every_command() -> None:
     paths = command_paths()
-    assert ["compute"] in paths and ["round", "results"] in paths
-    assert ["proposals", "approve"] in paths and ["voice", "themes"] in paths
+    assert ["compute"] in paths
+    assert ["round", "results"] in paths
+    assert ["proposals", "approve"] in paths
+    assert ["voice", "themes"] in paths
     assert len(paths) > 40
 
 

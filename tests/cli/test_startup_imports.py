@@ -39,7 +39,8 @@ def test_importing_the_cli_loads_no_heavy_library() -> None:
 def test_the_probe_sees_a_heavy_import() -> None:
     """The check is not blind: a module that needs pandas shows up with it."""
     loaded = loaded_by("kpibridge.services.metrics.workspace")
-    assert "pandas" in loaded["heavy"] and "ibis" in loaded["heavy"]
+    assert "pandas" in loaded["heavy"]
+    assert "ibis" in loaded["heavy"]
     assert "kpibridge.services.metrics.workspace" in loaded["kpibridge"]
 
 

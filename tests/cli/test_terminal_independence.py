@@ -49,7 +49,9 @@ def test_output_captured_after_an_import_in_a_terminal_has_no_escape_codes(
     )
     assert done.returncode == 0, done.stderr
     init, validate, error = json.loads(done.stdout)
-    assert "workspace" in init.lower() and validate and "no_such_kpi" in error
+    assert "workspace" in init.lower()
+    assert validate
+    assert "no_such_kpi" in error
     for output in (init, validate, error):
         assert "\x1b[" not in output, repr(output)
 
