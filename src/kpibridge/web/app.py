@@ -16,6 +16,7 @@ from kpibridge.services.rounds.stored_rounds import import_workspace_rounds
 from kpibridge.store import Store, database_url
 from kpibridge.web import errors
 from kpibridge.web.api import router as api_router
+from kpibridge.web.background import Builds
 from kpibridge.web.context import AppContext
 from kpibridge.web.pages import router as pages_router
 from kpibridge.web.security import CSRF_COOKIE, LoginLimiter, Sessions, new_csrf_token
@@ -72,6 +73,7 @@ def create_app(settings: WebSettings) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.context = context
+    app.state.builds = Builds()
     errors.install(app)
     app.middleware("http")(_csrf_cookie_and_headers)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
