@@ -7,11 +7,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from conftest import AppFactory
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from web_helpers import login
 
+from conftest import AppFactory
 from kpibridge.services.reviews.review_pack import SECTIONS
 
 WAIT_SECONDS = 600

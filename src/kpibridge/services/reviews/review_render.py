@@ -33,7 +33,7 @@ from kpibridge.services.metrics.workspace import Workspace
 from kpibridge.services.reviews.review_pack import SECTIONS, KpiAnomalies, OffTrack, ReviewPack
 
 REVIEW_SUFFIXES = (".html", ".htm", ".pdf", ".json")
-TEMPLATES = Path(__file__).resolve().parents[1] / "report" / "templates"
+TEMPLATES = Path(__file__).resolve().parents[2] / "report" / "templates"
 MONITOR_STEPS = 120
 """Steps of the watched series drawn around anomalies (four months of days)."""
 
