@@ -76,10 +76,26 @@ def pages(app: FastAPI) -> dict[str, tuple[str | None, str]]:
 
 def overflow(page: Page) -> int:
     """How many CSS pixels the document is wider than the window (0: it fits)."""
-    width: int = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
+    width: int = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     return width
+
+
+WIDEST = """() => {
+  const past = e => e.getBoundingClientRect().right > window.innerWidth + 1;
+  const clipped = e => {
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement)
+      if (getComputedStyle(a).overflowX !== "visible") return true;
+    return false;
+  };
+  return [...document.querySelectorAll("body *")]
+    .filter(e => past(e) && !clipped(e) && ![...e.children].some(past))
+    .slice(0, 6)
+    .map(e => e.tagName.toLowerCase() + (typeof e.className === "string" && e.className
+      ? "." + e.className.trim().split(/\\s+/).join(".") : "")
+      + " →" + Math.round(e.getBoundingClientRect().right));
+}"""
+"""The innermost elements that reach past the window's right edge (and are not inside a box
+that scrolls or clips them), to name in a failure."""
 
 
 def visit(page: Page, url: str) -> int:
@@ -108,7 +124,7 @@ def test_every_page_fits_the_window(
 ) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     viewport = {"width": width, "height": WIDTHS[width]}
-    too_wide: dict[str, int] = {}
+    too_wide: dict[str, str] = {}
     seen: list[str] = []
     by_user: dict[str | None, list[tuple[str, str]]] = {}
     for name, (user, path) in pages(layout_app).items():
@@ -121,9 +137,9 @@ def test_every_page_fits_the_window(
                 status = visit(page, server + path)
                 assert status == (404 if name == "not-found" else 200), f"{path}: {status}"
                 if (extra := overflow(page)) > 0:
-                    too_wide[name] = extra
+                    too_wide[name] = f"{extra} px: {', '.join(page.evaluate(WIDEST))}"
                 page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
                 seen.append(name)
             assert [p for p in problems if "404" not in p] == [], problems
     assert sorted(seen) == sorted(pages(layout_app))
-    assert too_wide == {}, f"pages wider than {width} px (by px): {too_wide}"
+    assert too_wide == {}, f"pages wider than {width} px: {too_wide}"
