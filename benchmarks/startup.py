@@ -2,7 +2,10 @@
 the demo take end to end (a fresh process each run), against the interpreter alone and against
 importing the CLI's own libraries (Typer and Rich), measured interleaved in the same run.
 
-    .venv/bin/python benchmarks/startup.py [--runs 15] [--quick]
+    .venv/bin/python benchmarks/startup.py [--runs 15] [--quick] [--baseline OTHER/src]
+
+``--baseline`` also runs the two ``kpibridge`` commands with another checkout's ``src`` first
+on the path (``PYTHONPATH``), interleaved with this one: before and after, on the same load.
 
 Goals (issue 20, item 6): ``kpibridge --help`` ≤ 0.5 s and ``kpibridge compute cac`` on the
 demo ≤ 1.5 s on an idle machine. The two floors say how much of a figure is the machine (a
@@ -41,19 +44,30 @@ def demo_workspace() -> Path:
     return root
 
 
-def commands(demo: Path) -> dict[str, list[str]]:
-    return {
-        "python -c pass (floor)": [PYTHON, "-c", "pass"],
-        "import typer, rich (floor)": [PYTHON, "-c", "import typer.main, rich.table"],
-        "kpibridge --help": [KPIBRIDGE, "--help"],
-        "kpibridge compute cac": [KPIBRIDGE, "compute", "cac", "-w", str(demo)],
+Run = tuple[list[str], dict[str, str]]
+"""A command line and its environment."""
+
+
+def commands(demo: Path, baseline: Path | None) -> dict[str, Run]:
+    env = dict(os.environ)
+    runs: dict[str, Run] = {
+        "python -c pass (floor)": ([PYTHON, "-c", "pass"], env),
+        "import typer, rich (floor)": ([PYTHON, "-c", "import typer.main, rich.table"], env),
+        "kpibridge --help": ([KPIBRIDGE, "--help"], env),
+        "kpibridge compute cac": ([KPIBRIDGE, "compute", "cac", "-w", str(demo)], env),
     }
+    if baseline is not None:
+        other = {**env, "PYTHONPATH": str(baseline.resolve())}
+        runs["baseline --help"] = ([KPIBRIDGE, "--help"], other)
+        runs["baseline compute cac"] = ([KPIBRIDGE, "compute", "cac", "-w", str(demo)], other)
+    return runs
 
 
-def timed(argv: list[str]) -> float:
+def timed(run: Run) -> float:
     """Seconds from starting the process to its exit; the run must succeed."""
+    argv, env = run
     started = time.perf_counter()
-    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     return time.perf_counter() - started
 
 
@@ -66,11 +80,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=15, help="runs of each command")
     parser.add_argument("--quick", action="store_true", help="3 runs of each command")
+    parser.add_argument("--baseline", type=Path, help="another checkout's src folder to compare")
     args = parser.parse_args()
     runs = 3 if args.quick else args.runs
 
     demo = demo_workspace()
-    argvs = commands(demo)
+    argvs = commands(demo, args.baseline)
     for argv in argvs.values():  # warm the file cache; not timed
         timed(argv)
     print(f"load average before: {load()}")

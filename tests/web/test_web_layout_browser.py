@@ -118,6 +118,26 @@ def visit(page: Page, url: str) -> int:
     return status
 
 
+def assert_move_buttons_line_up(page: Page) -> None:
+    """The ballot's ↑ and ↓ buttons: one column each, every button the same size."""
+    for kind in ("up", "down"):
+        boxes = [b.bounding_box() for b in page.locator(f"button.move.{kind}").all()]
+        assert len(boxes) >= 2
+        places = {(round(b["x"]), round(b["width"]), round(b["height"])) for b in boxes if b}
+        assert len(places) == 1, places
+
+
+def assert_boxes_beside_labels(page: Page) -> None:
+    """Every check box of /rounds/new sits on the first line of its label, left of the text."""
+    for label in page.locator("label.check").all():
+        box = label.locator("input").bounding_box()
+        whole = label.bounding_box()
+        assert box is not None
+        assert whole is not None
+        assert box["x"] - whole["x"] < 4, label.inner_text()
+        assert box["y"] - whole["y"] < 12, label.inner_text()
+
+
 @pytest.mark.parametrize("width", sorted(WIDTHS))
 def test_every_page_fits_the_window(
     layout_app: FastAPI, server: str, browser: Browser, width: int
@@ -136,6 +156,10 @@ def test_every_page_fits_the_window(
             for name, path in visits:
                 status = visit(page, server + path)
                 assert status == (404 if name == "not-found" else 200), f"{path}: {status}"
+                if name == "ballot":
+                    assert_move_buttons_line_up(page)
+                if name == "round-new":
+                    assert_boxes_beside_labels(page)
                 if (extra := overflow(page)) > 0:
                     too_wide[name] = f"{extra} px: {', '.join(page.evaluate(WIDEST))}"
                 page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
