@@ -3,6 +3,8 @@
 # for kpibridge (port 54329 unless $KPIBRIDGE_PG_PORT), create the `kpibridge` user and
 # database, and print the database URL on stdout (messages go to stderr). Idempotent.
 # Needs root, or sudo. Used by scripts/test.sh for the app store tests on PostgreSQL.
+# With $KPIBRIDGE_PG_STARTED_FILE set, a cluster this run starts is written there
+# ("VERSION CLUSTER"), so that the caller can stop what it started, and only that.
 set -euo pipefail
 PORT=${KPIBRIDGE_PG_PORT:-54329}
 CLUSTER=kpibridge
@@ -29,6 +31,9 @@ PORT=$(pg_lsclusters -h | awk -v v="$VERSION" -v c="$CLUSTER" '$1==v && $2==c {p
 if ! $SUDO pg_ctlcluster "$VERSION" "$CLUSTER" status >/dev/null 2>&1; then
   echo "starting PostgreSQL cluster '$CLUSTER'" >&2
   $SUDO pg_ctlcluster "$VERSION" "$CLUSTER" start >&2
+  if [ -n "${KPIBRIDGE_PG_STARTED_FILE:-}" ]; then
+    echo "$VERSION $CLUSTER" >"$KPIBRIDGE_PG_STARTED_FILE"
+  fi
 fi
 psql_admin() { $SUDO runuser -u postgres -- psql -p "$PORT" -v ON_ERROR_STOP=1 -qtAX "$@"; }
 if [ "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = 'kpibridge'")" != 1 ]; then

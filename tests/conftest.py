@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,25 @@ import pytest
 
 import kpibridge
 from helpers import write_workspace
+
+TERMINAL_SETTINGS = (
+    "FORCE_COLOR",
+    "PY_COLORS",
+    "CLICOLOR_FORCE",
+    "TTY_COMPATIBLE",
+    "TERMINAL_WIDTH",
+    "COLUMNS",
+    "LINES",
+)
+"""Environment variables with which Rich and Typer colour or size output whatever it goes to."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Tests read CLI output as plain text of a known width: whatever terminal (or terminal
+    settings) the suite runs in, these are dropped before any module makes a console."""
+    for name in TERMINAL_SETTINGS:
+        os.environ.pop(name, None)
+
 
 WorkspaceFactory = Callable[..., kpibridge.Workspace]
 RootFactory = Callable[..., Path]

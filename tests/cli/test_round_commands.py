@@ -15,12 +15,9 @@ from typer.testing import CliRunner
 
 from kpibridge import Workspace
 from kpibridge.model.rounds import Ballot
+from kpibridge.services.rounds.ballots import submit_ballot
 from kpibridge.services.rounds.round_results import stored_round_analysis
-from kpibridge.services.rounds.stored_rounds import (
-    get_round,
-    import_workspace_rounds,
-    submit_ballot,
-)
+from kpibridge.services.rounds.stored_rounds import get_round, import_workspace_rounds
 from kpibridge.services.rounds.workspace_rounds import analyze_round
 from kpibridge.store import Store
 from kpibridge.store.database import database_url

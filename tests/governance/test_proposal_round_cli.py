@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 from kpibridge.cli import accounts, governance, rounds, web
 from kpibridge.model.rounds import Ballot
 from kpibridge.services.metrics.setup import create_workspace
-from kpibridge.services.rounds.stored_rounds import close_round, submit_ballot
+from kpibridge.services.rounds.ballots import submit_ballot
+from kpibridge.services.rounds.stored_rounds import close_round
 from kpibridge.store import Store
 
 USERS = (

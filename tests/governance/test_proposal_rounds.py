@@ -45,13 +45,13 @@ from kpibridge.services.governance.proposal_views import ProposalView
 from kpibridge.services.governance.proposals import decide, show_proposal
 from kpibridge.services.governance.versions import latest_targets
 from kpibridge.services.metrics.workspace import Workspace
+from kpibridge.services.rounds.ballots import submit_ballot
 from kpibridge.services.rounds.round_results import stored_round_analysis
 from kpibridge.services.rounds.stored_rounds import (
     adopt_round,
     close_round,
     get_round,
     list_stored_rounds,
-    submit_ballot,
 )
 from kpibridge.store import Store, audit
 from kpibridge.store.audit import read, verify

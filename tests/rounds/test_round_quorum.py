@@ -11,13 +11,9 @@ import kpibridge
 from kpibridge.errors import KpibridgeError, QuorumError
 from kpibridge.model.rounds import Ballot
 from kpibridge.services.metrics.setup import create_workspace
+from kpibridge.services.rounds.ballots import submit_ballot
 from kpibridge.services.rounds.round_checks import parse_round
-from kpibridge.services.rounds.stored_rounds import (
-    adopt_round,
-    create_round,
-    get_round,
-    submit_ballot,
-)
+from kpibridge.services.rounds.stored_rounds import adopt_round, create_round, get_round
 from kpibridge.store import Store, audit
 
 SPEC = {

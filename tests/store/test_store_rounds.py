@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from kpibridge.errors import KpibridgeError, RoundStateError
 from kpibridge.model.rounds import Ballot, Round
-from kpibridge.services.rounds import round_records, stored_rounds
+from kpibridge.services.rounds import ballots, round_records, stored_rounds
 from kpibridge.store import Store
 from kpibridge.store.rounds_schema import BallotRecord, RoundRecord
 from postgres_databases import fresh_postgres_database
@@ -106,7 +106,7 @@ def test_fifty_participants_at_once_each_stored_exactly_once(store: Store) -> No
         participant, ranking = job
         start.wait()
         try:
-            return stored_rounds.submit_ballot(
+            return ballots.submit_ballot(
                 store,
                 "r",
                 Ballot(participant=participant, ranking=tuple((c,) for c in ranking)),
@@ -137,12 +137,12 @@ def test_fifty_participants_at_once_each_stored_exactly_once(store: Store) -> No
 
 def test_a_closed_round_takes_no_ballot(store: Store) -> None:
     insert_round(store, ("p00",))
-    stored_rounds.submit_ballot(
+    ballots.submit_ballot(
         store, "r", Ballot(participant="p00", ranking=(("b",),)), actor="x", participant="p00"
     )  # a round without any ballot is never adopted (tests/rounds/test_round_quorum.py)
     stored_rounds.close_round(store, "r", actor="f")
     with pytest.raises(RoundStateError, match="is closed"):
-        stored_rounds.submit_ballot(
+        ballots.submit_ballot(
             store, "r", Ballot(participant="p00", ranking=(("a",),)), actor="x", participant="p00"
         )
     with pytest.raises(KpibridgeError, match="Did you mean 'a'"):

@@ -132,7 +132,10 @@ def test_every_role_reads_with_a_session(
     signed_in: Callable[[str], TestClient], role: str, path: str
 ) -> None:
     response = signed_in(role).get(concrete(path), follow_redirects=False)
-    assert response.status_code == 200, response.text[:300]
+    # 202: a page built in the background (the review pack) answering "being built"
+    assert response.status_code in ((200, 202) if path == "/review" else (200,)), response.text[
+        :300
+    ]
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -14,8 +14,9 @@ from kpibridge.errors import RoundPermissionError, RoundStateError
 from kpibridge.model.access import AccessRole
 from kpibridge.model.rounds import Ballot
 from kpibridge.services.accounts.users import Account, add_user
+from kpibridge.services.rounds.ballots import submit_ballot
 from kpibridge.services.rounds.dissent_answers import answer_dissent, list_dissent
-from kpibridge.services.rounds.stored_rounds import adopt_round, submit_ballot
+from kpibridge.services.rounds.stored_rounds import adopt_round
 from kpibridge.store import audit
 
 ADOPTED = ["cac", "roas"]

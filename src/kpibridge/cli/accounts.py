@@ -12,32 +12,12 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from kpibridge.cli.app_store import opened_store
 from kpibridge.cli.errors import user_errors
 from kpibridge.cli.options import DatabaseOption, FormatOption, WorkspaceOption
 from kpibridge.cli.render import OutputFormat, make_console
 from kpibridge.errors import AccountError
 from kpibridge.model.access import AccessRole
-from kpibridge.services.accounts.tokens import (
-    create_token,
-    list_tokens,
-    parse_expiry,
-    revoke_token,
-)
-from kpibridge.services.accounts.users import (
-    add_user,
-    delete_user,
-    disabled_users,
-    end_sessions,
-    list_users,
-    parse_role,
-    set_disabled,
-    set_password,
-    set_role,
-)
-from kpibridge.services.metrics.workspace import Workspace
 
-console = make_console()
 PASSWORD_ENV = "KPIBRIDGE_PASSWORD"
 user_app = typer.Typer(
     help="Web app accounts: add, list, change roles, reset passwords, disable, delete.",
@@ -61,6 +41,11 @@ def user_add(
     database: DatabaseOption = None,
 ) -> None:
     """Add a user; the password is asked for (or read from $KPIBRIDGE_PASSWORD)."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.accounts.users import add_user, parse_role
+    from kpibridge.services.metrics.workspace import Workspace
+
+    console = make_console()
     access = parse_role(role)
     password = os.environ.get(PASSWORD_ENV) or _ask_password()
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
@@ -72,6 +57,11 @@ def user_add(
 @user_errors
 def user_list(workspace: WorkspaceOption = None, database: DatabaseOption = None) -> None:
     """List users with their role and stakeholder."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.accounts.users import disabled_users, list_users
+    from kpibridge.services.metrics.workspace import Workspace
+
+    console = make_console()
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         accounts = list_users(store)
         disabled = disabled_users(store)
@@ -97,6 +87,11 @@ def user_set_role(
     database: DatabaseOption = None,
 ) -> None:
     """Change a user's role (takes effect on their next request)."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.accounts.users import parse_role, set_role
+    from kpibridge.services.metrics.workspace import Workspace
+
+    console = make_console()
     access: AccessRole = parse_role(role)
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         account = set_role(store, username, access)
@@ -109,6 +104,11 @@ def user_set_password(
     username: UsernameArgument, workspace: WorkspaceOption = None, database: DatabaseOption = None
 ) -> None:
     """Reset a user's password (asked for, or $KPIBRIDGE_PASSWORD); ends their sessions."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.accounts.users import set_password
+    from kpibridge.services.metrics.workspace import Workspace
+
+    console = make_console()
     password = os.environ.get(PASSWORD_ENV) or _ask_password()
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         set_password(store, username, password)
@@ -121,6 +121,11 @@ def user_sign_out(
     username: UsernameArgument, workspace: WorkspaceOption = None, database: DatabaseOption = None
 ) -> None:
     """Sign a user out everywhere: every session cookie they hold stops working now."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.accounts.users import end_sessions
+    from kpibridge.services.metrics.workspace import Workspace
+
+    console = make_console()
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         end_sessions(store, username)
     console.print(f"{escape(username)} is signed out everywhere (API tokens: 'token revoke')")
@@ -132,6 +137,11 @@ def user_disable(
     username: UsernameArgument, workspace: WorkspaceOption = None, database: DatabaseOption = None
 ) -> None:
     """Disable a user: no sign-in, no API token, sessions ended (undo with 'user enable')."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.accounts.users import set_disabled
+    from kpibridge.services.metrics.workspace import Workspace
+
+    console = make_console()
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         set_disabled(store, username, True)
     console.print(f"{escape(username)} is disabled")
@@ -143,6 +153,11 @@ def user_enable(
     username: UsernameArgument, workspace: WorkspaceOption = None, database: DatabaseOption = None
 ) -> None:
     """Enable a disabled user again."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.accounts.users import set_disabled
+    from kpibridge.services.metrics.workspace import Workspace
+
+    console = make_console()
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         set_disabled(store, username, False)
     console.print(f"{escape(username)} is enabled")
@@ -157,6 +172,11 @@ def user_delete(
     database: DatabaseOption = None,
 ) -> None:
     """Delete a user and their API tokens (the audit log keeps what they did)."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.accounts.users import delete_user
+    from kpibridge.services.metrics.workspace import Workspace
+
+    console = make_console()
     if not yes:
         typer.confirm(f"delete user {username} and their API tokens?", abort=True)
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
@@ -176,6 +196,11 @@ def token_create(
     database: DatabaseOption = None,
 ) -> None:
     """Create an API token with the user's permissions; it is printed once, keep it safe."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.accounts.tokens import create_token, parse_expiry
+    from kpibridge.services.metrics.workspace import Workspace
+
+    console = make_console()
     lifetime = parse_expiry(expires)
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         token, account = create_token(store, username, name, expires_in=lifetime)
@@ -197,6 +222,11 @@ def token_list(
     database: DatabaseOption = None,
 ) -> None:
     """List API tokens (never the tokens themselves): owner, state, expiry, last use."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.accounts.tokens import list_tokens
+    from kpibridge.services.metrics.workspace import Workspace
+
+    console = make_console()
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         tokens = list_tokens(store, username)
     if output is OutputFormat.JSON:
@@ -224,6 +254,11 @@ def token_revoke(
     database: DatabaseOption = None,
 ) -> None:
     """Revoke an API token: it stops working on its next request."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.accounts.tokens import revoke_token
+    from kpibridge.services.metrics.workspace import Workspace
+
+    console = make_console()
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         revoked = revoke_token(store, token_id)
     console.print(

@@ -20,6 +20,7 @@ from kpibridge.cli import (
     web,
     workshops,
 )
+from kpibridge.cli.help import reflow_help
 
 app = typer.Typer(
     name="kpibridge",
@@ -45,6 +46,7 @@ for capability in (
     tree,
 ):
     capability.register(app)
+reflow_help(app)
 
 
 def main() -> None:

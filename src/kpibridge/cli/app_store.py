@@ -6,15 +6,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kpibridge.services.metrics.workspace import Workspace
-from kpibridge.store import Store
-from kpibridge.store.database import database_url
+if TYPE_CHECKING:
+    from kpibridge.services.metrics.workspace import Workspace
+    from kpibridge.store import Store
 
 
 def existing_store(ws: Workspace, url: str | None) -> Store | None:
     """The app store, or None when it is a SQLite file not created yet (a command that reads
     does not create a store to find it empty)."""
+    from kpibridge.store import Store
+    from kpibridge.store.database import database_url
+
     parsed = database_url(ws.settings.app_store, ws.root, url)
     if parsed.get_backend_name() == "sqlite":
         path = parsed.database
@@ -26,6 +30,9 @@ def existing_store(ws: Workspace, url: str | None) -> Store | None:
 @contextmanager
 def opened_store(ws: Workspace, url: str | None) -> Iterator[Store]:
     """The workspace's app store (or the one at ``url``), migrated, closed on leaving."""
+    from kpibridge.store import Store
+    from kpibridge.store.database import database_url
+
     store = Store.open(
         database_url(ws.settings.app_store, ws.root, url), key_dir=ws.root / ".kpibridge"
     )

@@ -11,17 +11,7 @@ from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from kpibridge.cli.errors import user_errors
-from kpibridge.cli.metrics.compute import scorecard_table
 from kpibridge.cli.render import make_console
-from kpibridge.cli.web import run_server
-from kpibridge.services.demo.build import build_demo
-from kpibridge.services.demo.demo_accounts import DEMO_PASSWORD, ensure_demo_users
-from kpibridge.services.metrics.workspace import Workspace
-from kpibridge.services.rounds.workspace_rounds import analyze_round
-from kpibridge.services.warehouse.copy import copy_warehouse, redact
-from kpibridge.store import Store, database_url
-
-console = make_console()
 
 DEMO_ROUND = "kpis-2027"
 
@@ -49,6 +39,16 @@ def demo(
 ) -> None:
     """Build the Acme Outdoor demo company (data, KPIs, targets, a round), show its scorecard
     and serve it in the web app."""
+    from kpibridge.cli.metrics.compute import scorecard_table
+    from kpibridge.cli.web import run_server
+    from kpibridge.services.demo.build import build_demo
+    from kpibridge.services.demo.demo_accounts import DEMO_PASSWORD, ensure_demo_users
+    from kpibridge.services.metrics.workspace import Workspace
+    from kpibridge.services.rounds.workspace_rounds import analyze_round
+    from kpibridge.services.warehouse.copy import copy_warehouse, redact
+    from kpibridge.store import Store, database_url
+
+    console = make_console()
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
     ) as progress:

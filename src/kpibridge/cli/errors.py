@@ -7,14 +7,12 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
+from kpibridge.cli.render import make_console
 from kpibridge.errors import KpibridgeError, WorkspaceError
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-stderr = Console(stderr=True)
 
 
 def user_errors(command: F) -> F:
@@ -23,11 +21,13 @@ def user_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except WorkspaceError as error:
+            stderr = make_console(stderr=True)
             for issue in error.issues:
                 stderr.print(f"[red]error[/red] {escape(str(issue))}", soft_wrap=True)
             stderr.print(f"[red]{len(error.issues)} problem(s)[/red]")
             raise typer.Exit(1) from None
         except KpibridgeError as error:
+            stderr = make_console(stderr=True)
             stderr.print(f"[red]error:[/red] {escape(str(error))}")
             raise typer.Exit(1) from None
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from kpibridge.cli.app_store import existing_store
-from kpibridge.services.governance.governed_workspace import governed_workspace
-from kpibridge.services.metrics.workspace import Workspace
+if TYPE_CHECKING:
+    from kpibridge.services.metrics.workspace import Workspace
 
 
 @contextmanager
@@ -19,6 +19,10 @@ def open_governed(
     """The workspace with the app store's versions in effect today applied (the YAML alone
     when the store has none, or — a SQLite file — does not exist: it is not created to look).
     The store is read once and closed; the warehouse connection closes on leaving."""
+    from kpibridge.cli.app_store import existing_store
+    from kpibridge.services.governance.governed_workspace import governed_workspace
+    from kpibridge.services.metrics.workspace import Workspace
+
     with Workspace.open(workspace) as ws:
         store = existing_store(ws, database)
         try:

@@ -12,10 +12,7 @@ from rich.markup import escape
 from kpibridge.cli.errors import user_errors
 from kpibridge.cli.options import FormatOption, WorkspaceOption
 from kpibridge.cli.render import OutputFormat, make_console
-from kpibridge.services.interop.dbt_import import import_dbt
-from kpibridge.services.metrics.workspace import resolve_root
 
-console = make_console()
 app = typer.Typer(help="Import definitions from other tools.", no_args_is_help=True)
 
 
@@ -28,6 +25,10 @@ def dbt(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Read dbt semantic models and metrics into models/ and kpis/; report what did not map."""
+    from kpibridge.services.interop.dbt_import import import_dbt
+    from kpibridge.services.metrics.workspace import resolve_root
+
+    console = make_console()
     report = import_dbt(resolve_root(workspace), path, force=force)
     if output is OutputFormat.JSON:
         typer.echo(json.dumps(report.to_json(), indent=2))

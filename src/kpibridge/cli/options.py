@@ -10,7 +10,7 @@ import typer
 
 from kpibridge.cli.render import OutputFormat
 from kpibridge.errors import KpibridgeError
-from kpibridge.model.governance import Restatement
+from kpibridge.model.choices import Restatement
 
 WorkspaceOption = Annotated[
     Path | None,

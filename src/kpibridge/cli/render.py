@@ -6,22 +6,29 @@ import json
 import math
 from collections.abc import Sequence
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from kpibridge.model.status import Status
+if TYPE_CHECKING:
+    import pandas as pd
 
 WIDE = 110
 """Width for wide tables when the terminal is narrower (or not a terminal at all)."""
 
 
-def make_console() -> Console:
-    """Rich console; when output is not a terminal (a pipe, a file) use a wide page."""
-    console = Console()
-    return console if console.is_terminal else Console(width=max(console.width, WIDE))
+def make_console(*, stderr: bool = False) -> Console:
+    """A Rich console for the output as it is *now*: colours and the terminal's width when it
+    is a terminal, plain text on a wide page when it is a pipe or a file.
+
+    Each command makes its own when it runs, never at import: a console decides once, when
+    made, whether to write colour codes and how wide to be, so one made at import time in a
+    terminal kept writing colour codes into output captured later (tests, pipes)."""
+    console = Console(stderr=stderr)
+    if console.is_terminal:
+        return console
+    return Console(stderr=stderr, width=max(console.width, WIDE))
 
 
 class OutputFormat(StrEnum):
@@ -31,12 +38,13 @@ class OutputFormat(StrEnum):
 
 
 STATUS_STYLE = {
-    Status.ON_TRACK: "green",
-    Status.AT_RISK: "yellow",
-    Status.OFF_TRACK: "red",
-    Status.NO_TARGET: "dim",
-    Status.NO_DATA: "dim",
+    "on track": "green",
+    "at risk": "yellow",
+    "off track": "red",
+    "no target": "dim",
+    "no data": "dim",
 }
+"""Style of each ``kpibridge.model.status.Status`` (a string enum: its members look these up)."""
 
 
 def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -48,6 +56,8 @@ def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _plain(value: Any) -> Any:
+    import pandas as pd
+
     if isinstance(value, pd.Timestamp):
         return value.date().isoformat()
     if isinstance(value, float) and math.isnan(value):
@@ -62,6 +72,8 @@ def _plain(value: Any) -> Any:
 def print_frame(
     console: Console, frame: pd.DataFrame, output: OutputFormat, title: str = ""
 ) -> None:
+    import pandas as pd
+
     if output is OutputFormat.JSON:
         console.print_json(json.dumps(frame_records(frame)))
     elif output is OutputFormat.CSV:

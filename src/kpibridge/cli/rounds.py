@@ -4,34 +4,21 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markdown import Markdown
 from rich.markup import escape
 from rich.table import Table
 
-from kpibridge.align.report import to_markdown
-from kpibridge.cli.app_store import existing_store, opened_store
 from kpibridge.cli.errors import user_errors
 from kpibridge.cli.options import DatabaseOption, WorkspaceOption
 from kpibridge.cli.render import make_console
-from kpibridge.services.governance.proposal_rounds import round_proposals, round_winner
-from kpibridge.services.governance.versions import acting_account
-from kpibridge.services.metrics.workspace import Workspace
-from kpibridge.services.rounds.proposal_round_links import RoundLink
-from kpibridge.services.rounds.round_records import StoredRound
-from kpibridge.services.rounds.round_results import stored_round_analysis
-from kpibridge.services.rounds.stored_rounds import (
-    adopt_round,
-    close_round,
-    get_round,
-    list_stored_rounds,
-    require_facilitator,
-)
-from kpibridge.services.rounds.workspace_rounds import analyze_round, list_rounds
 
-console = make_console()
+if TYPE_CHECKING:
+    from kpibridge.services.metrics.workspace import Workspace
+    from kpibridge.services.rounds.proposal_round_links import RoundLink
+    from kpibridge.services.rounds.round_records import StoredRound
+
 app = typer.Typer(
     help="Alignment rounds: rank, score and weigh KPIs together.", no_args_is_help=True
 )
@@ -47,6 +34,10 @@ class ResultFormat(StrEnum):
 @user_errors
 def list_command(workspace: WorkspaceOption = None) -> None:
     """List the rounds in the workspace's rounds/ folder."""
+    from kpibridge.services.metrics.workspace import Workspace
+    from kpibridge.services.rounds.workspace_rounds import list_rounds
+
+    console = make_console()
     with Workspace.open(workspace) as ws:
         listings = list_rounds(ws)
     if not listings:
@@ -93,6 +84,13 @@ def results(
 
     A round run in the web app is analysed with the ballots in the app store (the live one of
     each participant); otherwise the round file rounds/NAME.yaml."""
+    from kpibridge.align.report import to_markdown
+    from kpibridge.services.governance.proposal_rounds import round_winner
+    from kpibridge.services.metrics.workspace import Workspace
+    from kpibridge.services.rounds.round_results import stored_round_analysis
+    from kpibridge.services.rounds.workspace_rounds import analyze_round
+
+    console = make_console()
     with Workspace.open(workspace) as ws:
         stored, links = _stored_round(ws, name, database)
         analysis = (
@@ -115,6 +113,8 @@ def results(
         if winner:
             typer.echo(f"\n{winner.sentence()}")
     else:
+        from rich.markdown import Markdown
+
         console.print(Markdown(to_markdown(analysis)))
         if winner:
             console.print(f"[bold]{escape(winner.sentence())}[/bold]")
@@ -137,6 +137,12 @@ def close_command(
     database: DatabaseOption = None,
 ) -> None:
     """Stop taking ballots in a round of the app store (facilitators)."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.governance.versions import acting_account
+    from kpibridge.services.metrics.workspace import Workspace
+    from kpibridge.services.rounds.stored_rounds import close_round, require_facilitator
+
+    console = make_console()
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         require_facilitator(acting_account(store, actor), "close rounds")
         closed = close_round(store, name, actor=actor)
@@ -181,6 +187,13 @@ def adopt_command(
     ballots is never adopted; one below its quorum only with --below-quorum REASON. For a
     round of competing change proposals the winner gets a comment: its approval still
     needs every seat of its decision rights."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.governance.versions import acting_account
+    from kpibridge.services.metrics.workspace import Workspace
+    from kpibridge.services.rounds.round_results import stored_round_analysis
+    from kpibridge.services.rounds.stored_rounds import adopt_round, get_round, require_facilitator
+
+    console = make_console()
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         require_facilitator(acting_account(store, actor), "adopt rounds")
         chosen = list(select or [])
@@ -206,6 +219,10 @@ def _stored_round(
 ) -> tuple[StoredRound | None, tuple[RoundLink, ...]]:
     """The round in the app store (None when it is only a file) and the change proposals
     it holds as candidates."""
+    from kpibridge.cli.app_store import existing_store
+    from kpibridge.services.governance.proposal_rounds import round_proposals
+    from kpibridge.services.rounds.stored_rounds import get_round, list_stored_rounds
+
     store = existing_store(ws, database)
     if store is None:
         return None, ()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -15,10 +15,12 @@ from kpibridge.cli.errors import user_errors
 from kpibridge.cli.options import FormatOption, WorkspaceOption
 from kpibridge.cli.render import OutputFormat, make_console
 from kpibridge.model import Grain
-from kpibridge.services.metrics.workspace import Workspace
-from kpibridge.services.tree.claims import EdgeTest, check_claims
-from kpibridge.services.tree.structure import TreeNode, kpi_tree
-from kpibridge.services.tree.why import WhyPart, why
+
+if TYPE_CHECKING:
+    from kpibridge.services.tree.claims import EdgeTest
+    from kpibridge.services.tree.structure import TreeNode
+    from kpibridge.services.tree.why import WhyPart
+
 
 console = make_console()
 MARKS = {
@@ -50,6 +52,10 @@ def tree(
     """Print the KPI tree: each KPI split by the identities of its definition (exact), and the
     drivers people claim with what the data says (lead-lag, false discovery controlled across
     all edges)."""
+    from kpibridge.services.metrics.workspace import Workspace
+    from kpibridge.services.tree.claims import check_claims
+    from kpibridge.services.tree.structure import kpi_tree
+
     with Workspace.open(workspace) as ws:
         root = kpi_tree(ws, kpi)
         edges = (
@@ -127,6 +133,9 @@ def why_command(
 ) -> None:
     """Why did KPI move from --from to --to? Its change split exactly down its identities
     (log / LMDI decomposition: the parts add up to the change), then by --by."""
+    from kpibridge.services.metrics.workspace import Workspace
+    from kpibridge.services.tree.why import why
+
     with Workspace.open(workspace) as ws:
         found = why(ws, kpi, before, after, by)
     if output is OutputFormat.JSON:

@@ -12,11 +12,8 @@ from rich.table import Table
 from kpibridge.cli.errors import user_errors
 from kpibridge.cli.options import FormatOption, WorkspaceOption, parse_date
 from kpibridge.cli.render import OutputFormat, make_console
-from kpibridge.services.metrics.workspace import Workspace
-from kpibridge.services.voice.reports import nps_trend, themes_report, verbatims
-from kpibridge.services.voice.scoring import SOURCES, score_voice, write_theme_kpis
+from kpibridge.model.choices import VOICE_SOURCES
 
-console = make_console()
 app = typer.Typer(
     help="Customer voice: NPS with intervals, sentiment and themes of feedback.",
     no_args_is_help=True,
@@ -42,6 +39,10 @@ def score(
 ) -> None:
     """Score new survey comments and reviews (sentiment once per text), find themes, and
     write the voice tables and the pinned themes' KPIs."""
+    from kpibridge.services.metrics.workspace import Workspace
+    from kpibridge.services.voice.scoring import score_voice, write_theme_kpis
+
+    console = make_console()
     with Workspace.open(workspace) as ws:
         kpis = write_theme_kpis(ws.root)
         report = score_voice(ws, seed=seed, k=themes)
@@ -66,13 +67,17 @@ def themes_command(
         str | None, typer.Option("--since", help="Only texts from this date (YYYY-MM-DD).")
     ] = None,
     source: Annotated[
-        str | None, typer.Option("--source", help=f"Only one source: {', '.join(SOURCES)}.")
+        str | None, typer.Option("--source", help=f"Only one source: {', '.join(VOICE_SOURCES)}.")
     ] = None,
     grain: Annotated[str, typer.Option("--grain", "-g", help="Period of shares.")] = "quarter",
     output: FormatOption = OutputFormat.TABLE,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Themes with their share, sentiment and a verbatim, and the emerging themes."""
+    from kpibridge.services.metrics.workspace import Workspace
+    from kpibridge.services.voice.reports import themes_report
+
+    console = make_console()
     start = parse_date(since, "--since")
     with Workspace.open(workspace) as ws:
         report = themes_report(ws, since=start, source=source, grain=_grain(grain))
@@ -113,6 +118,10 @@ def nps(
     workspace: WorkspaceOption = None,
 ) -> None:
     """NPS and CSAT per period with 95% intervals, sample sizes and significant changes."""
+    from kpibridge.services.metrics.workspace import Workspace
+    from kpibridge.services.voice.reports import nps_trend
+
+    console = make_console()
     with Workspace.open(workspace) as ws:
         rows = nps_trend(ws, grain=_grain(grain), by=by)
     if output is OutputFormat.JSON:
@@ -151,6 +160,10 @@ def verbatims_command(
     workspace: WorkspaceOption = None,
 ) -> None:
     """A theme's most representative texts."""
+    from kpibridge.services.metrics.workspace import Workspace
+    from kpibridge.services.voice.reports import verbatims
+
+    console = make_console()
     with Workspace.open(workspace) as ws:
         result = verbatims(ws, theme, limit=limit)
     if output is OutputFormat.JSON:

@@ -11,10 +11,10 @@ from rich.markup import escape
 from kpibridge.cli.errors import user_errors
 from kpibridge.cli.options import DatabaseOption, WorkspaceOption
 from kpibridge.cli.render import make_console
-from kpibridge.services.metrics.workspace import resolve_root
 
-console = make_console()
 KEEP_ALIVE_SECONDS = 30
+"""Idle connections are kept this long (uvicorn's 5 s equals httpx's pool expiry: a request
+could leave on a connection the server was closing)."""
 
 
 @user_errors
@@ -25,10 +25,13 @@ def serve(
     database: DatabaseOption = None,
 ) -> None:
     """Serve the web app and the JSON API (migrating the app store first)."""
+    from kpibridge.services.metrics.workspace import resolve_root
+
     run_server(resolve_root(workspace), host, port, database)
 
 
 def run_server(root: Path, host: str, port: int, database: str | None) -> None:
+    console = make_console()
     import uvicorn
 
     from kpibridge.web import WebSettings, create_app

@@ -16,15 +16,7 @@ from kpibridge.cli.app_store import opened_store
 from kpibridge.cli.errors import user_errors
 from kpibridge.cli.options import DatabaseOption, WorkspaceOption
 from kpibridge.cli.render import make_console
-from kpibridge.services.governance.versions import acting_account
-from kpibridge.services.metrics.workspace import Workspace
-from kpibridge.services.rounds.stored_rounds import require_facilitator
-from kpibridge.services.workshops.export import export_workshop
-from kpibridge.services.workshops.names import candidate_names
-from kpibridge.services.workshops.qr import join_url, qr_svg
-from kpibridge.services.workshops.results import compute_results
-from kpibridge.services.workshops.sessions import control, open_workshop
-from kpibridge.store.workshops_schema import WORKSHOP_PHASES
+from kpibridge.model.choices import WORKSHOP_PHASES
 
 console = make_console()
 app = typer.Typer(
@@ -66,6 +58,12 @@ def open_command(
     database: DatabaseOption = None,
 ) -> None:
     """Open a workshop on ROUND (facilitators): prints the join code and link."""
+    from kpibridge.services.governance.versions import acting_account
+    from kpibridge.services.metrics.workspace import Workspace
+    from kpibridge.services.rounds.stored_rounds import require_facilitator
+    from kpibridge.services.workshops.qr import join_url, qr_svg
+    from kpibridge.services.workshops.sessions import open_workshop
+
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         require_facilitator(acting_account(store, actor), "open workshops")
         workshop = open_workshop(store, round_name, actor=actor, moderation=moderation)
@@ -102,6 +100,11 @@ def phase_command(
     database: DatabaseOption = None,
 ) -> None:
     """Move a workshop to PHASE, and set its timer, results visibility and lock."""
+    from kpibridge.services.governance.versions import acting_account
+    from kpibridge.services.metrics.workspace import Workspace
+    from kpibridge.services.rounds.stored_rounds import require_facilitator
+    from kpibridge.services.workshops.sessions import control
+
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         require_facilitator(acting_account(store, actor), "run workshops")
         workshop = control(
@@ -131,6 +134,10 @@ def status_command(
     database: DatabaseOption = None,
 ) -> None:
     """Where a workshop stands: the projector's figures."""
+    from kpibridge.services.metrics.workspace import Workspace
+    from kpibridge.services.workshops.names import candidate_names
+    from kpibridge.services.workshops.results import compute_results
+
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         figures = compute_results(store, code, candidate_names(ws)).public
     if as_json:
@@ -177,6 +184,12 @@ def export_command(
 ) -> None:
     """Everything a workshop holds as JSON (facilitators): participants (removed ones with
     the note), statements, reactions, rankings and the results."""
+    from kpibridge.services.governance.versions import acting_account
+    from kpibridge.services.metrics.workspace import Workspace
+    from kpibridge.services.rounds.stored_rounds import require_facilitator
+    from kpibridge.services.workshops.export import export_workshop
+    from kpibridge.services.workshops.names import candidate_names
+
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         require_facilitator(acting_account(store, actor), "export workshops")
         document = export_workshop(store, code, candidate_names(ws))

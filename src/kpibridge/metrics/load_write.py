@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import json
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 import duckdb
@@ -22,14 +21,10 @@ from ibis.backends import BaseBackend
 from kpibridge.errors import LoadError
 from kpibridge.metrics.load_check import PROBLEM_TYPE, PROBLEMS, duckdb_type
 from kpibridge.metrics.load_read import LINE, ROW, quote
+from kpibridge.model.choices import LoadMode
 
 QUARANTINE_SUFFIX = "__quarantine"
 SHOWN_CLASHES = 5
-
-
-class LoadMode(StrEnum):
-    APPEND = "append"
-    UPSERT = "upsert"
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PlainSerializer
+
+from kpibridge.model.choices import Grain as Grain
 
 IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_-]*$")
 
@@ -28,16 +29,6 @@ def _check_identifier(value: str) -> str:
 
 
 Identifier = Annotated[str, AfterValidator(_check_identifier)]
-
-
-class Grain(StrEnum):
-    """Time grains a KPI can be computed at; weeks are ISO weeks (Monday first)."""
-
-    DAY = "day"
-    WEEK = "week"
-    MONTH = "month"
-    QUARTER = "quarter"
-    YEAR = "year"
 
 
 _WINDOW = re.compile(r"^\s*(\d+)\s*(day|week|month|quarter|year)s?\s*$", re.IGNORECASE)

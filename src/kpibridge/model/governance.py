@@ -21,6 +21,10 @@ from enum import StrEnum
 
 from pydantic import Field
 
+from kpibridge.model.choices import Decision as Decision
+from kpibridge.model.choices import ProposalStatus as ProposalStatus
+from kpibridge.model.choices import Restatement as Restatement
+from kpibridge.model.choices import ReviewDecision as ReviewDecision
 from kpibridge.model.common import Strict
 
 DEFAULT_SEATS = ("owner", "goal_owner", "role:analytics")
@@ -32,36 +36,6 @@ class ProposalKind(StrEnum):
     CHANGE_DEFINITION = "change_definition"
     NEW_TARGET = "new_target"
     RETIREMENT = "retirement"
-
-
-class ProposalStatus(StrEnum):
-    OPEN = "open"
-    CHANGES_REQUESTED = "changes_requested"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-
-
-class Decision(StrEnum):
-    APPROVE = "approve"
-    REJECT = "reject"
-    REQUEST_CHANGES = "request_changes"
-    COMMENT = "comment"
-
-
-class Restatement(StrEnum):
-    """What happens to periods before a new definition's effective date."""
-
-    RESTATE = "restate"  # history is recomputed with the new definition
-    AS_REPORTED = "as_reported"  # periods before the effective date keep the old definition
-
-
-class ReviewDecision(StrEnum):
-    """What a review meeting decided about a KPI."""
-
-    KEEP = "keep"
-    CHANGE_TARGET = "change_target"
-    PROPOSE_CHANGE = "propose_change"
-    RETIRE = "retire"
 
 
 class DecisionRights(Strict):

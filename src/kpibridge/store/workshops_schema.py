@@ -37,7 +37,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from kpibridge.store.schema import Base, utc_now
 
-WORKSHOP_PHASES = ("brainstorm", "react", "rank", "results", "closed")
 STATEMENT_STATUSES = ("pending", "accepted", "rejected")
 
 

@@ -17,6 +17,7 @@ from kpibridge.services.workshops.names import candidate_names
 from kpibridge.store import Store, database_url
 from kpibridge.web import errors
 from kpibridge.web.api import router as api_router
+from kpibridge.web.background import Builds
 from kpibridge.web.context import AppContext
 from kpibridge.web.pages import router as pages_router
 from kpibridge.web.proxies import parse_networks, request_origin
@@ -86,6 +87,7 @@ def create_app(settings: WebSettings) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.context = context
+    app.state.builds = Builds()
     errors.install(app)
     app.middleware("http")(_csrf_cookie_and_headers)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

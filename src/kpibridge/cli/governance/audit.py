@@ -11,20 +11,10 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from kpibridge.cli.app_store import opened_store
 from kpibridge.cli.errors import user_errors
 from kpibridge.cli.options import DatabaseOption, FormatOption, WorkspaceOption
 from kpibridge.cli.render import OutputFormat, make_console
-from kpibridge.services.governance.audit_trail import (
-    log_head,
-    parse_since,
-    read_log,
-    seal_log,
-    verify_log,
-)
-from kpibridge.services.metrics.workspace import Workspace
 
-console = make_console()
 app = typer.Typer(help="The audit log: every state change, hash-chained.", no_args_is_help=True)
 
 
@@ -40,6 +30,11 @@ def verify_command(
     database: DatabaseOption = None,
 ) -> None:
     """Check the hash chain; exit code 1 and the first broken row if it was tampered with."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.governance.audit_trail import verify_log
+    from kpibridge.services.metrics.workspace import Workspace
+
+    console = make_console()
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         result = verify_log(store, anchor=anchor)
     if output is OutputFormat.JSON:
@@ -65,6 +60,10 @@ def head_command(workspace: WorkspaceOption = None, database: DatabaseOption = N
     """Print the chain's last row (seq, time, hash) as JSON, to keep outside the store (a
     ticket, an e-mail, a signed commit); 'verify --anchor HASH' later proves it is still
     there, so no row before it was removed or rewritten."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.governance.audit_trail import log_head
+    from kpibridge.services.metrics.workspace import Workspace
+
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         last = log_head(store)
     typer.echo(json.dumps(last.to_json() if last else None, indent=2))
@@ -75,6 +74,11 @@ def head_command(workspace: WorkspaceOption = None, database: DatabaseOption = N
 def seal_command(workspace: WorkspaceOption = None, database: DatabaseOption = None) -> None:
     """Key-tag the rows written before the chain was keyed (after upgrading), once the chain
     checks out; refused while any row is broken."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.governance.audit_trail import seal_log
+    from kpibridge.services.metrics.workspace import Workspace
+
+    console = make_console()
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         sealed = seal_log(store)
     if sealed:
@@ -95,6 +99,11 @@ def log_command(
     database: DatabaseOption = None,
 ) -> None:
     """Read the audit log, oldest first."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.governance.audit_trail import parse_since, read_log
+    from kpibridge.services.metrics.workspace import Workspace
+
+    console = make_console()
     start = parse_since(since) if since else None
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         entries = read_log(store, kpi=kpi, since=start)

@@ -12,7 +12,6 @@ from rich.markup import escape
 from kpibridge.cli.errors import user_errors
 from kpibridge.cli.options import FormatOption, WorkspaceOption
 from kpibridge.cli.render import OutputFormat, make_console
-from kpibridge.services.governance.git_diff import git_diff
 
 console = make_console()
 
@@ -25,6 +24,8 @@ def diff(
 ) -> None:
     """Show which KPIs the working tree adds, removes or changes against git revision REV,
     definitions and targets, each change in words."""
+    from kpibridge.services.governance.git_diff import git_diff
+
     changes = git_diff(workspace or Path.cwd(), revision)
     if output is OutputFormat.JSON:
         records = [

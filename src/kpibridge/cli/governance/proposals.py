@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from kpibridge.cli.app_store import opened_store
 from kpibridge.cli.errors import user_errors
 from kpibridge.cli.options import (
     ActorOption,
@@ -19,16 +18,12 @@ from kpibridge.cli.options import (
     number,
 )
 from kpibridge.cli.render import OutputFormat, make_console
-from kpibridge.model.governance import Decision, ProposalStatus
-from kpibridge.services.governance.impact import ImpactPreview, compare_proposals, impact_preview
-from kpibridge.services.governance.proposal_rounds import put_to_round
-from kpibridge.services.governance.proposal_views import ProposalView
-from kpibridge.services.governance.proposals import decide, list_proposals, show_proposal
-from kpibridge.services.governance.versions import acting_account
-from kpibridge.services.metrics.workspace import Workspace
-from kpibridge.workspace.governance_file import load_governance
+from kpibridge.model.choices import Decision, ProposalStatus
 
-console = make_console()
+if TYPE_CHECKING:
+    from kpibridge.services.governance.impact import ImpactPreview
+    from kpibridge.services.governance.proposal_views import ProposalView
+
 proposals_app = typer.Typer(help="Change proposals: list, show, decide.", no_args_is_help=True)
 
 
@@ -42,6 +37,11 @@ def list_command(
     database: DatabaseOption = None,
 ) -> None:
     """List proposals, newest first."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.governance.proposals import list_proposals
+    from kpibridge.services.metrics.workspace import Workspace
+
+    console = make_console()
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         records = list_proposals(store, status=status, kpi=kpi)
     if output is OutputFormat.JSON:
@@ -80,6 +80,12 @@ def show_command(
     database: DatabaseOption = None,
 ) -> None:
     """A proposal: its change in words and YAML, impact preview, approvals and decisions."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.governance.impact import impact_preview
+    from kpibridge.services.governance.proposals import show_proposal
+    from kpibridge.services.metrics.workspace import Workspace
+    from kpibridge.workspace.governance_file import load_governance
+
     with Workspace.open(workspace) as ws:
         with opened_store(ws, database) as store:
             view = show_proposal(store, proposal_id, ws.definition, load_governance(ws.definition))
@@ -103,6 +109,13 @@ def compare_command(
     database: DatabaseOption = None,
 ) -> None:
     """Competing proposals for one KPI side by side: changes and impact on each period."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.governance.impact import compare_proposals
+    from kpibridge.services.governance.proposals import show_proposal
+    from kpibridge.services.metrics.workspace import Workspace
+    from kpibridge.workspace.governance_file import load_governance
+
+    console = make_console()
     with Workspace.open(workspace) as ws:
         with opened_store(ws, database) as store:
             governance = load_governance(ws.definition)
@@ -164,6 +177,13 @@ def round_command(
 
     Adopting the round later comments on the winning proposal; its approval still needs
     every seat of its decision rights."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.governance.proposal_rounds import put_to_round
+    from kpibridge.services.governance.versions import acting_account
+    from kpibridge.services.metrics.workspace import Workspace
+    from kpibridge.workspace.governance_file import load_governance
+
+    console = make_console()
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         created = put_to_round(
             store,
@@ -217,6 +237,13 @@ def _decision_command(decision: Decision) -> None:
         workspace: WorkspaceOption = None,
         database: DatabaseOption = None,
     ) -> None:
+        from kpibridge.cli.app_store import opened_store
+        from kpibridge.services.governance.proposals import decide
+        from kpibridge.services.governance.versions import acting_account
+        from kpibridge.services.metrics.workspace import Workspace
+        from kpibridge.workspace.governance_file import load_governance
+
+        console = make_console()
         with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
             view = decide(
                 store,
@@ -251,6 +278,7 @@ for _decision in Decision:
 
 
 def _print_view(view: ProposalView) -> None:
+    console = make_console()
     console.print(
         f"[bold]proposal {view.id}[/bold] · {escape(view.kpi_id)} · "
         f"{view.kind.value.replace('_', ' ')} · {view.status.value.replace('_', ' ')}"
@@ -292,6 +320,7 @@ def _print_view(view: ProposalView) -> None:
 
 
 def _print_impact(preview: ImpactPreview) -> None:
+    console = make_console()
     table = Table(
         "period",
         "now",

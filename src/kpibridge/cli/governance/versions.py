@@ -8,13 +8,12 @@ Every command that changes something acts as a named user of the app store (``--
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from kpibridge.cli.app_store import opened_store
 from kpibridge.cli.errors import user_errors
 from kpibridge.cli.options import (
     ActorOption,
@@ -28,22 +27,12 @@ from kpibridge.cli.options import (
     parse_date,
 )
 from kpibridge.cli.render import OutputFormat, make_console
-from kpibridge.errors import KpibridgeError, UnknownNameError
-from kpibridge.model.access import AccessRole
-from kpibridge.model.governance import Restatement
-from kpibridge.services.accounts.users import list_users
-from kpibridge.services.governance.governance_apply import apply_workspace
-from kpibridge.services.governance.governed_values import governed_values
-from kpibridge.services.governance.versions import (
-    VersionEntry,
-    acting_account,
-    export_workspace,
-    version_history,
-)
-from kpibridge.services.metrics.workspace import Workspace
-from kpibridge.store import Store
+from kpibridge.model.choices import Restatement
 
-console = make_console()
+if TYPE_CHECKING:
+    from kpibridge.services.governance.versions import VersionEntry
+    from kpibridge.services.metrics.workspace import Workspace
+    from kpibridge.store import Store
 
 
 @user_errors
@@ -60,6 +49,12 @@ def apply(
 
     Without --effective a change takes effect today, except the first version of a KPI
     applied by an admin (the library's first apply), which is in force since always."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.governance.governance_apply import apply_workspace
+    from kpibridge.services.governance.versions import acting_account
+    from kpibridge.services.metrics.workspace import Workspace
+
+    console = make_console()
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         result = apply_workspace(
             ws.definition,
@@ -93,6 +88,12 @@ def propose(
     database: DatabaseOption = None,
 ) -> None:
     """Propose one KPI's change as written in its YAML (always a proposal, even for admins)."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.governance.governance_apply import apply_workspace
+    from kpibridge.services.governance.versions import acting_account
+    from kpibridge.services.metrics.workspace import Workspace
+
+    console = make_console()
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         result = apply_workspace(
             ws.definition,
@@ -114,6 +115,11 @@ def propose(
 @user_errors
 def export(workspace: WorkspaceOption = None, database: DatabaseOption = None) -> None:
     """Write the latest KPI versions of the app store back to kpis/*.yaml (comments kept)."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.governance.versions import export_workspace
+    from kpibridge.services.metrics.workspace import Workspace
+
+    console = make_console()
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         report = export_workspace(ws.definition, store)
     for label, items in (
@@ -153,6 +159,11 @@ def versions(
 ) -> None:
     """A KPI's definition and target versions: who, when, why, effective from when (with
     --values: its recent values, each computed with the versions in force for its period)."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.governance.governed_values import governed_values
+    from kpibridge.services.metrics.workspace import Workspace
+
+    console = make_console()
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         entries = version_history_or_hint(ws, store, kpi)
         governed = (
@@ -201,6 +212,11 @@ def versions(
 def version_history_or_hint(ws: Workspace, store: Store, kpi: str) -> list[VersionEntry]:
     """The KPI's versions; for a KPI the workspace defines but the app store has never
     recorded (a fresh workspace or demo), say what records it instead of "unknown KPI"."""
+    from kpibridge.errors import KpibridgeError, UnknownNameError
+    from kpibridge.model.access import AccessRole
+    from kpibridge.services.accounts.users import list_users
+    from kpibridge.services.governance.versions import version_history
+
     try:
         return version_history(store, kpi)
     except UnknownNameError:

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.markup import escape
 from rich.syntax import Syntax
 from rich.table import Table
 
-from kpibridge.cli.app_store import existing_store
 from kpibridge.cli.errors import user_errors
-from kpibridge.cli.governed import open_governed
 from kpibridge.cli.options import DatabaseOption, FormatOption, WorkspaceOption, parse_date
 from kpibridge.cli.render import (
     STATUS_STYLE,
@@ -23,16 +20,14 @@ from kpibridge.cli.render import (
     make_console,
     print_frame,
 )
-from kpibridge.metrics.grains import period_label
-from kpibridge.model import KPI, Grain
-from kpibridge.report.formatting import format_value
-from kpibridge.services.governance.governed_compute import governed_compute
-from kpibridge.services.governance.governed_scorecard import governed_scorecard
-from kpibridge.services.metrics.completeness import mark_partial
-from kpibridge.services.metrics.scorecard import ScorecardRow
-from kpibridge.services.metrics.workspace import Workspace
+from kpibridge.model.choices import Grain
 
-console = make_console()
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from kpibridge.model import KPI
+    from kpibridge.services.metrics.scorecard import ScorecardRow
+
 
 GrainOption = Annotated[
     Grain | None,
@@ -58,6 +53,12 @@ def compute(
     with each period's definition version in force (column definition_version). Column
     partial: the period's data is not complete yet (it has not ended, or its conversion
     window has not closed)."""
+    from kpibridge.cli.app_store import existing_store
+    from kpibridge.services.governance.governed_compute import governed_compute
+    from kpibridge.services.metrics.completeness import mark_partial
+    from kpibridge.services.metrics.workspace import Workspace
+
+    console = make_console()
     with Workspace.open(workspace) as ws:
         request = ws.request(kpi, ws.grain_of(kpi, grain), by, start, end)
         store = existing_store(ws, database)
@@ -82,6 +83,11 @@ def compute(
 def readable_frame(frame: pd.DataFrame, grain: Grain, kpi: KPI, fiscal: int) -> pd.DataFrame:
     """The table as people write it: periods labelled (2026-Q1, 2026-W43, 2026-10) and the
     value in the KPI's format (12.3%, $1,234); JSON and CSV keep the raw numbers and dates."""
+    import pandas as pd
+
+    from kpibridge.metrics.grains import period_label
+    from kpibridge.report.formatting import format_value
+
     shown = frame.copy()
     if "period" in shown.columns:
         shown["period"] = [
@@ -107,6 +113,9 @@ def explain(
     """Show a KPI's definition in words, its lineage and the SQL the engine will run (the
     definition in force in the app store, when it has versions of the KPI), per the KPI's
     review_every unless --grain says otherwise."""
+    from kpibridge.cli.governed import open_governed
+
+    console = make_console()
     with open_governed(workspace, database) as ws:
         explanation = ws.explain(kpi, grain=ws.grain_of(kpi, grain), by=by)
     if output is OutputFormat.JSON:
@@ -138,6 +147,11 @@ def scorecard(
 ) -> None:
     """Every KPI: latest complete period, previous period, change, target and status (with
     the KPI versions of the app store in force, when it has any: column Ver)."""
+    from kpibridge.cli.app_store import existing_store
+    from kpibridge.services.governance.governed_scorecard import governed_scorecard
+    from kpibridge.services.metrics.workspace import Workspace
+
+    console = make_console()
     with Workspace.open(workspace) as ws:
         store = existing_store(ws, database)
         try:

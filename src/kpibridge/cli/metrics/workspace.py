@@ -12,11 +12,6 @@ from rich.markup import escape
 from kpibridge.cli.errors import user_errors
 from kpibridge.cli.options import WorkspaceOption
 from kpibridge.cli.render import make_console
-from kpibridge.services.metrics.schema import workspace_schemas
-from kpibridge.services.metrics.setup import create_workspace
-from kpibridge.services.metrics.workspace import Workspace, validate_workspace
-
-console = make_console()
 
 
 @user_errors
@@ -25,6 +20,9 @@ def init(
     force: Annotated[bool, typer.Option(help="Overwrite existing workspace files.")] = False,
 ) -> None:
     """Scaffold a commented, valid workspace with the standard marketing KPI library."""
+    from kpibridge.services.metrics.setup import create_workspace
+
+    console = make_console()
     created = create_workspace(directory, force=force)
     console.print(
         f"Created workspace in [bold]{escape(str(directory))}[/bold]: "
@@ -38,6 +36,9 @@ def init(
 @user_errors
 def validate(workspace: WorkspaceOption = None) -> None:
     """Check files, references, formulas and warehouse tables; list every problem."""
+    from kpibridge.services.metrics.workspace import Workspace, validate_workspace
+
+    console = make_console()
     issues = validate_workspace(workspace)
     if issues:
         for issue in issues:
@@ -57,6 +58,8 @@ def schema(
     ] = None,
 ) -> None:
     """Print the JSON Schema of the workspace files (for editor completion)."""
+    from kpibridge.services.metrics.schema import workspace_schemas
+
     schemas = workspace_schemas()
     if file is not None:
         if file not in schemas:

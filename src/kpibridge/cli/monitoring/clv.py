@@ -12,14 +12,7 @@ from rich.table import Table
 from kpibridge.cli.errors import user_errors
 from kpibridge.cli.options import FormatOption, WorkspaceOption
 from kpibridge.cli.render import OutputFormat, make_console
-from kpibridge.report.formatting import format_value
-from kpibridge.services.metrics.workspace import Workspace
-from kpibridge.services.monitoring.customer_value import (
-    CUSTOMER_VALUE_TABLE,
-    refresh_customer_value,
-)
 
-console = make_console()
 app = typer.Typer(
     help="Predictive customer lifetime value (BG/NBD + Gamma-Gamma).", no_args_is_help=True
 )
@@ -42,6 +35,14 @@ def refresh(
 ) -> None:
     """Fit BG/NBD and Gamma-Gamma on all orders and rewrite the customer_value table that the
     predicted_clv and predicted_clv_to_cac KPIs read."""
+    from kpibridge.report.formatting import format_value
+    from kpibridge.services.metrics.workspace import Workspace
+    from kpibridge.services.monitoring.customer_value import (
+        CUSTOMER_VALUE_TABLE,
+        refresh_customer_value,
+    )
+
+    console = make_console()
     with Workspace.open(workspace) as ws:
         done = refresh_customer_value(
             ws, value_column=value, horizon_months=horizon_months, monthly_discount_rate=discount

@@ -9,14 +9,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from kpibridge.cli.errors import user_errors
-from kpibridge.cli.governed import open_governed
 from kpibridge.cli.options import DatabaseOption, FormatOption, WorkspaceOption
 from kpibridge.cli.render import OutputFormat, make_console
-from kpibridge.evidence.result import rank_key, shown_q
-from kpibridge.model import Grain
-from kpibridge.services.monitoring.evidence import Slice, kpi_evidence, screen_drivers
-
-console = make_console()
+from kpibridge.model.choices import Grain
 
 
 @user_errors
@@ -38,6 +33,11 @@ def evidence(
     """Lead-lag evidence: prewhitened cross-correlation and Granger tests both ways, with the
     false discovery rate controlled (docs/evidence.md); KPIs as the app store's versions
     define them (a screen leaves retired KPIs out)."""
+    from kpibridge.cli.governed import open_governed
+    from kpibridge.evidence.result import rank_key, shown_q
+    from kpibridge.services.monitoring.evidence import Slice, kpi_evidence, screen_drivers
+
+    console = make_console()
     if not outcome:
         raise typer.BadParameter("give the outcome KPI with --outcome")
     if not screen and driver is None:

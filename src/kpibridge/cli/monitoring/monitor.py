@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from kpibridge.cli.errors import user_errors
-from kpibridge.cli.governed import open_governed
 from kpibridge.cli.options import DatabaseOption, FormatOption, WorkspaceOption
 from kpibridge.cli.render import STATUS_STYLE, OutputFormat, make_console
-from kpibridge.report.formatting import format_difference, format_value
-from kpibridge.services.monitoring.drivers import KpiDrivers, kpi_drivers
-from kpibridge.services.monitoring.evidence import Slice
-from kpibridge.services.monitoring.monitor import KpiWatch, watch
 
-console = make_console()
+if TYPE_CHECKING:
+    from kpibridge.services.monitoring.drivers import KpiDrivers
+    from kpibridge.services.monitoring.monitor import KpiWatch
 
 
 @user_errors
@@ -35,6 +32,11 @@ def monitor(
 ) -> None:
     """Every KPI's status, trend, anomalies, change points and forecast (docs/evidence.md);
     KPIs as the app store's versions define them, retired ones left out."""
+    from kpibridge.cli.governed import open_governed
+    from kpibridge.services.monitoring.evidence import Slice
+    from kpibridge.services.monitoring.monitor import watch
+
+    console = make_console()
     with open_governed(workspace, database) as ws:
         watched = watch(ws, kpis, where=Slice.parse(where) if where else None)
         formats = {kpi.id: (kpi.format, kpi.unit) for kpi in ws.kpis.values()}
@@ -76,6 +78,8 @@ TREND_ARROWS = {"increasing": "↑", "decreasing": "↓"}
 
 
 def _monitor_row(item: KpiWatch, kind: str, unit: str | None) -> list[str]:
+    from kpibridge.report.formatting import format_value
+
     row = item.scorecard
     style = STATUS_STYLE[row.status]
     cells = [
@@ -117,6 +121,9 @@ def drivers(
 ) -> None:
     """Which values of a dimension moved a KPI between two periods (mix and rate for ratios),
     with the KPI's definition in force in the app store."""
+    from kpibridge.cli.governed import open_governed
+    from kpibridge.services.monitoring.drivers import kpi_drivers
+
     with open_governed(workspace, database) as ws:
         split = kpi_drivers(ws, kpi, before, after, by)
         kind, unit = ws.kpis[kpi].format, ws.kpis[kpi].unit
@@ -129,6 +136,9 @@ def drivers(
 
 
 def _print_drivers(split: KpiDrivers, kind: str, unit: str | None) -> None:
+    from kpibridge.report.formatting import format_difference, format_value
+
+    console = make_console()
     result = split.result
     ratio = split.kind == "mix/rate"
     title = (

@@ -8,16 +8,10 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from kpibridge.cli.app_store import existing_store
 from kpibridge.cli.errors import user_errors
 from kpibridge.cli.options import DatabaseOption, WorkspaceOption, parse_date
 from kpibridge.cli.render import make_console
 from kpibridge.errors import KpibridgeError
-from kpibridge.services.metrics.workspace import Workspace
-from kpibridge.services.reviews.review_pack import build_review_pack
-from kpibridge.services.reviews.review_render import REVIEW_SUFFIXES, write_review
-
-console = make_console()
 
 
 @user_errors
@@ -39,6 +33,12 @@ def report(
 ) -> None:
     """Write the review pack: scorecard, off-track KPIs with drivers and forecast, anomalies,
     evidence on contested KPIs, customer voice, wins, open proposals, the last round."""
+    from kpibridge.cli.app_store import existing_store
+    from kpibridge.services.metrics.workspace import Workspace
+    from kpibridge.services.reviews.review_pack import build_review_pack
+    from kpibridge.services.reviews.review_render import REVIEW_SUFFIXES, write_review
+
+    console = make_console()
     if out.suffix.lower() not in REVIEW_SUFFIXES:
         raise KpibridgeError(f"--out {out}: write a .html, .pdf or .json file")
     if not out.parent.is_dir():

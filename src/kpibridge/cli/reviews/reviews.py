@@ -9,7 +9,6 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from kpibridge.cli.app_store import opened_store
 from kpibridge.cli.errors import user_errors
 from kpibridge.cli.options import (
     ActorOption,
@@ -19,12 +18,8 @@ from kpibridge.cli.options import (
     date_or_today,
 )
 from kpibridge.cli.render import OutputFormat, make_console
-from kpibridge.model.governance import ReviewDecision
-from kpibridge.services.governance.versions import acting_account
-from kpibridge.services.metrics.workspace import Workspace
-from kpibridge.services.reviews.reviews import record_review, reviews_due
+from kpibridge.model.choices import ReviewDecision
 
-console = make_console()
 reviews_app = typer.Typer(help="KPI reviews: what is due, and recording one.", no_args_is_help=True)
 
 
@@ -38,6 +33,11 @@ def reviews_list(
     database: DatabaseOption = None,
 ) -> None:
     """KPIs due or overdue for review by their cadence (review_every)."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.metrics.workspace import Workspace
+    from kpibridge.services.reviews.reviews import reviews_due
+
+    console = make_console()
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         listing = reviews_due(
             ws.definition, store, as_of=date_or_today(as_of, "--as-of"), include_upcoming=upcoming
@@ -83,6 +83,12 @@ def reviews_record(
     database: DatabaseOption = None,
 ) -> None:
     """Record a review: attendees, the decision and what was learned."""
+    from kpibridge.cli.app_store import opened_store
+    from kpibridge.services.governance.versions import acting_account
+    from kpibridge.services.metrics.workspace import Workspace
+    from kpibridge.services.reviews.reviews import record_review
+
+    console = make_console()
     with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
         recorded = record_review(
             ws.definition,

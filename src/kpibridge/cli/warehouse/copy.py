@@ -11,10 +11,6 @@ from rich.markup import escape
 from kpibridge.cli.errors import user_errors
 from kpibridge.cli.options import FormatOption, WorkspaceOption
 from kpibridge.cli.render import OutputFormat, make_console
-from kpibridge.services.metrics.workspace import Workspace
-from kpibridge.services.warehouse.copy import copy_warehouse
-
-console = make_console()
 
 warehouse_app = typer.Typer(
     name="warehouse",
@@ -47,6 +43,10 @@ def copy(
 ) -> None:
     """Copy every table the workspace's models read into the warehouse at URL (tables of the
     same names there are replaced), and check that each arrives whole."""
+    from kpibridge.services.metrics.workspace import Workspace
+    from kpibridge.services.warehouse.copy import copy_warehouse
+
+    console = make_console()
     with Workspace.open(workspace) as ws:
         result = copy_warehouse(ws, to, tables=table or None, use=use)
     if output is OutputFormat.JSON:

@@ -11,11 +11,7 @@ from rich.markup import escape
 from kpibridge.cli.errors import user_errors
 from kpibridge.cli.options import WorkspaceOption
 from kpibridge.cli.render import make_console
-from kpibridge.metrics.loading import LoadMode
-from kpibridge.services.metrics.workspace import Workspace
-from kpibridge.services.warehouse.load import load_into
-
-console = make_console()
+from kpibridge.model.choices import LoadMode
 
 
 @user_errors
@@ -33,6 +29,10 @@ def load(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Load a file into a table: good rows in one transaction, bad rows quarantined."""
+    from kpibridge.services.metrics.workspace import Workspace
+    from kpibridge.services.warehouse.load import load_into
+
+    console = make_console()
     with Workspace.open(workspace) as ws:
         result = load_into(ws, file, into, mode)
     table = escape(result.table)

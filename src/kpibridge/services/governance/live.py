@@ -76,6 +76,17 @@ class LiveWorkspace:
                 self._results.popitem(last=False)
             return result
 
+    def peek(self, key: Hashable) -> object | None:
+        """The remembered result for ``key`` and the current data, without waiting: None when
+        nothing is remembered, or when the workspace is busy (a long computation holds it)."""
+        if not self._lock.acquire(blocking=False):
+            return None
+        try:
+            self._refresh()
+            return self._results.get(key)
+        finally:
+            self._lock.release()
+
     def govern_with(self, store: Store) -> None:
         """Apply the KPI versions of ``store`` to the scorecard (and watch them for changes)."""
         with self._lock:

@@ -36,6 +36,7 @@ from ruamel.yaml import YAML
 
 from kpibridge.errors import KpibridgeError
 from kpibridge.metrics.backends import write_tables
+from kpibridge.model.choices import VOICE_SOURCES
 from kpibridge.services.metrics.workspace import Workspace
 from kpibridge.voice.inputs import CSAT_RANGE, NPS_RANGE, RATING_RANGE, check_scores, prepare_texts
 from kpibridge.voice.lexicon import LexiconExtension, parse_lexicon
@@ -51,7 +52,7 @@ TEXTS_TABLE = "voice_texts"
 THEMES_TABLE = "voice_themes"
 CACHE_TABLE = "voice_sentiment_cache"
 QUARANTINE_TABLE = "voice_quarantine"
-SOURCES = ("surveys", "reviews")
+SOURCES = VOICE_SOURCES
 UNTHEMED = "unthemed"
 
 

@@ -18,10 +18,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from kpibridge.errors import KpibridgeError, WorkshopNotFoundError, WorkshopStateError
+from kpibridge.model.choices import WORKSHOP_PHASES
 from kpibridge.services.rounds.round_records import round_record
 from kpibridge.store import Store, audit
 from kpibridge.store.rounds_schema import RoundRecord
-from kpibridge.store.workshops_schema import WORKSHOP_PHASES, WorkshopRecord
+from kpibridge.store.workshops_schema import WorkshopRecord
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 """No 0/O, 1/I/L: a code read off a projector across a room is typed without guessing."""

@@ -11,17 +11,16 @@ from typing import Any
 
 from fastapi import APIRouter, Depends
 
+from kpibridge.services.rounds.ballots import clear_ballot, submit_ballot
 from kpibridge.services.rounds.round_checks import parse_ballot, parse_proposal, parse_round
 from kpibridge.services.rounds.stored_rounds import (
     adopt_round,
     ballot_history,
-    clear_ballot,
     close_round,
     create_round,
     get_round,
     list_stored_rounds,
     propose_candidate,
-    submit_ballot,
 )
 from kpibridge.web.api.round_schemas import Adoption, BallotSubmit, ProposalCreate, RoundCreate
 from kpibridge.web.deps import Context, Live, Viewer

@@ -9,15 +9,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from kpibridge.errors import KpibridgeError
 from kpibridge.services.accounts.users import Account
 from kpibridge.services.governance.proposal_rounds import round_proposals
+from kpibridge.services.rounds.ballots import clear_ballot, submit_ballot
 from kpibridge.services.rounds.round_checks import parse_proposal
 from kpibridge.services.rounds.round_records import StoredRound
-from kpibridge.services.rounds.stored_rounds import (
-    ballot_history,
-    clear_ballot,
-    get_round,
-    propose_candidate,
-    submit_ballot,
-)
+from kpibridge.services.rounds.stored_rounds import ballot_history, get_round, propose_candidate
 from kpibridge.services.workshops.sessions import list_workshops
 from kpibridge.web.ballot_form import ballot_from_form, form_positions
 from kpibridge.web.deps import Context, Viewer

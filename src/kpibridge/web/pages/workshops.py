@@ -22,12 +22,12 @@ from kpibridge.errors import (
     WorkshopPermissionError,
     WorkshopStateError,
 )
+from kpibridge.model.choices import WORKSHOP_PHASES
 from kpibridge.services.workshops.people import list_participants, remove_participant
 from kpibridge.services.workshops.qr import qr_svg
 from kpibridge.services.workshops.rankings import submit_ranking
 from kpibridge.services.workshops.sessions import control, get_workshop, open_workshop
 from kpibridge.services.workshops.statements import add_statement, moderate, react, statements
-from kpibridge.store.workshops_schema import WORKSHOP_PHASES
 from kpibridge.web.deps import Context, optional_account
 from kpibridge.web.round_access import Facilitator
 from kpibridge.web.workshop_views import figures, join, join_link, participant_state
