@@ -35,9 +35,9 @@ from kpibridge.errors import KpibridgeError
 from kpibridge.model.rounds import Ballot
 from kpibridge.services.metrics.setup import create_workspace
 from kpibridge.services.metrics.workspace import Workspace
+from kpibridge.services.rounds.ballots import submit_ballot
 from kpibridge.services.rounds.round_checks import parse_round
-from kpibridge.services.rounds.stored_rounds import (create_round)
-from kpibridge.services.rounds.ballots import (submit_ballot)
+from kpibridge.services.rounds.stored_rounds import create_round
 from kpibridge.store import Store
 from kpibridge.store.audit import verify
 
