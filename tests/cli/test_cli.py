@@ -26,6 +26,7 @@ import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
+from cli_output import assert_user_error, flat
 from kpibridge import Workspace, WorkspaceError
 from kpibridge.cli.app import app
 from kpibridge.services.metrics.completeness import mark_partial
@@ -41,20 +42,6 @@ FILE_KINDS = ["kpibridge.yaml", "goals.yaml", "stakeholders.yaml", "models/*.yam
 
 def invoke(runner: CliRunner, *args: object, env: dict[str, str] | None = None) -> Result:
     return runner.invoke(app, [str(a) for a in args], env=env)
-
-
-def flat(text: str) -> str:
-    """Whitespace collapsed, so that Rich's wrapping of long lines does not matter."""
-    return " ".join(text.split())
-
-
-def assert_user_error(result: Result, *fragments: str) -> None:
-    """Exit 1 with a message, not a traceback."""
-    assert result.exit_code == 1, result.output
-    assert isinstance(result.exception, SystemExit), result.exception
-    assert "Traceback" not in result.output
-    for fragment in fragments:
-        assert fragment in flat(result.output), result.output
 
 
 def plain(value: Any) -> Any:

@@ -92,7 +92,11 @@ def test_only_facilitators_close_and_adopt(run: Invoke, tmp_path: Path) -> None:
         "round", "adopt", ROUND, "--as", "boss", "--select", "proposal-9", code=1
     )
 
-    adopted = invoke("round", "adopt", ROUND, "--as", "boss")
+    unanswered = invoke("round", "adopt", ROUND, "--as", "boss", code=1)
+    assert "1 recorded dissent(s) have no written answer: cmo (left out: proposal-1)" in unanswered
+    adopted = invoke(
+        "round", "adopt", ROUND, "--as", "boss", "--reason", "the CFO's budget rules this year"
+    )
     assert f"round {ROUND} adopted: proposal-2" in adopted
     store = Store.open(database)
     try:

@@ -22,20 +22,6 @@ def load(runner: CliRunner, root: Path, path: Path, table: str = "orders", *extr
     return invoke(runner, "load", path, "--into", table, "-w", root, *extra)
 
 
-def flat(text: str) -> str:
-    """Whitespace collapsed, so that Rich's wrapping of long lines does not matter."""
-    return " ".join(text.split())
-
-
-def assert_user_error(result: Result, *fragments: str) -> None:
-    """Exit 1 with a message, not a traceback."""
-    assert result.exit_code == 1, result.output
-    assert isinstance(result.exception, SystemExit), result.exception
-    assert "Traceback" not in result.output
-    for fragment in fragments:
-        assert fragment in flat(result.output), result.output
-
-
 def write_file(tmp_path: Path, text: str | bytes, name: str = "orders.csv") -> Path:
     path = tmp_path / name
     if isinstance(text, bytes):

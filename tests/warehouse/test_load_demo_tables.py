@@ -12,9 +12,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from load_helpers import assert_user_error, flat, load
+from load_helpers import load
 from typer.testing import CliRunner
 
+from cli_output import assert_user_error, flat
 from fixtures_demo import DEMO_TABLES, table_checksums, warehouse_path
 from helpers import table_rows
 from kpibridge.demo.schema import KEYS, TABLES, quote

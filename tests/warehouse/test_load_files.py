@@ -12,17 +12,10 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from load_helpers import (
-    ORDER_COLUMNS,
-    assert_user_error,
-    flat,
-    load,
-    quarantine,
-    tables,
-    write_file,
-)
+from load_helpers import ORDER_COLUMNS, load, quarantine, tables, write_file
 from typer.testing import CliRunner
 
+from cli_output import assert_user_error, flat
 from helpers import table_rows
 from kpibridge import Workspace
 
