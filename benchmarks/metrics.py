@@ -69,6 +69,9 @@ VOICE_CLOCK = ("voice_texts", "posted_at")
 """Scored texts end at their own last day (``kpibridge voice score`` runs on its own schedule),
 so their KPIs have their own latest period, as kpibridge reads them per model."""
 VOICE_KPIS = frozenset({"sentiment_index", "theme_share_delivery"})
+CONVERSION_WINDOW_DAYS = {"mql_to_sql": 30}
+"""Conversion KPIs: a period is complete only once its window has closed after the period ends
+(model/completeness.py), so their latest period is judged from the last day minus the window."""
 
 Measures = dict[str, dict[date, float]]
 """Base measures of both baselines: name (``revenue_m``, ``spend_w`` …) → period → value."""
@@ -278,6 +281,8 @@ def kpis_from_measures(
     result = {}
     for kpi, (grain, formula) in BASELINE_KPIS.items():
         clock = voice if kpi in VOICE_KPIS else calendar
+        if kpi in CONVERSION_WINDOW_DAYS:
+            clock = Calendar(clock.last_day - timedelta(days=CONVERSION_WINDOW_DAYS[kpi]))
         result[kpi] = {
             "grain": grain,
             "period": clock.latest(grain).isoformat(),

@@ -69,5 +69,5 @@ def test_reaction_groups_carry_their_separation() -> None:
     assert groups.separation is not None
     assert groups.separation["label"] == "strong"
     assert analysis.to_json()["groups"][0]["separation"]["label"] == "strong"
-    assert "(separation strong: " in " ".join(analysis.summary)
+    assert "(separation strong: " in " ".join(analysis.summary + analysis.details)
     assert np.isfinite(groups.separation["silhouette"])

@@ -29,6 +29,7 @@ from fixtures_demo import (
 )
 from kpibridge.demo import effects
 from kpibridge.errors import KpibridgeError
+from kpibridge.model.completeness import settled_through
 from kpibridge.model.status import Status, status
 from kpibridge.services.demo.build import build_demo, overlay_path
 
@@ -178,7 +179,8 @@ def test_scorecard_has_a_row_per_kpi_with_consistent_status(
         kpi = workspace.kpis[row.kpi]
         assert row.grain == kpi.review_every
         last_day = min(last_days[m] for m in workspace.engine.builder.models_of(kpi.id))
-        assert row.period == latest_complete(last_day, kpi.review_every.value), row.kpi
+        settled = settled_through(kpi, last_day)  # a conversion window must have closed
+        assert row.period == latest_complete(settled, kpi.review_every.value), row.kpi
 
         frame = workspace.compute(kpi.id, grain=kpi.review_every)
         by_period = dict(zip(frame.period.dt.date, frame.value, strict=True))

@@ -38,6 +38,8 @@ READ_ROUTES = {
     "/api/v1/goals": "api",
     **GOV_READ_ROUTES,
     "/review": "page",
+    "/tree": "page",
+    "/api/v1/tree": "api",
 }
 """Routes every signed-in role may read; ``page`` redirects anonymous people to sign in."""
 PUBLIC_ROUTES = {"/login", "/logout", "/healthz"}

@@ -91,8 +91,9 @@ def analyze(round_: RoundInput) -> RoundAnalysis:
     unweighted = consensus(profile.unweighted()) if profile.weighted else None
     primary = results["kemeny"]
     comparison = compare_methods(list(results.values()), k, names)
-    notes.extend(_top_set_ties(profile, primary, k, names))
-    if not standing.decides:
+    if standing.decides:
+        notes.extend(_top_set_ties(profile, primary, k, names))
+    else:
         comparison = replace(comparison, note="No ballots yet: no method has anything to rank.")
     reasons = tuple(pairwise_reasons(profile, primary.order, names))
     sensitive = (

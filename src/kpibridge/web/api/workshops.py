@@ -24,7 +24,7 @@ from kpibridge.services.workshops.sessions import (
     open_workshop,
 )
 from kpibridge.services.workshops.statements import add_statement, moderate, statements
-from kpibridge.web.deps import Context, Viewer
+from kpibridge.web.deps import Context, RecordId, Viewer
 from kpibridge.web.round_access import Facilitator, api_csrf
 from kpibridge.web.workshop_views import figures, join_link
 
@@ -161,7 +161,7 @@ def session_participants(
 
 @router.post("/workshops/{code}/participants/{participant}/remove")
 def session_remove(
-    code: str, participant: int, body: Removal, account: Facilitator, context: Context
+    code: str, participant: RecordId, body: Removal, account: Facilitator, context: Context
 ) -> dict[str, Any]:
     """Take a participant out of the results (their contributions stay in the audit log)."""
     removed = remove_participant(
@@ -202,7 +202,7 @@ def session_seed(
 
 @router.post("/workshops/{code}/statements/{statement}/moderate")
 def session_moderate(
-    code: str, statement: int, body: Moderation, account: Facilitator, context: Context
+    code: str, statement: RecordId, body: Moderation, account: Facilitator, context: Context
 ) -> dict[str, Any]:
     """Accept a waiting statement, or reject it with a reason its author sees."""
     result = moderate(

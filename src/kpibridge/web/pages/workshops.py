@@ -28,7 +28,7 @@ from kpibridge.services.workshops.qr import qr_svg
 from kpibridge.services.workshops.rankings import submit_ranking
 from kpibridge.services.workshops.sessions import control, get_workshop, open_workshop
 from kpibridge.services.workshops.statements import add_statement, moderate, react, statements
-from kpibridge.web.deps import Context, optional_account
+from kpibridge.web.deps import Context, RecordId, optional_account
 from kpibridge.web.round_access import Facilitator
 from kpibridge.web.workshop_views import figures, join, join_link, participant_state
 
@@ -274,7 +274,7 @@ async def seed_page(
 
 @router.post("/w/{code}/moderate/{statement}")
 async def moderate_page(
-    code: str, statement: int, request: Request, account: Facilitator, context: Context
+    code: str, statement: RecordId, request: Request, account: Facilitator, context: Context
 ) -> Response:
     form = await request.form()
     moderate(
@@ -291,7 +291,7 @@ async def moderate_page(
 
 @router.post("/w/{code}/remove/{participant}")
 async def remove_page(
-    code: str, participant: int, request: Request, account: Facilitator, context: Context
+    code: str, participant: RecordId, request: Request, account: Facilitator, context: Context
 ) -> Response:
     form = await request.form()
     remove_participant(
