@@ -426,12 +426,13 @@ def ad_spend_sql(c: Calendar) -> str:
 
 def leads_sql(c: Calendar) -> str:
     m0, m_end = c.first("month"), c.end("month")
+    # MQLs from a month earlier: the conversion KPI's periods end a window before the others
     return f"""
     WITH mqls AS MATERIALIZED (
         SELECT CAST(date_trunc('month', mql_at) AS DATE) AS month, count(*) AS mqls,
                count(*) FILTER (WHERE sql_at BETWEEN mql_at AND mql_at + INTERVAL 30 DAY)
                    AS converted
-        FROM leads WHERE mql_at >= {_ts(m0)} AND mql_at < {_ts(m_end)}
+        FROM leads WHERE mql_at >= {_ts(shift(m0, -1, 'month'))} AND mql_at < {_ts(m_end)}
         GROUP BY month
     )
     SELECT 'leads_m' AS measure, CAST(date_trunc('month', created_at) AS DATE) AS period,

@@ -82,12 +82,14 @@ def test_scorecard_filter_and_goals_page(page: Page, server: str) -> None:
     sign_in(page, server, "member")
     before = page.inner_text("p.count")
     page.select_option("select[name=nature]", "qualitative")
+    # functions, not expressions: Playwright evaluates an expression with eval, which the
+    # app's Content-Security-Policy (no 'unsafe-eval') refuses
     page.wait_for_function(
-        "[...document.querySelectorAll('tr[data-kpi]')].length > 0 && "
+        "() => [...document.querySelectorAll('tr[data-kpi]')].length > 0 && "
         "document.querySelector('p.count').textContent != " + repr(before)
     )
     page.wait_for_function(
-        "document.querySelectorAll('tr[data-kpi]').length > 0 && "
+        "() => document.querySelectorAll('tr[data-kpi]').length > 0 && "
         "document.querySelectorAll('td.spark div.vega:not([data-rendered=yes])').length == 0"
     )
     page.goto(server + "/goals")
