@@ -86,7 +86,7 @@ def main() -> int:
     args = parser.parse_args()
     steps = 300 if args.quick else 1000
     settings = FitSettings(draws=steps, tune=steps, chains=2, seed=1)
-    print(f"{platform.python_version()} on {os.cpu_count()} cores; load {os.getloadavg()}")
+    print(f"{platform.python_version()} on {os.cpu_count()} cores; load average {os.getloadavg()}")
     times, ok = [], True
     for _ in range(args.repeat):
         for seed in args.seed or [7]:
@@ -95,7 +95,7 @@ def main() -> int:
             ok &= inside >= 4
     spread = f" (min {min(times):.0f}, max {max(times):.0f})" if len(times) > 1 else ""
     print(f"fit: median {statistics.median(times):.0f} s{spread}; goal ≤ {GOAL_SECONDS:.0f} s")
-    print(f"load after: {os.getloadavg()}")
+    print(f"load average after: {os.getloadavg()}")
     # --quick proves the script runs (few draws cannot recover anything); the full run is judged
     return 0 if ok or args.quick else 1
 
