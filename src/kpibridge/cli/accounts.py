@@ -41,14 +41,13 @@ def user_add(
     database: DatabaseOption = None,
 ) -> None:
     """Add a user; the password is asked for (or read from $KPIBRIDGE_PASSWORD)."""
-    from kpibridge.cli.app_store import opened_store
+    from kpibridge.cli.app_store import workspace_and_store
     from kpibridge.services.accounts.users import add_user, parse_role
-    from kpibridge.services.metrics.workspace import Workspace
 
     console = make_console()
     access = parse_role(role)
     password = os.environ.get(PASSWORD_ENV) or _ask_password()
-    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+    with workspace_and_store(workspace, database) as (ws, store):
         account = add_user(store, username, password, access, stakeholder, ws.stakeholders)
     console.print(f"added [bold]{escape(account.username)}[/bold] as {account.role.value}")
 
@@ -57,12 +56,11 @@ def user_add(
 @user_errors
 def user_list(workspace: WorkspaceOption = None, database: DatabaseOption = None) -> None:
     """List users with their role and stakeholder."""
-    from kpibridge.cli.app_store import opened_store
+    from kpibridge.cli.app_store import workspace_and_store
     from kpibridge.services.accounts.users import disabled_users, list_users
-    from kpibridge.services.metrics.workspace import Workspace
 
     console = make_console()
-    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+    with workspace_and_store(workspace, database) as (_ws, store):
         accounts = list_users(store)
         disabled = disabled_users(store)
     table = Table()
@@ -87,13 +85,12 @@ def user_set_role(
     database: DatabaseOption = None,
 ) -> None:
     """Change a user's role (takes effect on their next request)."""
-    from kpibridge.cli.app_store import opened_store
+    from kpibridge.cli.app_store import workspace_and_store
     from kpibridge.services.accounts.users import parse_role, set_role
-    from kpibridge.services.metrics.workspace import Workspace
 
     console = make_console()
     access: AccessRole = parse_role(role)
-    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+    with workspace_and_store(workspace, database) as (_ws, store):
         account = set_role(store, username, access)
     console.print(f"{escape(account.username)} is now {account.role.value}")
 
@@ -104,13 +101,12 @@ def user_set_password(
     username: UsernameArgument, workspace: WorkspaceOption = None, database: DatabaseOption = None
 ) -> None:
     """Reset a user's password (asked for, or $KPIBRIDGE_PASSWORD); ends their sessions."""
-    from kpibridge.cli.app_store import opened_store
+    from kpibridge.cli.app_store import workspace_and_store
     from kpibridge.services.accounts.users import set_password
-    from kpibridge.services.metrics.workspace import Workspace
 
     console = make_console()
     password = os.environ.get(PASSWORD_ENV) or _ask_password()
-    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+    with workspace_and_store(workspace, database) as (_ws, store):
         set_password(store, username, password)
     console.print(f"new password set for {escape(username)}; their sessions are ended")
 
@@ -121,12 +117,11 @@ def user_sign_out(
     username: UsernameArgument, workspace: WorkspaceOption = None, database: DatabaseOption = None
 ) -> None:
     """Sign a user out everywhere: every session cookie they hold stops working now."""
-    from kpibridge.cli.app_store import opened_store
+    from kpibridge.cli.app_store import workspace_and_store
     from kpibridge.services.accounts.users import end_sessions
-    from kpibridge.services.metrics.workspace import Workspace
 
     console = make_console()
-    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+    with workspace_and_store(workspace, database) as (_ws, store):
         end_sessions(store, username)
     console.print(f"{escape(username)} is signed out everywhere (API tokens: 'token revoke')")
 
@@ -137,12 +132,11 @@ def user_disable(
     username: UsernameArgument, workspace: WorkspaceOption = None, database: DatabaseOption = None
 ) -> None:
     """Disable a user: no sign-in, no API token, sessions ended (undo with 'user enable')."""
-    from kpibridge.cli.app_store import opened_store
+    from kpibridge.cli.app_store import workspace_and_store
     from kpibridge.services.accounts.users import set_disabled
-    from kpibridge.services.metrics.workspace import Workspace
 
     console = make_console()
-    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+    with workspace_and_store(workspace, database) as (_ws, store):
         set_disabled(store, username, True)
     console.print(f"{escape(username)} is disabled")
 
@@ -153,12 +147,11 @@ def user_enable(
     username: UsernameArgument, workspace: WorkspaceOption = None, database: DatabaseOption = None
 ) -> None:
     """Enable a disabled user again."""
-    from kpibridge.cli.app_store import opened_store
+    from kpibridge.cli.app_store import workspace_and_store
     from kpibridge.services.accounts.users import set_disabled
-    from kpibridge.services.metrics.workspace import Workspace
 
     console = make_console()
-    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+    with workspace_and_store(workspace, database) as (_ws, store):
         set_disabled(store, username, False)
     console.print(f"{escape(username)} is enabled")
 
@@ -172,14 +165,13 @@ def user_delete(
     database: DatabaseOption = None,
 ) -> None:
     """Delete a user and their API tokens (the audit log keeps what they did)."""
-    from kpibridge.cli.app_store import opened_store
+    from kpibridge.cli.app_store import workspace_and_store
     from kpibridge.services.accounts.users import delete_user
-    from kpibridge.services.metrics.workspace import Workspace
 
     console = make_console()
     if not yes:
         typer.confirm(f"delete user {username} and their API tokens?", abort=True)
-    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+    with workspace_and_store(workspace, database) as (_ws, store):
         delete_user(store, username)
     console.print(f"{escape(username)} is deleted")
 
@@ -196,13 +188,12 @@ def token_create(
     database: DatabaseOption = None,
 ) -> None:
     """Create an API token with the user's permissions; it is printed once, keep it safe."""
-    from kpibridge.cli.app_store import opened_store
+    from kpibridge.cli.app_store import workspace_and_store
     from kpibridge.services.accounts.tokens import create_token, parse_expiry
-    from kpibridge.services.metrics.workspace import Workspace
 
     console = make_console()
     lifetime = parse_expiry(expires)
-    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+    with workspace_and_store(workspace, database) as (_ws, store):
         token, account = create_token(store, username, name, expires_in=lifetime)
     console.file.write(token + "\n")
     typer.echo(
@@ -222,12 +213,11 @@ def token_list(
     database: DatabaseOption = None,
 ) -> None:
     """List API tokens (never the tokens themselves): owner, state, expiry, last use."""
-    from kpibridge.cli.app_store import opened_store
+    from kpibridge.cli.app_store import workspace_and_store
     from kpibridge.services.accounts.tokens import list_tokens
-    from kpibridge.services.metrics.workspace import Workspace
 
     console = make_console()
-    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+    with workspace_and_store(workspace, database) as (_ws, store):
         tokens = list_tokens(store, username)
     if output is OutputFormat.JSON:
         typer.echo(json.dumps([token.to_json() for token in tokens], indent=2))
@@ -254,12 +244,11 @@ def token_revoke(
     database: DatabaseOption = None,
 ) -> None:
     """Revoke an API token: it stops working on its next request."""
-    from kpibridge.cli.app_store import opened_store
+    from kpibridge.cli.app_store import workspace_and_store
     from kpibridge.services.accounts.tokens import revoke_token
-    from kpibridge.services.metrics.workspace import Workspace
 
     console = make_console()
-    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+    with workspace_and_store(workspace, database) as (_ws, store):
         revoked = revoke_token(store, token_id)
     console.print(
         f"revoked token {revoked.id} ({escape(revoked.name)}) of {escape(revoked.username)}"

@@ -40,3 +40,15 @@ def opened_store(ws: Workspace, url: str | None) -> Iterator[Store]:
         yield store
     finally:
         store.close()
+
+
+@contextmanager
+def workspace_and_store(
+    workspace: Path | None, url: str | None
+) -> Iterator[tuple[Workspace, Store]]:
+    """The workspace and its app store (:func:`opened_store`), both closed on leaving: what
+    every command that changes the app store opens first."""
+    from kpibridge.services.metrics.workspace import Workspace
+
+    with Workspace.open(workspace) as ws, opened_store(ws, url) as store:
+        yield ws, store

@@ -137,13 +137,12 @@ def close_command(
     database: DatabaseOption = None,
 ) -> None:
     """Stop taking ballots in a round of the app store (facilitators)."""
-    from kpibridge.cli.app_store import opened_store
+    from kpibridge.cli.app_store import workspace_and_store
     from kpibridge.services.governance.versions import acting_account
-    from kpibridge.services.metrics.workspace import Workspace
     from kpibridge.services.rounds.stored_rounds import close_round, require_facilitator
 
     console = make_console()
-    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+    with workspace_and_store(workspace, database) as (_ws, store):
         require_facilitator(acting_account(store, actor), "close rounds")
         closed = close_round(store, name, actor=actor)
     console.print(
@@ -187,14 +186,13 @@ def adopt_command(
     ballots is never adopted; one below its quorum only with --below-quorum REASON. For a
     round of competing change proposals the winner gets a comment: its approval still
     needs every seat of its decision rights."""
-    from kpibridge.cli.app_store import opened_store
+    from kpibridge.cli.app_store import workspace_and_store
     from kpibridge.services.governance.versions import acting_account
-    from kpibridge.services.metrics.workspace import Workspace
     from kpibridge.services.rounds.round_results import stored_round_analysis
     from kpibridge.services.rounds.stored_rounds import adopt_round, get_round, require_facilitator
 
     console = make_console()
-    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+    with workspace_and_store(workspace, database) as (ws, store):
         require_facilitator(acting_account(store, actor), "adopt rounds")
         chosen = list(select or [])
         if not chosen:

@@ -12,7 +12,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from kpibridge.cli.app_store import opened_store
+from kpibridge.cli.app_store import workspace_and_store
 from kpibridge.cli.errors import user_errors
 from kpibridge.cli.options import DatabaseOption, WorkspaceOption
 from kpibridge.cli.render import make_console
@@ -59,12 +59,11 @@ def open_command(
 ) -> None:
     """Open a workshop on ROUND (facilitators): prints the join code and link."""
     from kpibridge.services.governance.versions import acting_account
-    from kpibridge.services.metrics.workspace import Workspace
     from kpibridge.services.rounds.stored_rounds import require_facilitator
     from kpibridge.services.workshops.qr import join_url, qr_svg
     from kpibridge.services.workshops.sessions import open_workshop
 
-    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+    with workspace_and_store(workspace, database) as (_ws, store):
         require_facilitator(acting_account(store, actor), "open workshops")
         workshop = open_workshop(store, round_name, actor=actor, moderation=moderation)
     link = join_url(base_url, workshop.code)
@@ -101,11 +100,10 @@ def phase_command(
 ) -> None:
     """Move a workshop to PHASE, and set its timer, results visibility and lock."""
     from kpibridge.services.governance.versions import acting_account
-    from kpibridge.services.metrics.workspace import Workspace
     from kpibridge.services.rounds.stored_rounds import require_facilitator
     from kpibridge.services.workshops.sessions import control
 
-    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+    with workspace_and_store(workspace, database) as (_ws, store):
         require_facilitator(acting_account(store, actor), "run workshops")
         workshop = control(
             store,
@@ -134,11 +132,10 @@ def status_command(
     database: DatabaseOption = None,
 ) -> None:
     """Where a workshop stands: the projector's figures."""
-    from kpibridge.services.metrics.workspace import Workspace
     from kpibridge.services.workshops.names import candidate_names
     from kpibridge.services.workshops.results import compute_results
 
-    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+    with workspace_and_store(workspace, database) as (ws, store):
         figures = compute_results(store, code, candidate_names(ws)).public
     if as_json:
         typer.echo(json.dumps(figures, indent=2, ensure_ascii=False))
@@ -185,12 +182,11 @@ def export_command(
     """Everything a workshop holds as JSON (facilitators): participants (removed ones with
     the note), statements, reactions, rankings and the results."""
     from kpibridge.services.governance.versions import acting_account
-    from kpibridge.services.metrics.workspace import Workspace
     from kpibridge.services.rounds.stored_rounds import require_facilitator
     from kpibridge.services.workshops.export import export_workshop
     from kpibridge.services.workshops.names import candidate_names
 
-    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+    with workspace_and_store(workspace, database) as (ws, store):
         require_facilitator(acting_account(store, actor), "export workshops")
         document = export_workshop(store, code, candidate_names(ws))
     text = json.dumps(document, indent=2, ensure_ascii=False)

@@ -30,12 +30,11 @@ def verify_command(
     database: DatabaseOption = None,
 ) -> None:
     """Check the hash chain; exit code 1 and the first broken row if it was tampered with."""
-    from kpibridge.cli.app_store import opened_store
+    from kpibridge.cli.app_store import workspace_and_store
     from kpibridge.services.governance.audit_trail import verify_log
-    from kpibridge.services.metrics.workspace import Workspace
 
     console = make_console()
-    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+    with workspace_and_store(workspace, database) as (_ws, store):
         result = verify_log(store, anchor=anchor)
     if output is OutputFormat.JSON:
         typer.echo(json.dumps(result.to_json(), indent=2))
@@ -60,11 +59,10 @@ def head_command(workspace: WorkspaceOption = None, database: DatabaseOption = N
     """Print the chain's last row (seq, time, hash) as JSON, to keep outside the store (a
     ticket, an e-mail, a signed commit); 'verify --anchor HASH' later proves it is still
     there, so no row before it was removed or rewritten."""
-    from kpibridge.cli.app_store import opened_store
+    from kpibridge.cli.app_store import workspace_and_store
     from kpibridge.services.governance.audit_trail import log_head
-    from kpibridge.services.metrics.workspace import Workspace
 
-    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+    with workspace_and_store(workspace, database) as (_ws, store):
         last = log_head(store)
     typer.echo(json.dumps(last.to_json() if last else None, indent=2))
 
@@ -74,12 +72,11 @@ def head_command(workspace: WorkspaceOption = None, database: DatabaseOption = N
 def seal_command(workspace: WorkspaceOption = None, database: DatabaseOption = None) -> None:
     """Key-tag the rows written before the chain was keyed (after upgrading), once the chain
     checks out; refused while any row is broken."""
-    from kpibridge.cli.app_store import opened_store
+    from kpibridge.cli.app_store import workspace_and_store
     from kpibridge.services.governance.audit_trail import seal_log
-    from kpibridge.services.metrics.workspace import Workspace
 
     console = make_console()
-    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+    with workspace_and_store(workspace, database) as (_ws, store):
         sealed = seal_log(store)
     if sealed:
         console.print(f"sealed {len(sealed)} row(s): {sealed[0]} to {sealed[-1]}")
@@ -99,13 +96,12 @@ def log_command(
     database: DatabaseOption = None,
 ) -> None:
     """Read the audit log, oldest first."""
-    from kpibridge.cli.app_store import opened_store
+    from kpibridge.cli.app_store import workspace_and_store
     from kpibridge.services.governance.audit_trail import parse_since, read_log
-    from kpibridge.services.metrics.workspace import Workspace
 
     console = make_console()
     start = parse_since(since) if since else None
-    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+    with workspace_and_store(workspace, database) as (_ws, store):
         entries = read_log(store, kpi=kpi, since=start)
     if output is OutputFormat.JSON:
         typer.echo(json.dumps([entry.to_json() for entry in entries], indent=2, ensure_ascii=False))

@@ -37,12 +37,11 @@ def list_command(
     database: DatabaseOption = None,
 ) -> None:
     """List proposals, newest first."""
-    from kpibridge.cli.app_store import opened_store
+    from kpibridge.cli.app_store import workspace_and_store
     from kpibridge.services.governance.proposals import list_proposals
-    from kpibridge.services.metrics.workspace import Workspace
 
     console = make_console()
-    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+    with workspace_and_store(workspace, database) as (_ws, store):
         records = list_proposals(store, status=status, kpi=kpi)
     if output is OutputFormat.JSON:
         typer.echo(json.dumps(records, indent=2, ensure_ascii=False))
@@ -177,14 +176,13 @@ def round_command(
 
     Adopting the round later comments on the winning proposal; its approval still needs
     every seat of its decision rights."""
-    from kpibridge.cli.app_store import opened_store
+    from kpibridge.cli.app_store import workspace_and_store
     from kpibridge.services.governance.proposal_rounds import put_to_round
     from kpibridge.services.governance.versions import acting_account
-    from kpibridge.services.metrics.workspace import Workspace
     from kpibridge.workspace.governance_file import load_governance
 
     console = make_console()
-    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+    with workspace_and_store(workspace, database) as (ws, store):
         created = put_to_round(
             store,
             ws,
@@ -237,14 +235,13 @@ def _decision_command(decision: Decision) -> None:
         workspace: WorkspaceOption = None,
         database: DatabaseOption = None,
     ) -> None:
-        from kpibridge.cli.app_store import opened_store
+        from kpibridge.cli.app_store import workspace_and_store
         from kpibridge.services.governance.proposals import decide
         from kpibridge.services.governance.versions import acting_account
-        from kpibridge.services.metrics.workspace import Workspace
         from kpibridge.workspace.governance_file import load_governance
 
         console = make_console()
-        with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+        with workspace_and_store(workspace, database) as (ws, store):
             view = decide(
                 store,
                 proposal_id,

@@ -49,13 +49,12 @@ def apply(
 
     Without --effective a change takes effect today, except the first version of a KPI
     applied by an admin (the library's first apply), which is in force since always."""
-    from kpibridge.cli.app_store import opened_store
+    from kpibridge.cli.app_store import workspace_and_store
     from kpibridge.services.governance.governance_apply import apply_workspace
     from kpibridge.services.governance.versions import acting_account
-    from kpibridge.services.metrics.workspace import Workspace
 
     console = make_console()
-    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+    with workspace_and_store(workspace, database) as (ws, store):
         result = apply_workspace(
             ws.definition,
             store,
@@ -88,13 +87,12 @@ def propose(
     database: DatabaseOption = None,
 ) -> None:
     """Propose one KPI's change as written in its YAML (always a proposal, even for admins)."""
-    from kpibridge.cli.app_store import opened_store
+    from kpibridge.cli.app_store import workspace_and_store
     from kpibridge.services.governance.governance_apply import apply_workspace
     from kpibridge.services.governance.versions import acting_account
-    from kpibridge.services.metrics.workspace import Workspace
 
     console = make_console()
-    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+    with workspace_and_store(workspace, database) as (ws, store):
         result = apply_workspace(
             ws.definition,
             store,
@@ -115,12 +113,11 @@ def propose(
 @user_errors
 def export(workspace: WorkspaceOption = None, database: DatabaseOption = None) -> None:
     """Write the latest KPI versions of the app store back to kpis/*.yaml (comments kept)."""
-    from kpibridge.cli.app_store import opened_store
+    from kpibridge.cli.app_store import workspace_and_store
     from kpibridge.services.governance.versions import export_workspace
-    from kpibridge.services.metrics.workspace import Workspace
 
     console = make_console()
-    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+    with workspace_and_store(workspace, database) as (ws, store):
         report = export_workspace(ws.definition, store)
     for label, items in (
         ("updated", report.updated),
@@ -159,12 +156,11 @@ def versions(
 ) -> None:
     """A KPI's definition and target versions: who, when, why, effective from when (with
     --values: its recent values, each computed with the versions in force for its period)."""
-    from kpibridge.cli.app_store import opened_store
+    from kpibridge.cli.app_store import workspace_and_store
     from kpibridge.services.governance.governed_values import governed_values
-    from kpibridge.services.metrics.workspace import Workspace
 
     console = make_console()
-    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+    with workspace_and_store(workspace, database) as (ws, store):
         entries = version_history_or_hint(ws, store, kpi)
         governed = (
             governed_values(ws, store, kpi, as_of=date_or_today(as_of, "--as-of"))

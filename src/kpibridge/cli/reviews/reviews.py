@@ -33,12 +33,11 @@ def reviews_list(
     database: DatabaseOption = None,
 ) -> None:
     """KPIs due or overdue for review by their cadence (review_every)."""
-    from kpibridge.cli.app_store import opened_store
-    from kpibridge.services.metrics.workspace import Workspace
+    from kpibridge.cli.app_store import workspace_and_store
     from kpibridge.services.reviews.reviews import reviews_due
 
     console = make_console()
-    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+    with workspace_and_store(workspace, database) as (ws, store):
         listing = reviews_due(
             ws.definition, store, as_of=date_or_today(as_of, "--as-of"), include_upcoming=upcoming
         )
@@ -83,13 +82,12 @@ def reviews_record(
     database: DatabaseOption = None,
 ) -> None:
     """Record a review: attendees, the decision and what was learned."""
-    from kpibridge.cli.app_store import opened_store
+    from kpibridge.cli.app_store import workspace_and_store
     from kpibridge.services.governance.versions import acting_account
-    from kpibridge.services.metrics.workspace import Workspace
     from kpibridge.services.reviews.reviews import record_review
 
     console = make_console()
-    with Workspace.open(workspace) as ws, opened_store(ws, database) as store:
+    with workspace_and_store(workspace, database) as (ws, store):
         recorded = record_review(
             ws.definition,
             store,
